@@ -1,0 +1,236 @@
+package clusteremu.tiers.appserver;
+
+import clusteremu.tiers.CborSerializable;
+import clusteremu.tiers.dataserver.DataServer;
+import clusteremu.tiers.dataserver.Partitioning;
+import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Operation;
+import clusteremu.tiers.request.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The second tier: serves a request by spending its service demand on the machine's cores, then
+ * making {@code data-calls} calls to the data tier one after another, then answering. Work for the
+ * CPU queues in arrival order, so a server with c cores and mean demand s saturates at c/s
+ * requests per second.
+ *
+ * <p>The answer goes to {@code replyTo} of the request: the dispatcher in proxy mode, the client in
+ * handoff mode (when the dispatcher is also told that the request has finished).
+ */
+public final class AppServer extends AbstractBehavior<AppServer.Command> {
+
+  public static final ServiceKey<Command> SERVICE_KEY =
+      ServiceKey.create(Command.class, "app-server");
+
+  /** How often pending data calls are checked against their timeout. */
+  static final Duration DATA_TIMEOUT_CHECK = Duration.ofMillis(50);
+
+  public interface Command extends CborSerializable {}
+
+  /**
+   * Serve one request. {@code ticket} is the dispatcher's; the answer carries {@code requestId};
+   * {@code dispatcher} is told {@link Dispatcher.Finished} in handoff mode and is null in proxy
+   * mode.
+   */
+  public record Serve(
+      long ticket,
+      long requestId,
+      Operation operation,
+      long key,
+      ActorRef<Reply> replyTo,
+      ActorRef<Dispatcher.Command> dispatcher)
+      implements Command {}
+
+  private record DemandServed(long job) implements Command {}
+
+  private record DataAnswered(DataServer.Answer answer) implements Command {}
+
+  private record DataServersChanged(Receptionist.Listing listing) implements Command {}
+
+  private enum CheckDataTimeouts implements Command {
+    INSTANCE
+  }
+
+  /** A request this server holds, and which of its data calls is under way. */
+  private static final class Job {
+    final Serve request;
+    int callsMade;
+    ActorRef<DataServer.Command> calling;
+    long callDeadline;
+
+    Job(Serve request) {
+      this.request = request;
+    }
+  }
+
+  public static Behavior<Command> create(
+      AppServerSettings settings, Machine machine, ComponentCounters counters) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new AppServer(context, timers, settings, machine, counters)));
+  }
+
+  private final AppServerSettings settings;
+  private final Machine machine;
+  private final ComponentCounters counters;
+  private final SplittableRandom random;
+  private final ActorRef<Command> self;
+  private final ActorRef<DataServer.Answer> answerInbox;
+  private final Map<Long, Job> jobs = new HashMap<>();
+  private List<ActorRef<DataServer.Command>> dataServers = List.of();
+  private long nextJob;
+
+  private AppServer(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      AppServerSettings settings,
+      Machine machine,
+      ComponentCounters counters) {
+    super(context);
+    this.settings = settings;
+    this.machine = machine;
+    this.counters = counters;
+    this.random = new SplittableRandom(settings.seed());
+    this.self = context.getSelf();
+    this.answerInbox = context.messageAdapter(DataServer.Answer.class, DataAnswered::new);
+    context
+        .getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.subscribe(
+                DataServer.SERVICE_KEY,
+                context.messageAdapter(Receptionist.Listing.class, DataServersChanged::new)));
+    timers.startTimerWithFixedDelay(CheckDataTimeouts.INSTANCE, DATA_TIMEOUT_CHECK);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Serve.class, this::onServe)
+        .onMessage(DemandServed.class, this::onDemandServed)
+        .onMessage(DataAnswered.class, this::onDataAnswered)
+        .onMessage(DataServersChanged.class, this::onDataServersChanged)
+        .onMessageEquals(CheckDataTimeouts.INSTANCE, this::onCheckDataTimeouts)
+        .build();
+  }
+
+  private Behavior<Command> onServe(Serve request) {
+    counters.received();
+    if (jobs.size() >= settings.queueCapacity()) {
+      counters.rejected();
+      answer(request, Reply.failed(request.requestId(), FailureReason.APP_SERVER_QUEUE_FULL));
+      return this;
+    }
+    long job = nextJob++;
+    jobs.put(job, new Job(request));
+    machine.compute(settings.demand().sampleNanos(random), self, new DemandServed(job));
+    return this;
+  }
+
+  private Behavior<Command> onDemandServed(DemandServed served) {
+    Job job = jobs.get(served.job());
+    if (job != null) {
+      nextDataCallOrFinish(served.job(), job);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDataAnswered(DataAnswered message) {
+    DataServer.Answer answer = message.answer();
+    Job job = jobs.get(answer.job());
+    if (job == null || job.calling == null || answer.call() != job.callsMade - 1) {
+      return this; // a late answer for a call that already timed out
+    }
+    job.calling = null;
+    if (!answer.ok()) {
+      finish(answer.job(), Reply.failed(job.request.requestId(), answer.failure()));
+      return this;
+    }
+    nextDataCallOrFinish(answer.job(), job);
+    return this;
+  }
+
+  private void nextDataCallOrFinish(long jobId, Job job) {
+    if (job.callsMade == settings.dataCalls()) {
+      finish(jobId, Reply.ok(job.request.requestId()));
+      return;
+    }
+    if (dataServers.isEmpty()) {
+      finish(jobId, Reply.failed(job.request.requestId(), FailureReason.NO_DATA_SERVER));
+      return;
+    }
+    long key = job.request.key() + job.callsMade;
+    job.calling = Partitioning.owner(key, dataServers);
+    job.callDeadline = System.nanoTime() + settings.dataTimeout().toNanos();
+    machine.send(
+        job.calling,
+        new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));
+    job.callsMade++;
+  }
+
+  private Behavior<Command> onDataServersChanged(DataServersChanged changed) {
+    List<ActorRef<DataServer.Command>> now =
+        new ArrayList<>(changed.listing().getServiceInstances(DataServer.SERVICE_KEY));
+    now.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
+    Set<ActorRef<DataServer.Command>> present = new HashSet<>(now);
+    dataServers = List.copyOf(now);
+    failJobsWhere(job -> job.calling != null && !present.contains(job.calling), FailureReason.DATA_SERVER_LOST);
+    return this;
+  }
+
+  private Behavior<Command> onCheckDataTimeouts() {
+    long now = System.nanoTime();
+    failJobsWhere(job -> job.calling != null && now - job.callDeadline >= 0, FailureReason.DATA_TIMEOUT);
+    return this;
+  }
+
+  private void failJobsWhere(java.util.function.Predicate<Job> condition, String reason) {
+    List<Long> failing = new ArrayList<>();
+    jobs.forEach(
+        (id, job) -> {
+          if (condition.test(job)) {
+            failing.add(id);
+          }
+        });
+    for (long id : failing) {
+      finish(id, Reply.failed(jobs.get(id).request.requestId(), reason));
+    }
+  }
+
+  private void finish(long jobId, Reply reply) {
+    Job job = jobs.remove(jobId);
+    answer(job.request, reply);
+    if (reply.ok()) {
+      counters.completed();
+    } else {
+      counters.failed();
+    }
+  }
+
+  private void answer(Serve request, Reply reply) {
+    machine.send(request.replyTo(), reply);
+    if (request.dispatcher() != null) {
+      machine.send(request.dispatcher(), new Dispatcher.Finished(request.ticket(), reply.ok()));
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package clusteremu.tiers.dispatcher;
+
+import clusteremu.tiers.CborSerializable;
+import clusteremu.tiers.appserver.AppServer;
+import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Operation;
+import clusteremu.tiers.request.Reply;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The first tier: takes every client request, chooses an app server by its policy and forwards
+ * the request there. In {@link Mode#PROXY} the app server's reply comes back through here and is
+ * relayed to the client; in {@link Mode#HANDOFF} the app server answers the client itself and only
+ * tells the dispatcher that it has finished.
+ *
+ * <p>The dispatcher holds every request it has accepted until it knows the outcome, so that when
+ * an app server leaves or dies the requests held there are failed with a reason instead of being
+ * lost. Holding is bounded: past {@code queue-capacity} a request is rejected at once.
+ */
+public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
+
+  public static final ServiceKey<Command> SERVICE_KEY =
+      ServiceKey.create(Command.class, "dispatcher");
+
+  public interface Command extends CborSerializable {}
+
+  /** A client's request; the answer goes to {@code client} under {@code requestId}. */
+  public record Submit(long requestId, Operation operation, long key, ActorRef<Reply> client)
+      implements Command {}
+
+  /** Changes mode and/or policy on the running dispatcher; a null field keeps what is set. */
+  public record Reconfigure(Mode mode, PolicyName policy, ActorRef<Reconfigured> replyTo)
+      implements Command {}
+
+  /** The mode and policy in force after a {@link Reconfigure}. */
+  public record Reconfigured(Mode mode, PolicyName policy) implements CborSerializable {}
+
+  /** Handoff mode: an app server has answered the client of {@code ticket}. */
+  public record Finished(long ticket, boolean ok) implements Command {}
+
+  private record AppServersChanged(Receptionist.Listing listing) implements Command {}
+
+  private record ReplyFromAppServer(Reply reply) implements Command {}
+
+  private record RequestWorkDone(long ticket) implements Command {}
+
+  private record ReplyWorkDone(long ticket, Reply reply) implements Command {}
+
+  /** A request the dispatcher has accepted and not yet seen the end of. */
+  private static final class Held {
+    final long requestId;
+    final Operation operation;
+    final long key;
+    final ActorRef<Reply> client;
+    Backend backend;
+    Mode mode;
+
+    Held(Submit submit) {
+      this.requestId = submit.requestId();
+      this.operation = submit.operation();
+      this.key = submit.key();
+      this.client = submit.client();
+    }
+  }
+
+  public static Behavior<Command> create(
+      DispatcherSettings settings, Machine machine, ComponentCounters counters) {
+    return Behaviors.setup(context -> new Dispatcher(context, settings, machine, counters));
+  }
+
+  private final DispatcherSettings settings;
+  private final Machine machine;
+  private final ComponentCounters counters;
+  private final SplittableRandom random;
+  private final ActorRef<Reply> replyInbox;
+  private final ActorRef<Command> self;
+  private final Map<Long, Held> held = new HashMap<>();
+  private final List<Backend> backends = new ArrayList<>();
+  private Mode mode;
+  private PolicyName policyName;
+  private DispatchPolicy policy;
+  private long nextTicket;
+
+  private Dispatcher(
+      ActorContext<Command> context,
+      DispatcherSettings settings,
+      Machine machine,
+      ComponentCounters counters) {
+    super(context);
+    this.settings = settings;
+    this.machine = machine;
+    this.counters = counters;
+    this.random = new SplittableRandom(settings.seed());
+    this.mode = settings.mode();
+    this.policyName = settings.policy();
+    this.policy = policyName.newPolicy(random);
+    this.self = context.getSelf();
+    this.replyInbox = context.messageAdapter(Reply.class, ReplyFromAppServer::new);
+    ActorRef<Receptionist.Listing> listings =
+        context.messageAdapter(Receptionist.Listing.class, AppServersChanged::new);
+    context
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.subscribe(AppServer.SERVICE_KEY, listings));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(RequestWorkDone.class, this::onRequestWorkDone)
+        .onMessage(ReplyFromAppServer.class, this::onReplyFromAppServer)
+        .onMessage(ReplyWorkDone.class, this::onReplyWorkDone)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(AppServersChanged.class, this::onAppServersChanged)
+        .onMessage(Reconfigure.class, this::onReconfigure)
+        .build();
+  }
+
+  private Behavior<Command> onSubmit(Submit submit) {
+    counters.received();
+    if (held.size() >= settings.queueCapacity()) {
+      counters.rejected();
+      machine.send(
+          submit.client(), Reply.failed(submit.requestId(), FailureReason.DISPATCHER_QUEUE_FULL));
+      return this;
+    }
+    long ticket = nextTicket++;
+    held.put(ticket, new Held(submit));
+    machine.compute(settings.requestDemand().toNanos(), self, new RequestWorkDone(ticket));
+    return this;
+  }
+
+  private Behavior<Command> onRequestWorkDone(RequestWorkDone done) {
+    Held request = held.get(done.ticket());
+    if (request == null) {
+      return this; // already failed while it waited for the CPU
+    }
+    if (backends.isEmpty()) {
+      fail(done.ticket(), FailureReason.NO_APP_SERVER, true);
+      return this;
+    }
+    Backend backend = policy.choose(backends);
+    backend.outstanding++;
+    request.backend = backend;
+    request.mode = mode;
+    AppServer.Serve serve =
+        mode == Mode.PROXY
+            ? new AppServer.Serve(
+                done.ticket(), done.ticket(), request.operation, request.key, replyInbox, null)
+            : new AppServer.Serve(
+                done.ticket(),
+                request.requestId,
+                request.operation,
+                request.key,
+                request.client,
+                self);
+    machine.send(backend.server, serve);
+    return this;
+  }
+
+  private Behavior<Command> onReplyFromAppServer(ReplyFromAppServer message) {
+    long ticket = message.reply().requestId();
+    Held request = held.get(ticket);
+    if (request == null || request.backend == null) {
+      return this; // failed already (its app server was lost); the client has its answer
+    }
+    request.backend.outstanding--;
+    request.backend = null;
+    machine.compute(
+        settings.replyDemand().toNanos(), self, new ReplyWorkDone(ticket, message.reply()));
+    return this;
+  }
+
+  private Behavior<Command> onReplyWorkDone(ReplyWorkDone done) {
+    Held request = held.remove(done.ticket());
+    if (request == null) {
+      return this;
+    }
+    machine.send(request.client, done.reply().withRequestId(request.requestId));
+    count(done.reply().ok());
+    return this;
+  }
+
+  private Behavior<Command> onFinished(Finished finished) {
+    Held request = held.remove(finished.ticket());
+    if (request == null) {
+      return this;
+    }
+    if (request.backend != null) {
+      request.backend.outstanding--;
+    }
+    count(finished.ok());
+    return this;
+  }
+
+  private Behavior<Command> onAppServersChanged(AppServersChanged changed) {
+    Set<ActorRef<AppServer.Command>> now =
+        new HashSet<>(changed.listing().getServiceInstances(AppServer.SERVICE_KEY));
+    Set<ActorRef<AppServer.Command>> known = new HashSet<>();
+    for (Iterator<Backend> it = backends.iterator(); it.hasNext(); ) {
+      Backend backend = it.next();
+      known.add(backend.server);
+      if (!now.contains(backend.server)) {
+        it.remove();
+        failHeldOn(backend);
+        getContext().getLog().info("app server {} left", backend.server.path());
+      }
+    }
+    for (ActorRef<AppServer.Command> server : now) {
+      if (!known.contains(server)) {
+        backends.add(new Backend(server));
+        getContext().getLog().info("app server {} joined", server.path());
+      }
+    }
+    // A stable order, so that round robin and the tests see the same sequence everywhere.
+    backends.sort((a, b) -> a.server.path().toString().compareTo(b.server.path().toString()));
+    return this;
+  }
+
+  private Behavior<Command> onReconfigure(Reconfigure reconfigure) {
+    if (reconfigure.mode() != null) {
+      mode = reconfigure.mode();
+    }
+    if (reconfigure.policy() != null && reconfigure.policy() != policyName) {
+      policyName = reconfigure.policy();
+      policy = policyName.newPolicy(random);
+    }
+    getContext().getLog().info("mode {} policy {}", mode.configName(), policyName.configName());
+    reconfigure.replyTo().tell(new Reconfigured(mode, policyName));
+    return this;
+  }
+
+  private void failHeldOn(Backend lost) {
+    List<Long> tickets = new ArrayList<>();
+    held.forEach(
+        (ticket, request) -> {
+          if (request.backend == lost) {
+            tickets.add(ticket);
+          }
+        });
+    for (long ticket : tickets) {
+      fail(ticket, FailureReason.APP_SERVER_LOST, false);
+    }
+  }
+
+  private void fail(long ticket, String reason, boolean rejectedHere) {
+    Held request = held.remove(ticket);
+    machine.send(request.client, Reply.failed(request.requestId, reason));
+    if (rejectedHere) {
+      counters.rejected();
+    } else {
+      counters.failed();
+    }
+  }
+
+  private void count(boolean ok) {
+    if (ok) {
+      counters.completed();
+    } else {
+      counters.failed();
+    }
+  }
+}

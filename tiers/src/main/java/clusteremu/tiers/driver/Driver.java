@@ -1,0 +1,451 @@
+package clusteremu.tiers.driver;
+
+import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Operation;
+import clusteremu.tiers.request.Reply;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * The load driver: a client outside the datacenter that sends requests to the dispatchers
+ * (spread over them as DNS round robin would), accounts for every one of them in its {@link
+ * Ledger}, prints a progress line each second, and ends with a {@link Summary} once everything it
+ * sent is settled.
+ *
+ * <p>In the open loop a pacer thread tells the driver when each request is due, at the intended
+ * times of an {@link ArrivalSchedule}; latency is measured from that intended time, so a cluster
+ * that stalls is charged for the whole stall (no coordinated omission, as in wrk2).
+ */
+public final class Driver extends AbstractBehavior<Driver.Command> {
+
+  /** How long the driver waits for a dispatcher to appear before it gives up. */
+  static final Duration DISPATCHER_WAIT = Duration.ofSeconds(60);
+
+  static final Duration SWEEP_INTERVAL = Duration.ofMillis(20);
+
+  /** The driver's messages are all local: only {@link Reply} crosses JVMs, through an adapter. */
+  public interface Command {}
+
+  private record Due(long intendedNanos) implements Command {}
+
+  private enum IssuingOver implements Command {
+    INSTANCE
+  }
+
+  private record Answered(Reply reply) implements Command {}
+
+  private record DispatchersChanged(Receptionist.Listing listing) implements Command {}
+
+  private record DispatcherReconfigured(Dispatcher.Reconfigured reconfigured) implements Command {}
+
+  private record UserReady(int user) implements Command {}
+
+  private enum Tick implements Command {
+    PROGRESS,
+    SWEEP,
+    GIVE_UP_WAITING
+  }
+
+  /** Where the driver reports to: progress lines, and the interval log of latencies. */
+  public record Output(Consumer<String> progress, PrintStream histogramLog) {}
+
+  public static Behavior<Command> create(
+      LoadSettings settings, Output output, CompletableFuture<Summary> result) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Driver(context, timers, settings, output, result).waiting()));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final LoadSettings settings;
+  private final Output output;
+  private final CompletableFuture<Summary> result;
+  private final ActorRef<Reply> replyInbox;
+  private final SplittableRandom random;
+  private final Ledger ledger = new Ledger();
+  private final ArrayDeque<Long> backlog = new ArrayDeque<>();
+  private final Histogram interval = newHistogram();
+  private final Histogram measured = newHistogram();
+  private final HistogramLogWriter histogramLog;
+  private List<ActorRef<Dispatcher.Command>> dispatchers = List.of();
+  private int reconfigurationsPending;
+  private int nextDispatcher;
+  private long nextRequestId;
+  private long issuedMeasured;
+  private long startNanos;
+  private long warmupEndNanos;
+  private long endNanos;
+  private long drainDeadline;
+  private boolean issuing;
+  private long intervalStartMs;
+  private long lastTickSent;
+  private long lastTickOk;
+  private Thread pacer;
+
+  private Driver(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      LoadSettings settings,
+      Output output,
+      CompletableFuture<Summary> result) {
+    super(context);
+    this.context = context;
+    this.timers = timers;
+    this.settings = settings;
+    this.output = output;
+    this.result = result;
+    this.random = new SplittableRandom(settings.seed());
+    this.replyInbox = context.messageAdapter(Reply.class, Answered::new);
+    this.histogramLog =
+        output.histogramLog() == null ? null : new HistogramLogWriter(output.histogramLog());
+    context
+        .getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.subscribe(
+                Dispatcher.SERVICE_KEY,
+                context.messageAdapter(Receptionist.Listing.class, DispatchersChanged::new)));
+    timers.startSingleTimer(Tick.GIVE_UP_WAITING, DISPATCHER_WAIT);
+  }
+
+  /** Before the load: waiting for dispatchers, and for them to take the requested mode. */
+  private Behavior<Command> waiting() {
+    return newReceiveBuilder()
+        .onMessage(DispatchersChanged.class, this::onDispatchersChangedWhileWaiting)
+        .onMessage(DispatcherReconfigured.class, this::onDispatcherReconfigured)
+        .onMessageEquals(Tick.GIVE_UP_WAITING, this::onGiveUpWaiting)
+        .build();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Due.class, this::onDue)
+        .onMessage(UserReady.class, this::onUserReady)
+        .onMessage(Answered.class, this::onAnswered)
+        .onMessage(DispatchersChanged.class, this::onDispatchersChanged)
+        .onMessageEquals(IssuingOver.INSTANCE, this::onIssuingOver)
+        .onMessageEquals(Tick.SWEEP, this::onSweep)
+        .onMessageEquals(Tick.PROGRESS, this::onProgress)
+        .build();
+  }
+
+  private Behavior<Command> onDispatchersChangedWhileWaiting(DispatchersChanged changed) {
+    dispatchers = sorted(changed.listing());
+    if (dispatchers.isEmpty() || reconfigurationsPending > 0) {
+      return Behaviors.same();
+    }
+    if (settings.mode() == null && settings.policy() == null) {
+      return start();
+    }
+    reconfigurationsPending = dispatchers.size();
+    ActorRef<Dispatcher.Reconfigured> acks =
+        context.messageAdapter(Dispatcher.Reconfigured.class, DispatcherReconfigured::new);
+    for (ActorRef<Dispatcher.Command> dispatcher : dispatchers) {
+      dispatcher.tell(new Dispatcher.Reconfigure(settings.mode(), settings.policy(), acks));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDispatcherReconfigured(DispatcherReconfigured message) {
+    output
+        .progress()
+        .accept(
+            "dispatcher now in mode "
+                + message.reconfigured().mode().configName()
+                + ", policy "
+                + message.reconfigured().policy().configName());
+    return --reconfigurationsPending == 0 ? start() : Behaviors.same();
+  }
+
+  private Behavior<Command> onGiveUpWaiting() {
+    result.completeExceptionally(
+        new TimeoutException(
+            dispatchers.isEmpty()
+                ? "no dispatcher joined the cluster within " + DISPATCHER_WAIT.toSeconds() + " s"
+                : "dispatchers did not confirm the requested mode/policy within "
+                    + DISPATCHER_WAIT.toSeconds()
+                    + " s"));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> start() {
+    timers.cancel(Tick.GIVE_UP_WAITING);
+    startNanos = System.nanoTime();
+    warmupEndNanos = startNanos + settings.warmup().toNanos();
+    endNanos = warmupEndNanos + settings.duration().toNanos();
+    issuing = true;
+    intervalStartMs = System.currentTimeMillis();
+    if (histogramLog != null) {
+      histogramLog.outputLogFormatVersion();
+      histogramLog.outputComment("clusteremu driver: latency of requests answered ok, in microseconds, from their intended send time; intervals of the warm-up are tagged 'warmup'");
+      histogramLog.outputStartTime(intervalStartMs);
+      histogramLog.setBaseTime(intervalStartMs);
+      histogramLog.outputLegend();
+    }
+    timers.startTimerAtFixedRate(Tick.PROGRESS, Duration.ofSeconds(1));
+    timers.startTimerWithFixedDelay(Tick.SWEEP, SWEEP_INTERVAL);
+    output
+        .progress()
+        .accept(
+            (settings.openLoop()
+                    ? String.format("open loop at %.0f req/s (%s arrivals)", settings.rate(), settings.arrivals().configName())
+                    : String.format("closed loop with %d users, think time %d ms", settings.users(), settings.thinkTime().toMillis()))
+                + String.format(
+                    " for %d s after %d s warm-up, over %d dispatcher(s)",
+                    settings.duration().toSeconds(), settings.warmup().toSeconds(), dispatchers.size()));
+    if (settings.openLoop()) {
+      pacer = new Thread(this::pace, "driver-pacer");
+      pacer.setDaemon(true);
+      pacer.start();
+    } else {
+      for (int user = 0; user < settings.users(); user++) {
+        send(System.nanoTime(), user);
+      }
+      timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(endNanos - System.nanoTime()));
+    }
+    return this;
+  }
+
+  /** The pacer thread: tells the actor each intended send time as it comes round. */
+  private void pace() {
+    ArrivalSchedule schedule =
+        new ArrivalSchedule(settings.rate(), settings.arrivals(), startNanos, settings.seed() + 1);
+    ActorRef<Command> self = context.getSelf();
+    for (long due = schedule.next(); due - endNanos < 0; due = schedule.next()) {
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      self.tell(new Due(due));
+    }
+    self.tell(IssuingOver.INSTANCE);
+  }
+
+  private Behavior<Command> onDue(Due due) {
+    if (!backlog.isEmpty() || ledger.inFlight() >= settings.maxInFlight()) {
+      backlog.addLast(due.intendedNanos());
+    } else {
+      send(due.intendedNanos(), -1);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onUserReady(UserReady ready) {
+    if (issuing) {
+      send(System.nanoTime(), ready.user());
+    }
+    return this;
+  }
+
+  private void send(long intendedNanos, int user) {
+    boolean inWindow = intendedNanos - warmupEndNanos >= 0;
+    if (inWindow) {
+      issuedMeasured++;
+    }
+    if (dispatchers.isEmpty()) {
+      ledger.notSent("no-dispatcher");
+      return;
+    }
+    ActorRef<Dispatcher.Command> dispatcher = dispatchers.get(nextDispatcher++ % dispatchers.size());
+    long id = nextRequestId++;
+    Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
+    long key = random.nextLong(settings.keys());
+    ledger.sent(id, new Ledger.Pending(intendedNanos, System.nanoTime(), dispatcher, user, inWindow));
+    dispatcher.tell(new Dispatcher.Submit(id, operation, key, replyInbox));
+  }
+
+  private Behavior<Command> onAnswered(Answered answered) {
+    Reply reply = answered.reply();
+    Ledger.Pending pending = ledger.answered(reply);
+    if (pending == null) {
+      return this;
+    }
+    if (reply.ok()) {
+      long micros = Math.max(1, (System.nanoTime() - pending.intendedNanos()) / 1000);
+      interval.recordValue(micros);
+      if (pending.measured()) {
+        measured.recordValue(micros);
+      }
+    }
+    settled(pending);
+    return this;
+  }
+
+  /** A slot is free: the backlog goes first, then the user whose request it was. */
+  private void settled(Ledger.Pending pending) {
+    while (!backlog.isEmpty() && ledger.inFlight() < settings.maxInFlight()) {
+      send(backlog.pollFirst(), -1);
+    }
+    if (pending.user() >= 0 && issuing) {
+      if (settings.thinkTime().isZero()) {
+        send(System.nanoTime(), pending.user());
+      } else {
+        context.scheduleOnce(settings.thinkTime(), context.getSelf(), new UserReady(pending.user()));
+      }
+    }
+  }
+
+  private Behavior<Command> onDispatchersChanged(DispatchersChanged changed) {
+    List<ActorRef<Dispatcher.Command>> now = sorted(changed.listing());
+    Set<Object> present = new HashSet<>(now);
+    for (ActorRef<Dispatcher.Command> old : dispatchers) {
+      if (!present.contains(old)) {
+        output.progress().accept("dispatcher " + old.path() + " left; failing what went through it");
+      }
+    }
+    dispatchers = now;
+    for (Ledger.Pending lost : ledger.failWhere(p -> !present.contains(p.via()), FailureReason.DISPATCHER_LOST)) {
+      settled(lost);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onIssuingOver() {
+    issuing = false;
+    drainDeadline = System.nanoTime() + settings.timeout().toNanos() + SWEEP_INTERVAL.toNanos();
+    output.progress().accept(String.format("load over; draining %d requests in flight", ledger.inFlight() + backlog.size()));
+    return finishIfDrained();
+  }
+
+  private Behavior<Command> onSweep() {
+    long now = System.nanoTime();
+    long timeout = settings.timeout().toNanos();
+    while (!backlog.isEmpty() && now - backlog.peekFirst() >= timeout) {
+      backlog.pollFirst();
+      ledger.notSent("in-flight-limit");
+    }
+    boolean pastDeadline = !issuing && now - drainDeadline >= 0;
+    for (Ledger.Pending expired : ledger.expire(pastDeadline ? now : now - timeout)) {
+      settled(expired);
+    }
+    if (pastDeadline) {
+      while (!backlog.isEmpty()) {
+        backlog.pollFirst();
+        ledger.notSent("in-flight-limit");
+      }
+    }
+    return finishIfDrained();
+  }
+
+  private Behavior<Command> finishIfDrained() {
+    if (issuing || ledger.inFlight() > 0 || !backlog.isEmpty()) {
+      return this;
+    }
+    onProgress();
+    timers.cancelAll();
+    double seconds = settings.duration().toNanos() / 1e9;
+    result.complete(
+        new Summary(
+            ledger.sent(),
+            ledger.ok(),
+            ledger.failed(),
+            Map.copyOf(ledger.failedByReason()),
+            ledger.timeouts(),
+            ledger.notSent(),
+            Map.copyOf(ledger.notSentByReason()),
+            ledger.lateReplies(),
+            issuedMeasured / seconds,
+            ledger.okMeasured() / seconds,
+            measured.copy(),
+            seconds,
+            settingsAsJson()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onProgress() {
+    long nowMs = System.currentTimeMillis();
+    double seconds = Math.max(1, nowMs - intervalStartMs) / 1000.0;
+    long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
+    output
+        .progress()
+        .accept(
+            String.format(
+                "[%4ds] sent %d  ok %d  failed %d  timed out %d  not sent %d  in flight %d | %.0f req/s ok | p50 %.2f ms  p99 %.2f ms",
+                elapsed,
+                ledger.sent(),
+                ledger.ok(),
+                ledger.failed(),
+                ledger.timeouts(),
+                ledger.notSent() + backlog.size(),
+                ledger.inFlight(),
+                (ledger.ok() - lastTickOk) / seconds,
+                interval.getValueAtPercentile(50) / 1000.0,
+                interval.getValueAtPercentile(99) / 1000.0));
+    if (histogramLog != null) {
+      interval.setStartTimeStamp(intervalStartMs);
+      interval.setEndTimeStamp(nowMs);
+      interval.setTag(System.nanoTime() - warmupEndNanos < 0 ? "warmup" : null);
+      histogramLog.outputIntervalHistogram(interval);
+    }
+    interval.reset();
+    intervalStartMs = nowMs;
+    lastTickSent = ledger.sent();
+    lastTickOk = ledger.ok();
+    return this;
+  }
+
+  private Map<String, Object> settingsAsJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("loop", settings.openLoop() ? "open" : "closed");
+    if (settings.openLoop()) {
+      json.put("rate", settings.rate());
+      json.put("arrivals", settings.arrivals().configName());
+    } else {
+      json.put("users", settings.users());
+      json.put("think_time_ms", settings.thinkTime().toMillis());
+    }
+    json.put("duration_s", settings.duration().toMillis() / 1000.0);
+    json.put("warmup_s", settings.warmup().toMillis() / 1000.0);
+    json.put("timeout_ms", settings.timeout().toMillis());
+    json.put("read_ratio", settings.readRatio());
+    json.put("keys", settings.keys());
+    json.put("seed", settings.seed());
+    json.put("max_in_flight", settings.maxInFlight());
+    json.put("dispatchers", dispatchers.size());
+    if (settings.mode() != null) {
+      json.put("mode", settings.mode().configName());
+    }
+    if (settings.policy() != null) {
+      json.put("policy", settings.policy().configName());
+    }
+    return json;
+  }
+
+  private static List<ActorRef<Dispatcher.Command>> sorted(Receptionist.Listing listing) {
+    List<ActorRef<Dispatcher.Command>> refs =
+        new ArrayList<>(listing.getServiceInstances(Dispatcher.SERVICE_KEY));
+    refs.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
+    return List.copyOf(refs);
+  }
+
+  private static Histogram newHistogram() {
+    // Microseconds, up to an hour, three significant digits.
+    return new Histogram(3_600_000_000L, 3);
+  }
+}

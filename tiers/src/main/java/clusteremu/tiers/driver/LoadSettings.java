@@ -1,0 +1,60 @@
+package clusteremu.tiers.driver;
+
+import clusteremu.tiers.dispatcher.Mode;
+import clusteremu.tiers.dispatcher.PolicyName;
+import java.time.Duration;
+
+/**
+ * What load the driver sends. Open loop when {@code rate} is above zero (requests go at their
+ * intended times whatever the cluster does, and latency counts from the intended time, so a
+ * stalled cluster cannot hide its stall: no coordinated omission); closed loop with {@code users}
+ * otherwise (each user waits for its answer, thinks, and sends again).
+ *
+ * @param warmup load sent before the measured {@code duration}; counted, but not in the latency
+ *     figures or the throughput
+ * @param maxInFlight requests on their way at once; a due request waits in the driver past it,
+ *     with its latency still counted from its intended time
+ * @param mode dispatcher mode to switch to before the load, or null to keep the cluster's
+ * @param policy dispatcher policy to switch to before the load, or null to keep the cluster's
+ */
+public record LoadSettings(
+    double rate,
+    Arrivals arrivals,
+    int users,
+    Duration thinkTime,
+    Duration duration,
+    Duration warmup,
+    Duration timeout,
+    double readRatio,
+    long keys,
+    long seed,
+    int maxInFlight,
+    Mode mode,
+    PolicyName policy) {
+
+  /** How the open loop spaces its requests. */
+  public enum Arrivals {
+    CONSTANT("constant"),
+    POISSON("poisson");
+
+    private final String configName;
+
+    Arrivals(String configName) {
+      this.configName = configName;
+    }
+
+    public String configName() {
+      return configName;
+    }
+  }
+
+  public boolean openLoop() {
+    return rate > 0;
+  }
+
+  public LoadSettings {
+    if ((rate > 0) == (users > 0)) {
+      throw new IllegalArgumentException("set either a rate (open loop) or users (closed loop), not both");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package clusteremu.tiers.machine;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The emulated machine a tier component runs on, as the component sees it: CPU time to spend
+ * and a way to reach peers. Components never schedule emulated work or touch the network
+ * themselves, so the machine under them (a whole node today, a VM on a host with a network
+ * model tomorrow) can change without rewriting them.
+ *
+ * <p>Both calls are made from inside the component's actor and must not block it.
+ */
+public interface Machine {
+
+  /**
+   * Spends {@code demandNanos} of emulated CPU time and then tells {@code whenDone} to
+   * {@code replyTo}. Work queues for the machine's cores in arrival order; a demand of zero
+   * completes at once.
+   */
+  <T> void compute(long demandNanos, ActorRef<T> replyTo, T whenDone);
+
+  /** Sends {@code message} to a peer, paying whatever the machine's network costs. */
+  <T> void send(ActorRef<T> to, T message);
+
+  /** CPU work items waiting for a core (not counting those running). */
+  int cpuQueueLength();
+
+  /** Emulated CPU time spent so far, summed over all cores, in nanoseconds. */
+  long cpuBusyNanos();
+
+  /** How many cores the machine has. */
+  int cores();
+}

@@ -1,0 +1,16 @@
+package clusteremu.tiers.request;
+
+/** The reasons a tier gives when it fails a request; they show up in the driver's summary. */
+public final class FailureReason {
+  public static final String DISPATCHER_QUEUE_FULL = "dispatcher-queue-full";
+  public static final String NO_APP_SERVER = "no-app-server";
+  public static final String APP_SERVER_LOST = "app-server-lost";
+  public static final String APP_SERVER_QUEUE_FULL = "app-server-queue-full";
+  public static final String NO_DATA_SERVER = "no-data-server";
+  public static final String DATA_SERVER_LOST = "data-server-lost";
+  public static final String DATA_SERVER_QUEUE_FULL = "data-server-queue-full";
+  public static final String DATA_TIMEOUT = "data-timeout";
+  public static final String DISPATCHER_LOST = "dispatcher-lost";
+
+  private FailureReason() {}
+}

@@ -1,0 +1,7 @@
+package clusteremu.tiers.request;
+
+/** What a client request does at the data tier. */
+public enum Operation {
+  READ,
+  WRITE
+}

@@ -1,0 +1,88 @@
+package clusteremu.tiers.settings;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads settings that must be in range, failing with Typesafe Config's own {@link
+ * ConfigException.BadValue}, whose message names the file, the line, the key and what was
+ * expected.
+ */
+public final class Checked {
+  private Checked() {}
+
+  public static int positiveInt(Config config, String path) {
+    int value = config.getInt(path);
+    if (value <= 0) {
+      throw bad(config, path, "expected a whole number above zero, got " + value);
+    }
+    return value;
+  }
+
+  public static int nonNegativeInt(Config config, String path) {
+    int value = config.getInt(path);
+    if (value < 0) {
+      throw bad(config, path, "expected a whole number of zero or more, got " + value);
+    }
+    return value;
+  }
+
+  public static double positiveDouble(Config config, String path) {
+    double value = config.getDouble(path);
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw bad(config, path, "expected a number above zero, got " + value);
+    }
+    return value;
+  }
+
+  public static double fraction(Config config, String path) {
+    double value = config.getDouble(path);
+    if (!(value >= 0 && value <= 1)) {
+      throw bad(config, path, "expected a number from 0 to 1, got " + value);
+    }
+    return value;
+  }
+
+  public static Duration positiveDuration(Config config, String path) {
+    Duration value = config.getDuration(path);
+    if (value.isZero() || value.isNegative()) {
+      throw bad(config, path, "expected a duration above zero (e.g. 30s), got " + value);
+    }
+    return value;
+  }
+
+  public static Duration nonNegativeDuration(Config config, String path) {
+    Duration value = config.getDuration(path);
+    if (value.isNegative()) {
+      throw bad(config, path, "expected a duration of zero or more (e.g. 2ms), got " + value);
+    }
+    return value;
+  }
+
+  /** One of an enum's values by its configured name (e.g. {@code round-robin}). */
+  public static <E extends Enum<E>> E oneOf(
+      Config config, String path, Class<E> type, Function<E, String> nameOf) {
+    String value = config.getString(path);
+    for (E candidate : type.getEnumConstants()) {
+      if (nameOf.apply(candidate).equals(value)) {
+        return candidate;
+      }
+    }
+    throw bad(
+        config,
+        path,
+        "expected one of "
+            + Arrays.stream(type.getEnumConstants()).map(nameOf).collect(Collectors.joining(", "))
+            + "; got '"
+            + value
+            + "'");
+  }
+
+  public static ConfigException bad(Config config, String path, String expected) {
+    return new ConfigException.BadValue(config.getValue(path).origin(), path, expected);
+  }
+}
