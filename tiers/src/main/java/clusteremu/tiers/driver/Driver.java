@@ -42,7 +42,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 public final class Driver extends AbstractBehavior<Driver.Command> {
 
   /** How long the driver waits for a dispatcher to appear before it gives up. */
-  static final Duration DISPATCHER_WAIT = Duration.ofSeconds(60);
+  public static final Duration DISPATCHER_WAIT = Duration.ofSeconds(60);
 
   static final Duration SWEEP_INTERVAL = Duration.ofMillis(20);
 
@@ -191,7 +191,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
                 : "dispatchers did not confirm the requested mode/policy within "
                     + DISPATCHER_WAIT.toSeconds()
                     + " s"));
-    return Behaviors.stopped();
+    return Behaviors.ignore();
   }
 
   private Behavior<Command> start() {
@@ -375,7 +375,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             measured.copy(),
             seconds,
             settingsAsJson()));
-    return Behaviors.stopped();
+    // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
+    return Behaviors.ignore();
   }
 
   private Behavior<Command> onProgress() {

@@ -2,6 +2,8 @@ package clusteremu.tiers.driver;
 
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
+import clusteremu.tiers.settings.Checked;
+import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
@@ -50,6 +52,35 @@ public record LoadSettings(
 
   public boolean openLoop() {
     return rate > 0;
+  }
+
+  /** The defaults of a driver run, from a {@code clusteremu.driver} block (no mode, no policy). */
+  public static LoadSettings fromConfig(Config driver) {
+    double rate = driver.getDouble("rate");
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw Checked.bad(driver, "rate", "expected requests per second, zero or more, got " + rate);
+    }
+    int users = Checked.nonNegativeInt(driver, "users");
+    if ((rate > 0) == (users > 0)) {
+      throw Checked.bad(
+          driver,
+          "users",
+          "expected either rate > 0 and users = 0 (open loop) or rate = 0 and users > 0 (closed loop)");
+    }
+    return new LoadSettings(
+        rate,
+        Checked.oneOf(driver, "arrivals", Arrivals.class, Arrivals::configName),
+        users,
+        Checked.nonNegativeDuration(driver, "think-time"),
+        Checked.positiveDuration(driver, "duration"),
+        Checked.nonNegativeDuration(driver, "warmup"),
+        Checked.positiveDuration(driver, "timeout"),
+        Checked.fraction(driver, "read-ratio"),
+        Checked.positiveLong(driver, "keys"),
+        driver.getLong("seed"),
+        Checked.positiveInt(driver, "max-in-flight"),
+        null,
+        null);
   }
 
   public LoadSettings {

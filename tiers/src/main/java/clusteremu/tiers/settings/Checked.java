@@ -23,6 +23,14 @@ public final class Checked {
     return value;
   }
 
+  public static long positiveLong(Config config, String path) {
+    long value = config.getLong(path);
+    if (value <= 0) {
+      throw bad(config, path, "expected a whole number above zero, got " + value);
+    }
+    return value;
+  }
+
   public static int nonNegativeInt(Config config, String path) {
     int value = config.getInt(path);
     if (value < 0) {

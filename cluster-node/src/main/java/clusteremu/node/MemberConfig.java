@@ -1,0 +1,33 @@
+package clusteremu.node;
+
+import clusteremu.node.scenario.NodeSpec;
+import clusteremu.node.scenario.Scenario;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
+
+/**
+ * The Pekko configuration of one cluster member: its port and roles applied last, over the
+ * scenario's own {@code pekko} settings, over the defaults of every module.
+ */
+public final class MemberConfig {
+  private MemberConfig() {}
+
+  /** For a node of the scenario. */
+  public static Config forNode(Scenario scenario, NodeSpec node) {
+    return forMember(scenario, node.port(), node.roles());
+  }
+
+  /** For any member, e.g. the driver on port 0 (any free port) with role {@code driver}. */
+  public static Config forMember(Scenario scenario, int port, List<String> roles) {
+    List<String> seeds = scenario.seedNodes().stream().map(scenario::addressOf).toList();
+    return ConfigFactory.empty()
+        .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(scenario.hostname()))
+        .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
+        .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+        .withFallback(scenario.pekkoOverrides())
+        .withFallback(ConfigFactory.load());
+  }
+}

@@ -1,0 +1,214 @@
+package clusteremu.node.cli;
+
+import clusteremu.node.MemberConfig;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.Runs;
+import clusteremu.node.scenario.Scenario;
+import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.scenario.ScenarioLoader;
+import clusteremu.tiers.dispatcher.Mode;
+import clusteremu.tiers.dispatcher.PolicyName;
+import clusteremu.tiers.driver.Driver;
+import clusteremu.tiers.driver.LoadSettings;
+import clusteremu.tiers.driver.Summary;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "driver",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Join the running cluster from a JVM of its own and send load to its dispatchers.",
+      "Open loop with --rate (latency from each request's intended send time, so a stalled cluster cannot hide its stall), or closed loop with --users.",
+      "Prints a progress line each second, drains what is in flight, prints a summary, and writes summary.json and latency.hlog (HdrHistogram interval log, microseconds).",
+      "Defaults come from clusteremu.driver of the run's scenario (see the tiers reference.conf)."
+    })
+final class DriverCommand implements java.util.concurrent.Callable<Integer> {
+
+  @Option(names = "--rate", description = "Open loop: requests per second (default: clusteremu.driver.rate, 200).")
+  Double rate;
+
+  @Option(names = "--arrivals", description = "Open loop spacing: constant or poisson (default: clusteremu.driver.arrivals, poisson).")
+  String arrivals;
+
+  @Option(names = "--users", description = "Closed loop: this many users, each waiting for its answer before the next request. Excludes --rate.")
+  Integer users;
+
+  @Option(names = "--think-time", converter = DurationConverter.class, description = "Closed loop: pause of a user between an answer and its next request (default 0ms).")
+  Duration thinkTime;
+
+  @Option(names = "--duration", converter = DurationConverter.class, description = "Measured load, e.g. 30s or 2m (default: clusteremu.driver.duration, 10s).")
+  Duration duration;
+
+  @Option(names = "--warmup", converter = DurationConverter.class, description = "Load before the measured part, counted but not measured (default 2s).")
+  Duration warmup;
+
+  @Option(names = "--timeout", converter = DurationConverter.class, description = "A request unanswered this long after it was sent counts as timed out (default 5s).")
+  Duration timeout;
+
+  @Option(names = "--read-ratio", description = "Fraction of requests that read; the rest write (default 0.9).")
+  Double readRatio;
+
+  @Option(names = "--keys", description = "Keys are drawn uniformly from [0, keys) (default 10000).")
+  Long keys;
+
+  @Option(names = "--seed", description = "Seed of keys, operations and Poisson gaps (default 42).")
+  Long seed;
+
+  @Option(names = "--max-in-flight", description = "Requests on their way at once; beyond it due requests wait in the driver (default 1000).")
+  Integer maxInFlight;
+
+  @Option(names = "--mode", description = "Switch every dispatcher to proxy or handoff before the load (default: leave as configured).")
+  String mode;
+
+  @Option(names = "--policy", description = "Switch every dispatcher to round-robin, random, least-outstanding or power-of-two before the load (default: leave as configured).")
+  String policy;
+
+  @Option(names = "--run", description = "Run directory of the cluster to load (default: runs/latest).")
+  Path run;
+
+  @Option(names = "--out", description = "Where to write summary.json and latency.hlog (default: the run directory).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Optional<RunDirectory> runDir = run != null ? Optional.of(new RunDirectory(run)) : Runs.fromEnvironment().latest();
+    if (runDir.isEmpty() || !Files.isRegularFile(runDir.get().scenario())) {
+      System.err.println("clusteremu: no running cluster found (" + (run != null ? run : Runs.fromEnvironment().root().resolve("latest")) + " has no scenario.conf); start one with scripts/cluster up");
+      return 2;
+    }
+    Scenario scenario;
+    LoadSettings settings;
+    try {
+      scenario = ScenarioLoader.load(runDir.get().scenario());
+      settings = settings(LoadSettings.fromConfig(scenario.config().getConfig("clusteremu.driver")));
+    } catch (ScenarioException e) {
+      System.err.println("clusteremu: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      System.err.println("clusteremu driver: " + e.getMessage());
+      return 2;
+    }
+    Path outDir = out != null ? out : runDir.get().root();
+    Files.createDirectories(outDir);
+    Config config =
+        MemberConfig.forMember(scenario, 0, List.of("driver"))
+            .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef("off"))
+            .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"));
+    CompletableFuture<Summary> result = new CompletableFuture<>();
+    Summary summary;
+    try (PrintStream histogramLog = new PrintStream(Files.newOutputStream(outDir.resolve("latency.hlog")), false, "UTF-8")) {
+      ActorSystem<Driver.Command> system =
+          ActorSystem.create(
+              Driver.create(settings, new Driver.Output(System.out::println, histogramLog), result),
+              scenario.clusterName(),
+              config);
+      Duration limit =
+          Driver.DISPATCHER_WAIT.plus(settings.warmup()).plus(settings.duration()).plus(settings.timeout()).plusSeconds(30);
+      try {
+        summary = result.get(limit.toSeconds(), TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        System.err.println("clusteremu driver: " + e.getCause().getMessage());
+        return 1;
+      } catch (TimeoutException e) {
+        System.err.println("clusteremu driver: the run did not finish within " + limit.toSeconds() + " s");
+        return 1;
+      } finally {
+        // Leaves the cluster gracefully, so the nodes see the driver go instead of losing it.
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Path summaryFile = outDir.resolve("summary.json");
+    json.writeValue(summaryFile.toFile(), summary.toJson());
+    System.out.println();
+    SummaryTable.print(List.of(new SummaryTable.Column(outDir.getFileName().toString(), summary.toJson())), System.out);
+    System.out.println("wrote " + summaryFile + " and " + outDir.resolve("latency.hlog"));
+    if (!summary.balanced()) {
+      System.err.println("clusteremu driver: the accounts do not balance: sent != ok + failed + timeouts");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** The scenario's defaults with what was given on the command line on top. */
+  private LoadSettings settings(LoadSettings defaults) {
+    if (rate != null && users != null) {
+      throw new IllegalArgumentException("--rate and --users exclude each other; give --rate for an open loop or --users for a closed loop");
+    }
+    double effectiveRate = users != null ? 0 : rate != null ? rate : defaults.rate();
+    int effectiveUsers = rate != null ? 0 : users != null ? users : defaults.users();
+    if (rate != null && !(rate > 0)) {
+      throw new IllegalArgumentException("--rate is " + rate + "; expected requests per second above zero");
+    }
+    if (users != null && users <= 0) {
+      throw new IllegalArgumentException("--users is " + users + "; expected a number of users above zero");
+    }
+    positive("--duration", duration);
+    positive("--timeout", timeout);
+    if (warmup != null && warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup is " + warmup + "; expected zero or more, e.g. 5s");
+    }
+    if (thinkTime != null && thinkTime.isNegative()) {
+      throw new IllegalArgumentException("--think-time is " + thinkTime + "; expected zero or more, e.g. 100ms");
+    }
+    if (readRatio != null && !(readRatio >= 0 && readRatio <= 1)) {
+      throw new IllegalArgumentException("--read-ratio is " + readRatio + "; expected a fraction from 0 to 1");
+    }
+    if (keys != null && keys <= 0) {
+      throw new IllegalArgumentException("--keys is " + keys + "; expected a number of keys above zero");
+    }
+    if (maxInFlight != null && maxInFlight <= 0) {
+      throw new IllegalArgumentException("--max-in-flight is " + maxInFlight + "; expected a number above zero");
+    }
+    return new LoadSettings(
+        effectiveRate,
+        arrivals != null ? arrivals(arrivals) : defaults.arrivals(),
+        effectiveUsers,
+        thinkTime != null ? thinkTime : defaults.thinkTime(),
+        duration != null ? duration : defaults.duration(),
+        warmup != null ? warmup : defaults.warmup(),
+        timeout != null ? timeout : defaults.timeout(),
+        readRatio != null ? readRatio : defaults.readRatio(),
+        keys != null ? keys : defaults.keys(),
+        seed != null ? seed : defaults.seed(),
+        maxInFlight != null ? maxInFlight : defaults.maxInFlight(),
+        mode != null ? Mode.byName(mode).orElseThrow(() -> new IllegalArgumentException("--mode is '" + mode + "'; expected proxy or handoff")) : null,
+        policy != null
+            ? PolicyName.byName(policy).orElseThrow(() -> new IllegalArgumentException("--policy is '" + policy + "'; expected round-robin, random, least-outstanding or power-of-two"))
+            : null);
+  }
+
+  private static LoadSettings.Arrivals arrivals(String name) {
+    for (LoadSettings.Arrivals a : LoadSettings.Arrivals.values()) {
+      if (a.configName().equals(name)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException("--arrivals is '" + name + "'; expected constant or poisson");
+  }
+
+  private static void positive(String option, Duration value) {
+    if (value != null && (value.isZero() || value.isNegative())) {
+      throw new IllegalArgumentException(option + " is " + value + "; expected a duration above zero, e.g. 30s");
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package clusteremu.node.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one command line of clusteremu; the scripts in {@code scripts/} call its sub-commands.
+ * Exit status: 0 done, 1 the run failed, 2 bad usage or input.
+ */
+@Command(
+    name = "clusteremu",
+    mixinStandardHelpOptions = true,
+    version = "clusteremu 0.1.0",
+    description = "Emulates a three-tier cluster on real JVMs with Apache Pekko.",
+    subcommands = {ClusterCommand.class, DriverCommand.class, CompareCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    // Logging first: Pekko logs from several threads as it starts, and SLF4J would replay those lines.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(false);
+  }
+}

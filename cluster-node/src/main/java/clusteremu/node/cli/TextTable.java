@@ -1,0 +1,35 @@
+package clusteremu.node.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with columns as wide as their widest cell. */
+final class TextTable {
+  private final List<String[]> rows = new ArrayList<>();
+
+  TextTable(String... header) {
+    rows.add(header);
+  }
+
+  void row(String... cells) {
+    rows.add(cells);
+  }
+
+  void print(PrintStream out) {
+    int columns = rows.get(0).length;
+    int[] width = new int[columns];
+    for (String[] row : rows) {
+      for (int i = 0; i < columns; i++) {
+        width[i] = Math.max(width[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < columns; i++) {
+        line.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", row[i]));
+      }
+      out.println(line.toString().stripTrailing());
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package clusteremu.node.run;
+
+import clusteremu.node.NodeMain;
+import clusteremu.node.scenario.NodeSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The node JVMs of a run, found by the PIDs in {@code runs/<run>/pids/}. A PID counts only while
+ * it still belongs to that node's JVM (its command line names {@link NodeMain} and the node), so
+ * a recycled PID is never signalled.
+ */
+public final class NodeProcesses {
+  private NodeProcesses() {}
+
+  /** Starts one node JVM in the background, its output appended to the node's log. */
+  public static ProcessHandle start(RunDirectory run, NodeSpec node) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + node.heap());
+    // Small heaps on few cores: the serial collector keeps GC threads from crowding the node.
+    command.add("-XX:+UseSerialGC");
+    command.addAll(node.jvmOptions());
+    command.add("-Dclusteremu.node=" + node.name());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(NodeMain.class.getName());
+    command.add(run.root().toAbsolutePath().toString());
+    command.add(node.name());
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log(node.name()).toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      Files.writeString(run.pid(node.name()), process.pid() + "\n");
+      return process.toHandle();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the JVM of node " + node.name(), e);
+    }
+  }
+
+  /** The running JVM of {@code node} in {@code run}, if there is one. */
+  public static Optional<ProcessHandle> find(RunDirectory run, String node) {
+    Path file = run.pid(node);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(file).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> isNode(p, node));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isNode(ProcessHandle process, String node) {
+    String[] arguments = process.info().arguments().orElse(new String[0]);
+    boolean main = false;
+    for (int i = 0; i < arguments.length; i++) {
+      if (arguments[i].equals(NodeMain.class.getName())) {
+        main = true;
+      }
+      if (main && arguments[i].equals(node)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Asks every process to stop (SIGTERM: the node leaves the cluster and exits), waits up to
+   * {@code grace}, then kills what is left. Returns how many had to be killed.
+   */
+  public static int stop(List<ProcessHandle> processes, Duration grace) {
+    processes.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle process : processes) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          process.onExit().get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+          // still running: killed below
+        }
+      }
+    }
+    int killed = 0;
+    for (ProcessHandle process : processes) {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        killed++;
+        try {
+          process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // reported by the caller's next status
+        }
+      }
+    }
+    return killed;
+  }
+}

@@ -1,0 +1,35 @@
+package clusteremu.node.run;
+
+import java.nio.file.Path;
+
+/**
+ * Where a run keeps its files, {@code runs/<run-id>/}: the scenario as it runs, node logs,
+ * metrics logs, live status files and PIDs. One place for the layout, shared by the launcher,
+ * the nodes and the driver.
+ */
+public record RunDirectory(Path root) {
+
+  public Path scenario() {
+    return root.resolve("scenario.conf");
+  }
+
+  public Path log(String node) {
+    return root.resolve("logs").resolve(node + ".log");
+  }
+
+  public Path metrics(String node) {
+    return root.resolve("metrics").resolve(node + ".jsonl");
+  }
+
+  public Path status(String node) {
+    return root.resolve("status").resolve(node + ".json");
+  }
+
+  public Path pid(String node) {
+    return root.resolve("pids").resolve(node + ".pid");
+  }
+
+  public String id() {
+    return root.getFileName().toString();
+  }
+}

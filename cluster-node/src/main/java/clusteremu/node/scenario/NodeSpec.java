@@ -1,0 +1,30 @@
+package clusteremu.node.scenario;
+
+import com.typesafe.config.Config;
+import java.util.List;
+
+/**
+ * One node of a scenario: one JVM, one cluster member.
+ *
+ * @param heap the JVM's maximum heap, as for {@code -Xmx} (e.g. {@code 256m})
+ * @param settings the {@code clusteremu} block as this node sees it: the scenario's, with the
+ *     node's own component overrides on top
+ */
+public record NodeSpec(
+    String name,
+    int port,
+    String heap,
+    List<ComponentKind> components,
+    List<String> jvmOptions,
+    Config settings) {
+
+  /** The cluster roles of this node: one per component it carries. */
+  public List<String> roles() {
+    return components.stream().map(ComponentKind::configName).toList();
+  }
+
+  /** The settings block of one of this node's components, e.g. {@code app-server}. */
+  public Config componentSettings(ComponentKind kind) {
+    return settings.getConfig(kind.configName());
+  }
+}

@@ -1,0 +1,61 @@
+package clusteremu.node.scenario;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated scenario: the nodes of a cluster, what each carries, and every setting resolved
+ * over the documented defaults. Built only by {@link ScenarioLoader}, which refuses anything it
+ * cannot run.
+ *
+ * @param config the whole resolved configuration (scenario over all reference.conf files)
+ * @param pekkoOverrides what the scenario itself sets under {@code pekko}, if anything
+ */
+public record Scenario(
+    Path file,
+    String name,
+    String clusterName,
+    String hostname,
+    List<NodeSpec> nodes,
+    List<NodeSpec> seedNodes,
+    Duration startupTimeout,
+    Duration shutdownTimeout,
+    Duration metricsInterval,
+    Config config,
+    Config pekkoOverrides) {
+
+  public Optional<NodeSpec> node(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  /** The address of a node in Pekko's form, as seed nodes are given. */
+  public String addressOf(NodeSpec node) {
+    return "pekko://" + clusterName + "@" + hostname + ":" + node.port();
+  }
+
+  /** How many nodes carry each kind of component. */
+  public long count(ComponentKind kind) {
+    return nodes.stream().filter(n -> n.components().contains(kind)).count();
+  }
+
+  /**
+   * The scenario as it will run, every value resolved, with comments saying where each came
+   * from: written into the run directory so that the nodes, the driver and a later reader all see
+   * the same thing.
+   */
+  public String render() {
+    ConfigRenderOptions options =
+        ConfigRenderOptions.defaults().setJson(false).setOriginComments(true);
+    StringBuilder text = new StringBuilder();
+    text.append("# The scenario ").append(file).append(" as it runs, resolved over reference.conf.\n");
+    text.append(config.getConfig("clusteremu").atKey("clusteremu").root().render(options));
+    if (!pekkoOverrides.isEmpty()) {
+      text.append(pekkoOverrides.root().render(options));
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,314 @@
+package clusteremu.node.scenario;
+
+import clusteremu.tiers.appserver.AppServerSettings;
+import clusteremu.tiers.dataserver.DataServerSettings;
+import clusteremu.tiers.dispatcher.DispatcherSettings;
+import clusteremu.tiers.driver.LoadSettings;
+import clusteremu.tiers.settings.Checked;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a scenario file over the documented {@code reference.conf} files and refuses, with one
+ * clear message, anything that could not run: a missing file, a syntax error, an unknown key, a
+ * value of the wrong type or out of range, two nodes on one port, a tier nobody carries.
+ */
+public final class ScenarioLoader {
+  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+  private static final Set<String> TOP_LEVEL = Set.of("clusteremu", "pekko");
+
+  private ScenarioLoader() {}
+
+  /** Loads and validates a scenario file. */
+  public static Scenario load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ScenarioException(
+          file + ": no such scenario file (expected a HOCON file such as config/default.conf)");
+    }
+    Config own;
+    try {
+      own = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage(), e);
+    }
+    return fromConfig(file, own, ConfigFactory.defaultReference());
+  }
+
+  /** Validates a parsed scenario against the given defaults; {@code file} names it in messages. */
+  public static Scenario fromConfig(Path file, Config own, Config reference) {
+    try {
+      checkKnownKeys(own, reference);
+      Config resolved = own.withFallback(reference).resolve();
+      Config emu = resolved.getConfig("clusteremu");
+      validateComponentBlocks(emu);
+      LoadSettings.fromConfig(emu.getConfig("driver"));
+      List<NodeSpec> nodes = nodes(emu, resolved);
+      checkPortsUnique(nodes, emu);
+      checkEveryTierCarried(nodes, emu);
+      String fileName = file.getFileName().toString();
+      return new Scenario(
+          file,
+          fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName,
+          clusterName(emu),
+          emu.getString("hostname"),
+          nodes,
+          seedNodes(emu, nodes),
+          Checked.positiveDuration(emu, "startup-timeout"),
+          Checked.positiveDuration(emu, "shutdown-timeout"),
+          Checked.positiveDuration(emu, "metrics.interval"),
+          resolved,
+          own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty());
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage(), e);
+    }
+  }
+
+  private static void checkKnownKeys(Config own, Config reference) {
+    for (Map.Entry<String, ConfigValue> top : own.root().entrySet()) {
+      if (!TOP_LEVEL.contains(top.getKey())) {
+        throw unknownKey(top.getValue().origin(), top.getKey(), TOP_LEVEL);
+      }
+    }
+    if (!own.hasPath("clusteremu")) {
+      return;
+    }
+    ConfigObject known = reference.getObject("clusteremu");
+    ConfigObject given = own.getObject("clusteremu");
+    for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
+      String key = entry.getKey();
+      if (key.equals("nodes") && entry.getValue().valueType() == ConfigValueType.OBJECT) {
+        checkNodeKeys((ConfigObject) entry.getValue(), known);
+      } else {
+        checkKey("clusteremu", key, entry.getValue(), known);
+      }
+    }
+  }
+
+  private static void checkNodeKeys(ConfigObject nodes, ConfigObject known) {
+    ConfigObject nodeKnown = (ConfigObject) known.get("node-defaults");
+    for (Map.Entry<String, ConfigValue> node : nodes.entrySet()) {
+      String nodePath = "clusteremu.nodes." + ConfigUtil.quoteString(node.getKey());
+      if (node.getValue().valueType() != ConfigValueType.OBJECT) {
+        continue; // reported with its type when the node is read
+      }
+      for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) node.getValue()).entrySet()) {
+        String key = entry.getKey();
+        if (ComponentKind.byName(key).isPresent()) {
+          // A node's own settings for one of its components: the same keys as the global block.
+          checkKey(nodePath, key, entry.getValue(), known);
+        } else {
+          checkKey(nodePath, key, entry.getValue(), nodeKnown, ComponentKind.allNames());
+        }
+      }
+    }
+  }
+
+  private static void checkKey(String parent, String key, ConfigValue given, ConfigObject known, String... alsoAllowed) {
+    ConfigValue reference = known.get(key);
+    String path = parent + "." + key;
+    if (reference == null) {
+      Set<String> expected = new TreeSet<>(known.keySet());
+      for (String extra : alsoAllowed) {
+        expected.add(extra);
+      }
+      throw unknownKey(given.origin(), path, expected);
+    }
+    if (reference.valueType() == ConfigValueType.OBJECT
+        && given.valueType() == ConfigValueType.OBJECT
+        && !((ConfigObject) reference).isEmpty()) {
+      for (Map.Entry<String, ConfigValue> child : ((ConfigObject) given).entrySet()) {
+        checkKey(path, child.getKey(), child.getValue(), (ConfigObject) reference);
+      }
+    }
+  }
+
+  private static ScenarioException unknownKey(ConfigOrigin origin, String path, Set<String> expected) {
+    return new ScenarioException(
+        origin.description()
+            + ": unknown key '"
+            + path
+            + "'; expected one of: "
+            + String.join(", ", new TreeSet<>(expected)));
+  }
+
+  private static void validateComponentBlocks(Config emu) {
+    DispatcherSettings.fromConfig(emu.getConfig("dispatcher"));
+    AppServerSettings.fromConfig(emu.getConfig("app-server"));
+    DataServerSettings.fromConfig(emu.getConfig("data-server"));
+    for (ComponentKind kind : ComponentKind.values()) {
+      Checked.positiveInt(emu.getConfig(kind.configName()), "cores");
+    }
+  }
+
+  private static String clusterName(Config emu) {
+    String name = emu.getString("cluster-name");
+    if (!NODE_NAME.matcher(name).matches() || name.contains(".")) {
+      throw Checked.bad(emu, "cluster-name", "expected letters, digits, '-' or '_', got '" + name + "'");
+    }
+    return name;
+  }
+
+  private static List<NodeSpec> nodes(Config emu, Config resolved) {
+    ConfigObject nodesObject = emu.getObject("nodes");
+    if (nodesObject.isEmpty()) {
+      throw new ScenarioException(
+          nodesObject.origin().description()
+              + ": clusteremu.nodes is empty; expected at least one node, e.g. "
+              + "nodes { node-1 { port = 25521, components = [dispatcher, app-server, data-server] } }");
+    }
+    Config defaults = emu.getConfig("node-defaults");
+    List<NodeSpec> nodes = new ArrayList<>();
+    for (String name : nodesObject.keySet()) {
+      String path = "nodes." + ConfigUtil.quoteString(name);
+      if (!NODE_NAME.matcher(name).matches()) {
+        throw new ScenarioException(
+            nodesObject.get(name).origin().description()
+                + ": node name '"
+                + name
+                + "' at clusteremu.nodes; expected letters, digits, '-', '_' or '.' (it names files)");
+      }
+      if (nodesObject.get(name).valueType() != ConfigValueType.OBJECT) {
+        throw new ScenarioException(
+            nodesObject.get(name).origin().description()
+                + ": clusteremu."
+                + path
+                + " is a "
+                + nodesObject.get(name).valueType().name().toLowerCase()
+                + "; expected an object such as { port = 25521, components = [app-server] }");
+      }
+      Config node = emu.getConfig(path).withFallback(defaults);
+      nodes.add(node(name, node, emu));
+    }
+    nodes.sort(Comparator.comparingInt(NodeSpec::port));
+    return List.copyOf(nodes);
+  }
+
+  private static NodeSpec node(String name, Config node, Config emu) {
+    String where = "clusteremu.nodes." + ConfigUtil.quoteString(name) + ".";
+    int port = node.getInt("port");
+    if (port < 1 || port > 65535) {
+      throw new ScenarioException(
+          node.getValue("port").origin().description()
+              + ": "
+              + where
+              + "port is "
+              + port
+              + "; expected a port from 1 to 65535 (every node needs its own, for the seed nodes to find it)");
+    }
+    String heap = node.getString("heap");
+    if (!HEAP.matcher(heap).matches()) {
+      throw new ScenarioException(
+          node.getValue("heap").origin().description()
+              + ": "
+              + where
+              + "heap is '"
+              + heap
+              + "'; expected a size as for -Xmx, such as 256m or 1g");
+    }
+    Set<ComponentKind> components = new LinkedHashSet<>();
+    for (String component : node.getStringList("components")) {
+      ComponentKind kind =
+          ComponentKind.byName(component)
+              .orElseThrow(
+                  () ->
+                      new ScenarioException(
+                          node.getValue("components").origin().description()
+                              + ": "
+                              + where
+                              + "components has '"
+                              + component
+                              + "'; expected some of: "
+                              + ComponentKind.allNames()));
+      if (!components.add(kind)) {
+        throw new ScenarioException(
+            node.getValue("components").origin().description()
+                + ": "
+                + where
+                + "components names '"
+                + component
+                + "' twice; a node carries at most one of each");
+      }
+    }
+    Config settings = emu;
+    for (ComponentKind kind : ComponentKind.values()) {
+      if (node.hasPath(kind.configName())) {
+        Config merged = node.getConfig(kind.configName()).withFallback(emu.getConfig(kind.configName()));
+        settings = settings.withValue(kind.configName(), merged.root());
+      }
+    }
+    validateComponentBlocks(settings);
+    return new NodeSpec(
+        name, port, heap, List.copyOf(components), node.getStringList("jvm-options"), settings);
+  }
+
+  private static void checkPortsUnique(List<NodeSpec> nodes, Config emu) {
+    Map<Integer, String> byPort = new HashMap<>();
+    for (NodeSpec node : nodes) {
+      String other = byPort.putIfAbsent(node.port(), node.name());
+      if (other != null) {
+        throw new ScenarioException(
+            emu.getValue("nodes").origin().description()
+                + ": nodes '"
+                + other
+                + "' and '"
+                + node.name()
+                + "' both have port "
+                + node.port()
+                + "; expected a port of its own for every node");
+      }
+    }
+  }
+
+  private static void checkEveryTierCarried(List<NodeSpec> nodes, Config emu) {
+    for (ComponentKind kind : ComponentKind.values()) {
+      if (nodes.stream().noneMatch(n -> n.components().contains(kind))) {
+        throw new ScenarioException(
+            emu.getValue("nodes").origin().description()
+                + ": no node carries a "
+                + kind.configName()
+                + "; expected at least one node with each of: "
+                + ComponentKind.allNames());
+      }
+    }
+  }
+
+  private static List<NodeSpec> seedNodes(Config emu, List<NodeSpec> nodes) {
+    List<String> names = emu.getStringList("seed-nodes");
+    if (names.isEmpty()) {
+      return List.of(nodes.get(0));
+    }
+    List<NodeSpec> seeds = new ArrayList<>();
+    for (String name : names) {
+      seeds.add(
+          nodes.stream()
+              .filter(n -> n.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      Checked.bad(
+                          emu,
+                          "seed-nodes",
+                          "names of nodes in clusteremu.nodes; there is no node '" + name + "'")));
+    }
+    return List.copyOf(seeds);
+  }
+}

@@ -1,0 +1,59 @@
+package clusteremu.node.status;
+
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.scenario.ComponentKind;
+import clusteremu.node.scenario.NodeSpec;
+import clusteremu.node.scenario.Scenario;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Reads the status files of a run, and judges from them whether a node is ready. */
+public final class StatusFiles {
+  /** A status older than this is stale: its node stopped writing. */
+  public static final Duration STALE_AFTER = Duration.ofSeconds(5);
+
+  private StatusFiles() {}
+
+  public static Optional<NodeStatus> read(RunDirectory run, String node) {
+    Path file = run.status(node);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(NodeStatus.JSON.readValue(file.toFile(), NodeStatus.class));
+    } catch (IOException e) {
+      return Optional.empty(); // being replaced right now; the next read sees the new one
+    }
+  }
+
+  public static boolean fresh(NodeStatus status) {
+    return System.currentTimeMillis() - status.ts() < STALE_AFTER.toMillis();
+  }
+
+  /**
+   * Ready: the node is Up, sees every node of the scenario Up, and its receptionist lists as many
+   * of each component as the scenario has.
+   */
+  public static boolean ready(NodeStatus status, Scenario scenario) {
+    if (!fresh(status) || !"Up".equals(status.self())) {
+      return false;
+    }
+    for (NodeSpec node : scenario.nodes()) {
+      String address = scenario.addressOf(node);
+      boolean up =
+          status.members().stream().anyMatch(m -> m.address().equals(address) && m.status().equals("Up"));
+      if (!up) {
+        return false;
+      }
+    }
+    for (ComponentKind kind : ComponentKind.values()) {
+      if (status.sees().getOrDefault(kind.configName(), 0) != scenario.count(kind)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
