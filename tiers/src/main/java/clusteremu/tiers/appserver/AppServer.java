@@ -219,12 +219,12 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
 
   private void finish(long jobId, Reply reply) {
     Job job = jobs.remove(jobId);
-    answer(job.request, reply);
     if (reply.ok()) {
       counters.completed();
     } else {
       counters.failed();
     }
+    answer(job.request, reply);
   }
 
   private void answer(Serve request, Reply reply) {

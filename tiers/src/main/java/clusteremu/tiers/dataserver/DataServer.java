@@ -94,8 +94,8 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> {
         access.operation() == Operation.WRITE
             ? versions.merge(access.key(), 1L, Long::sum)
             : versions.getOrDefault(access.key(), 0L);
-    machine.send(access.replyTo(), new Answer(access.job(), access.call(), true, version, null));
     counters.completed();
+    machine.send(access.replyTo(), new Answer(access.job(), access.call(), true, version, null));
     return this;
   }
 

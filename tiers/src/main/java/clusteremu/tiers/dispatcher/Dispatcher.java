@@ -49,8 +49,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   public record Reconfigure(Mode mode, PolicyName policy, ActorRef<Reconfigured> replyTo)
       implements Command {}
 
-  /** The mode and policy in force after a {@link Reconfigure}. */
-  public record Reconfigured(Mode mode, PolicyName policy) implements CborSerializable {}
+  /** The mode and policy in force after a {@link Reconfigure}, and how many app servers it knows. */
+  public record Reconfigured(Mode mode, PolicyName policy, int appServers) implements CborSerializable {}
 
   /** Handoff mode: an app server has answered the client of {@code ticket}. */
   public record Finished(long ticket, boolean ok) implements Command {}
@@ -194,8 +194,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     if (request == null) {
       return this;
     }
-    machine.send(request.client, done.reply().withRequestId(request.requestId));
     count(done.reply().ok());
+    machine.send(request.client, done.reply().withRequestId(request.requestId));
     return this;
   }
 
@@ -244,7 +244,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       policy = policyName.newPolicy(random);
     }
     getContext().getLog().info("mode {} policy {}", mode.configName(), policyName.configName());
-    reconfigure.replyTo().tell(new Reconfigured(mode, policyName));
+    reconfigure.replyTo().tell(new Reconfigured(mode, policyName, backends.size()));
     return this;
   }
 
@@ -263,12 +263,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   private void fail(long ticket, String reason, boolean rejectedHere) {
     Held request = held.remove(ticket);
-    machine.send(request.client, Reply.failed(request.requestId, reason));
     if (rejectedHere) {
       counters.rejected();
     } else {
       counters.failed();
     }
+    machine.send(request.client, Reply.failed(request.requestId, reason));
   }
 
   private void count(boolean ok) {

@@ -179,7 +179,10 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             "dispatcher now in mode "
                 + message.reconfigured().mode().configName()
                 + ", policy "
-                + message.reconfigured().policy().configName());
+                + message.reconfigured().policy().configName()
+                + ", with "
+                + message.reconfigured().appServers()
+                + " app server(s)");
     return --reconfigurationsPending == 0 ? start() : Behaviors.same();
   }
 

@@ -1,0 +1,56 @@
+package clusteremu.tiers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import clusteremu.tiers.appserver.AppServer;
+import clusteremu.tiers.dataserver.DataServer;
+import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.dispatcher.Mode;
+import clusteremu.tiers.dispatcher.PolicyName;
+import clusteremu.tiers.request.Operation;
+import clusteremu.tiers.request.Reply;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Every message that crosses JVMs survives Jackson CBOR, and really uses it (not Java serialization). */
+class SerializationTest {
+  static final ActorTestKit kit = ActorTestKit.create();
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void everyRemoteMessageRoundTripsThroughCbor() {
+    ActorRef<Reply> client = kit.<Reply>createTestProbe().getRef();
+    ActorRef<Dispatcher.Command> dispatcher = kit.<Dispatcher.Command>createTestProbe().getRef();
+    ActorRef<DataServer.Answer> answers = kit.<DataServer.Answer>createTestProbe().getRef();
+    ActorRef<Dispatcher.Reconfigured> acks = kit.<Dispatcher.Reconfigured>createTestProbe().getRef();
+    List<Object> messages =
+        List.of(
+            new Dispatcher.Submit(1, Operation.READ, 42, client),
+            new Dispatcher.Reconfigure(Mode.HANDOFF, PolicyName.POWER_OF_TWO, acks),
+            new Dispatcher.Reconfigure(null, null, acks),
+            new Dispatcher.Reconfigured(Mode.PROXY, PolicyName.LEAST_OUTSTANDING, 2),
+            new Dispatcher.Finished(3, false),
+            new AppServer.Serve(4, 5, Operation.WRITE, 6, client, dispatcher),
+            new AppServer.Serve(4, 5, Operation.WRITE, 6, client, null),
+            new DataServer.Access(7, 1, Operation.READ, 8, answers),
+            new DataServer.Answer(7, 1, true, 9, null),
+            new DataServer.Answer(7, 1, false, 0, "data-server-queue-full"),
+            Reply.ok(10),
+            Reply.failed(11, "dispatcher-queue-full"));
+    Serialization serialization = SerializationExtension.get(kit.system());
+    for (Object message : messages) {
+      assertEquals(JacksonCborSerializer.class, serialization.findSerializerFor(message).getClass(), message.toString());
+      assertEquals(message, kit.serializationTestKit().verifySerialization(message, false));
+    }
+  }
+}

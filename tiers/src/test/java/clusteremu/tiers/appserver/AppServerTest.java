@@ -1,0 +1,194 @@
+package clusteremu.tiers.appserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import clusteremu.tiers.dataserver.DataServer;
+import clusteremu.tiers.demand.Demand;
+import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.machine.HeldMachine;
+import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Operation;
+import clusteremu.tiers.request.Reply;
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The app server against data servers played by probes; a kit per test for a clean receptionist. */
+class AppServerTest {
+  private ActorTestKit kit;
+  private final ComponentCounters counters = new ComponentCounters();
+
+  @BeforeEach
+  void start() {
+    kit = ActorTestKit.create();
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private TestProbe<DataServer.Command> dataServer() {
+    TestProbe<DataServer.Command> server = kit.createTestProbe();
+    TestProbe<Receptionist.Registered> ack = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.register(DataServer.SERVICE_KEY, server.getRef(), ack.getRef()));
+    ack.receiveMessage();
+    return server;
+  }
+
+  private ActorRef<AppServer.Command> appServer(int dataCalls, int capacity, Duration dataTimeout, Machine machine) {
+    AppServerSettings settings =
+        new AppServerSettings(Demand.constant(Duration.ofMillis(1)), dataCalls, capacity, dataTimeout, 1);
+    return kit.spawn(AppServer.create(settings, machine, counters));
+  }
+
+  /**
+   * Waits until the app server has its (asynchronous) listing of data servers: sends requests
+   * until one reaches {@code data}, which answers it.
+   */
+  private void awaitDataServer(ActorRef<AppServer.Command> app, TestProbe<DataServer.Command> data, int dataCalls) {
+    TestProbe<Reply> probe = kit.createTestProbe();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      app.tell(new AppServer.Serve(-1, -1, Operation.READ, 0, probe.getRef(), null));
+      try {
+        DataServer.Access access = data.expectMessageClass(DataServer.Access.class, Duration.ofMillis(50));
+        access.replyTo().tell(ok(access));
+        for (int call = 1; call < dataCalls; call++) {
+          access = data.expectMessageClass(DataServer.Access.class);
+          access.replyTo().tell(ok(access));
+        }
+        assertEquals(Reply.ok(-1), probe.receiveMessage());
+        return;
+      } catch (AssertionError notYet) {
+        assertEquals(Reply.failed(-1, FailureReason.NO_DATA_SERVER), probe.receiveMessage());
+      }
+    }
+    throw new AssertionError("the app server never saw the data server");
+  }
+
+  private static DataServer.Answer ok(DataServer.Access access) {
+    return new DataServer.Answer(access.job(), access.call(), true, 1, null);
+  }
+
+  @Test
+  void callsTheDataTierInTurnThenAnswers() {
+    TestProbe<DataServer.Command> data = dataServer();
+    ActorRef<AppServer.Command> app = appServer(2, 10, Duration.ofSeconds(5), HeldMachine.instant());
+    awaitDataServer(app, data, 2);
+    long completedBefore = counters.completedCount();
+    TestProbe<Reply> client = kit.createTestProbe();
+
+    app.tell(new AppServer.Serve(100, 7, Operation.WRITE, 40, client.getRef(), null));
+    DataServer.Access first = data.expectMessageClass(DataServer.Access.class);
+    assertEquals(40, first.key());
+    assertEquals(Operation.WRITE, first.operation());
+    data.expectNoMessage(Duration.ofMillis(50)); // one call at a time: the second waits for the first
+    first.replyTo().tell(ok(first));
+    DataServer.Access second = data.expectMessageClass(DataServer.Access.class);
+    assertEquals(41, second.key());
+    second.replyTo().tell(ok(second));
+
+    assertEquals(Reply.ok(7), client.receiveMessage());
+    assertEquals(completedBefore + 1, counters.completedCount());
+  }
+
+  @Test
+  void inHandoffModeAlsoTellsTheDispatcherItHasFinished() {
+    TestProbe<DataServer.Command> data = dataServer();
+    ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant());
+    awaitDataServer(app, data, 1);
+    TestProbe<Reply> client = kit.createTestProbe();
+    TestProbe<Dispatcher.Command> dispatcher = kit.createTestProbe();
+
+    app.tell(new AppServer.Serve(100, 7, Operation.READ, 1, client.getRef(), dispatcher.getRef()));
+    DataServer.Access access = data.expectMessageClass(DataServer.Access.class);
+    access.replyTo().tell(ok(access));
+    assertEquals(Reply.ok(7), client.receiveMessage());
+    assertEquals(new Dispatcher.Finished(100, true), dispatcher.receiveMessage());
+  }
+
+  @Test
+  void pastItsCapacityARequestIsRejectedAtOnce() {
+    dataServer();
+    HeldMachine cpu = HeldMachine.held();
+    ActorRef<AppServer.Command> app = appServer(1, 1, Duration.ofSeconds(5), cpu);
+    TestProbe<Reply> client = kit.createTestProbe();
+    TestProbe<Dispatcher.Command> dispatcher = kit.createTestProbe();
+
+    app.tell(new AppServer.Serve(1, 1, Operation.READ, 1, client.getRef(), null));
+    app.tell(new AppServer.Serve(2, 2, Operation.READ, 1, client.getRef(), dispatcher.getRef()));
+    assertEquals(Reply.failed(2, FailureReason.APP_SERVER_QUEUE_FULL), client.receiveMessage());
+    assertEquals(new Dispatcher.Finished(2, false), dispatcher.receiveMessage());
+    assertEquals(1, counters.rejectedCount());
+    assertEquals(1, counters.inFlightCount());
+  }
+
+  @Test
+  void aDataCallThatIsNeverAnsweredFailsTheRequestWithDataTimeout() {
+    TestProbe<DataServer.Command> data = dataServer();
+    ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofMillis(200), HeldMachine.instant());
+    awaitDataServer(app, data, 1);
+    long failedBefore = counters.failedCount();
+    long completedBefore = counters.completedCount();
+    TestProbe<Reply> client = kit.createTestProbe();
+
+    app.tell(new AppServer.Serve(1, 3, Operation.READ, 1, client.getRef(), null));
+    DataServer.Access access = data.expectMessageClass(DataServer.Access.class);
+    assertEquals(Reply.failed(3, FailureReason.DATA_TIMEOUT), client.receiveMessage(Duration.ofSeconds(2)));
+    // The answer that comes too late changes nothing.
+    access.replyTo().tell(ok(access));
+    client.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(failedBefore + 1, counters.failedCount());
+    assertEquals(completedBefore, counters.completedCount());
+  }
+
+  @Test
+  void callsOnADataServerThatLeavesFailWithDataServerLost() {
+    TestProbe<DataServer.Command> data = dataServer();
+    ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofSeconds(30), HeldMachine.instant());
+    awaitDataServer(app, data, 1);
+    TestProbe<Reply> client = kit.createTestProbe();
+    app.tell(new AppServer.Serve(1, 4, Operation.READ, 1, client.getRef(), null));
+    data.expectMessageClass(DataServer.Access.class);
+
+    kit.system().receptionist().tell(Receptionist.deregister(DataServer.SERVICE_KEY, data.getRef()));
+    assertEquals(Reply.failed(4, FailureReason.DATA_SERVER_LOST), client.receiveMessage());
+  }
+
+  @Test
+  void withNoDataServerARequestFailsWithAReason() {
+    ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant());
+    TestProbe<Reply> client = kit.createTestProbe();
+    app.tell(new AppServer.Serve(1, 5, Operation.READ, 1, client.getRef(), null));
+    assertEquals(Reply.failed(5, FailureReason.NO_DATA_SERVER), client.receiveMessage());
+  }
+
+  @Test
+  void withNoDataCallsItAnswersOnceItsDemandIsServed() {
+    HeldMachine cpu = HeldMachine.held();
+    ActorRef<AppServer.Command> app = appServer(0, 10, Duration.ofSeconds(5), cpu);
+    TestProbe<Reply> client = kit.createTestProbe();
+    app.tell(new AppServer.Serve(1, 6, Operation.READ, 1, client.getRef(), null));
+    client.expectNoMessage(Duration.ofMillis(100));
+    awaitHeld(cpu, 1);
+    cpu.release();
+    assertEquals(Reply.ok(6), client.receiveMessage());
+  }
+
+  static void awaitHeld(HeldMachine cpu, int count) {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (cpu.heldCount() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected " + count + " jobs on the CPU, found " + cpu.heldCount());
+      }
+      Thread.onSpinWait();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package clusteremu.tiers.dataserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import clusteremu.tiers.demand.Demand;
+import clusteremu.tiers.machine.HeldMachine;
+import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Operation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class DataServerTest {
+  static final ActorTestKit kit = ActorTestKit.create();
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private static DataServerSettings settings(int capacity) {
+    return new DataServerSettings(Demand.constant(Duration.ofMillis(1)), capacity, 1);
+  }
+
+  @Test
+  void aWriteBumpsTheKeysVersionAndAReadReturnsIt() {
+    ActorRef<DataServer.Command> data = kit.spawn(DataServer.create(settings(10), HeldMachine.instant(), new ComponentCounters()));
+    TestProbe<DataServer.Answer> app = kit.createTestProbe();
+    data.tell(new DataServer.Access(1, 0, Operation.READ, 5, app.getRef()));
+    assertEquals(new DataServer.Answer(1, 0, true, 0, null), app.receiveMessage());
+    data.tell(new DataServer.Access(2, 0, Operation.WRITE, 5, app.getRef()));
+    data.tell(new DataServer.Access(3, 0, Operation.WRITE, 5, app.getRef()));
+    assertEquals(1, app.receiveMessage().version());
+    assertEquals(2, app.receiveMessage().version());
+    data.tell(new DataServer.Access(4, 1, Operation.READ, 5, app.getRef()));
+    assertEquals(new DataServer.Answer(4, 1, true, 2, null), app.receiveMessage());
+  }
+
+  @Test
+  void pastItsCapacityAnAccessIsRefusedWithAReason() {
+    ComponentCounters counters = new ComponentCounters();
+    ActorRef<DataServer.Command> data = kit.spawn(DataServer.create(settings(1), HeldMachine.held(), counters));
+    TestProbe<DataServer.Answer> app = kit.createTestProbe();
+    data.tell(new DataServer.Access(1, 0, Operation.READ, 5, app.getRef()));
+    data.tell(new DataServer.Access(2, 0, Operation.READ, 6, app.getRef()));
+    assertEquals(new DataServer.Answer(2, 0, false, 0, FailureReason.DATA_SERVER_QUEUE_FULL), app.receiveMessage());
+    assertEquals(1, counters.rejectedCount());
+  }
+
+  @Test
+  void keysSpreadOverAllPartitionsAndAlwaysToTheSameOne() {
+    List<String> servers = List.of("a", "b", "c");
+    Set<String> used = new HashSet<>();
+    List<String> first = new ArrayList<>();
+    for (long key = 0; key < 100; key++) {
+      used.add(Partitioning.owner(key, servers));
+      first.add(Partitioning.owner(key, servers));
+    }
+    assertEquals(3, used.size());
+    for (long key = 0; key < 100; key++) {
+      assertEquals(first.get((int) key), Partitioning.owner(key, servers));
+    }
+    assertNotEquals(Partitioning.mix(1), Partitioning.mix(2));
+  }
+}

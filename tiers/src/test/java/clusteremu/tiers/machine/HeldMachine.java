@@ -1,0 +1,67 @@
+package clusteremu.tiers.machine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A machine for tests whose CPU work completes only when the test says so ({@link #release()}),
+ * or at once when built {@link #instant()}. Sending is a plain tell, as on a real node.
+ */
+public final class HeldMachine implements Machine {
+  private final boolean instant;
+  private final List<Runnable> held = new ArrayList<>();
+
+  private HeldMachine(boolean instant) {
+    this.instant = instant;
+  }
+
+  public static HeldMachine instant() {
+    return new HeldMachine(true);
+  }
+
+  public static HeldMachine held() {
+    return new HeldMachine(false);
+  }
+
+  @Override
+  public synchronized <T> void compute(long demandNanos, ActorRef<T> replyTo, T whenDone) {
+    if (instant) {
+      replyTo.tell(whenDone);
+    } else {
+      held.add(() -> replyTo.tell(whenDone));
+    }
+  }
+
+  /** Completes all work held so far; returns how much there was. */
+  public synchronized int release() {
+    List<Runnable> now = new ArrayList<>(held);
+    held.clear();
+    now.forEach(Runnable::run);
+    return now.size();
+  }
+
+  public synchronized int heldCount() {
+    return held.size();
+  }
+
+  @Override
+  public <T> void send(ActorRef<T> to, T message) {
+    to.tell(message);
+  }
+
+  @Override
+  public synchronized int cpuQueueLength() {
+    return held.size();
+  }
+
+  @Override
+  public long cpuBusyNanos() {
+    return 0;
+  }
+
+  @Override
+  public int cores() {
+    return 1;
+  }
+}
