@@ -14,9 +14,10 @@ import java.util.List;
 public final class MemberConfig {
   private MemberConfig() {}
 
-  /** For a node of the scenario. */
+  /** For a node of the scenario: a node that is downed or shut down exits its JVM. */
   public static Config forNode(Scenario scenario, NodeSpec node) {
-    return forMember(scenario, node.port(), node.roles());
+    return ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
+        .withFallback(forMember(scenario, node.port(), node.roles()));
   }
 
   /** For any member, e.g. the driver on port 0 (any free port) with role {@code driver}. */

@@ -110,7 +110,6 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     Files.createDirectories(outDir);
     Config config =
         MemberConfig.forMember(scenario, 0, List.of("driver"))
-            .withValue("pekko.coordinated-shutdown.exit-jvm", ConfigValueFactory.fromAnyRef("off"))
             .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"));
     CompletableFuture<Summary> result = new CompletableFuture<>();
     Summary summary;

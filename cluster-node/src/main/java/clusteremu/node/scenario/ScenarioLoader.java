@@ -35,6 +35,13 @@ public final class ScenarioLoader {
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
   private static final Set<String> TOP_LEVEL = Set.of("clusteremu", "pekko");
+  private static final String[] COMPONENT_NAMES =
+      java.util.Arrays.stream(ComponentKind.values()).map(ComponentKind::configName).toArray(String[]::new);
+
+  /** A node name as an element of a config path: quoted only where HOCON needs it (a '.'). */
+  private static String pathElement(String name) {
+    return name.matches("[A-Za-z0-9_-]+") ? name : ConfigUtil.quoteString(name);
+  }
 
   private ScenarioLoader() {}
 
@@ -59,8 +66,12 @@ public final class ScenarioLoader {
       checkKnownKeys(own, reference);
       Config resolved = own.withFallback(reference).resolve();
       Config emu = resolved.getConfig("clusteremu");
-      validateComponentBlocks(emu);
-      LoadSettings.fromConfig(emu.getConfig("driver"));
+      validateComponentBlocks(emu, "clusteremu.");
+      try {
+        LoadSettings.fromConfig(emu.getConfig("driver"));
+      } catch (ConfigException e) {
+        throw new ScenarioException(e.getMessage() + " (in clusteremu.driver)", e);
+      }
       List<NodeSpec> nodes = nodes(emu, resolved);
       checkPortsUnique(nodes, emu);
       checkEveryTierCarried(nodes, emu);
@@ -106,7 +117,7 @@ public final class ScenarioLoader {
   private static void checkNodeKeys(ConfigObject nodes, ConfigObject known) {
     ConfigObject nodeKnown = (ConfigObject) known.get("node-defaults");
     for (Map.Entry<String, ConfigValue> node : nodes.entrySet()) {
-      String nodePath = "clusteremu.nodes." + ConfigUtil.quoteString(node.getKey());
+      String nodePath = "clusteremu.nodes." + pathElement(node.getKey());
       if (node.getValue().valueType() != ConfigValueType.OBJECT) {
         continue; // reported with its type when the node is read
       }
@@ -116,7 +127,7 @@ public final class ScenarioLoader {
           // A node's own settings for one of its components: the same keys as the global block.
           checkKey(nodePath, key, entry.getValue(), known);
         } else {
-          checkKey(nodePath, key, entry.getValue(), nodeKnown, ComponentKind.allNames());
+          checkKey(nodePath, key, entry.getValue(), nodeKnown, COMPONENT_NAMES);
         }
       }
     }
@@ -150,12 +161,20 @@ public final class ScenarioLoader {
             + String.join(", ", new TreeSet<>(expected)));
   }
 
-  private static void validateComponentBlocks(Config emu) {
-    DispatcherSettings.fromConfig(emu.getConfig("dispatcher"));
-    AppServerSettings.fromConfig(emu.getConfig("app-server"));
-    DataServerSettings.fromConfig(emu.getConfig("data-server"));
+  /** Reads every component block as its component will; {@code where} names the block in errors. */
+  private static void validateComponentBlocks(Config emu, String where) {
     for (ComponentKind kind : ComponentKind.values()) {
-      Checked.positiveInt(emu.getConfig(kind.configName()), "cores");
+      Config block = emu.getConfig(kind.configName());
+      try {
+        switch (kind) {
+          case DISPATCHER -> DispatcherSettings.fromConfig(block);
+          case APP_SERVER -> AppServerSettings.fromConfig(block);
+          case DATA_SERVER -> DataServerSettings.fromConfig(block);
+        }
+        Checked.positiveInt(block, "cores");
+      } catch (ConfigException e) {
+        throw new ScenarioException(e.getMessage() + " (in " + where + kind.configName() + ")", e);
+      }
     }
   }
 
@@ -178,7 +197,7 @@ public final class ScenarioLoader {
     Config defaults = emu.getConfig("node-defaults");
     List<NodeSpec> nodes = new ArrayList<>();
     for (String name : nodesObject.keySet()) {
-      String path = "nodes." + ConfigUtil.quoteString(name);
+      String path = "nodes." + pathElement(name);
       if (!NODE_NAME.matcher(name).matches()) {
         throw new ScenarioException(
             nodesObject.get(name).origin().description()
@@ -203,7 +222,7 @@ public final class ScenarioLoader {
   }
 
   private static NodeSpec node(String name, Config node, Config emu) {
-    String where = "clusteremu.nodes." + ConfigUtil.quoteString(name) + ".";
+    String where = "clusteremu.nodes." + pathElement(name) + ".";
     int port = node.getInt("port");
     if (port < 1 || port > 65535) {
       throw new ScenarioException(
@@ -255,7 +274,7 @@ public final class ScenarioLoader {
         settings = settings.withValue(kind.configName(), merged.root());
       }
     }
-    validateComponentBlocks(settings);
+    validateComponentBlocks(settings, where);
     return new NodeSpec(
         name, port, heap, List.copyOf(components), node.getStringList("jvm-options"), settings);
   }
@@ -265,12 +284,14 @@ public final class ScenarioLoader {
     for (NodeSpec node : nodes) {
       String other = byPort.putIfAbsent(node.port(), node.name());
       if (other != null) {
+        List<String> both = new ArrayList<>(List.of(other, node.name()));
+        both.sort(null);
         throw new ScenarioException(
             emu.getValue("nodes").origin().description()
                 + ": nodes '"
-                + other
+                + both.get(0)
                 + "' and '"
-                + node.name()
+                + both.get(1)
                 + "' both have port "
                 + node.port()
                 + "; expected a port of its own for every node");

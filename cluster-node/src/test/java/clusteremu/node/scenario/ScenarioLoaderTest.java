@@ -1,0 +1,171 @@
+package clusteremu.node.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every way a scenario can be wrong gets one message naming the file, the key and what was expected. */
+class ScenarioLoaderTest {
+  static final Path DEFAULT = Path.of("../config/default.conf");
+
+  @TempDir Path dir;
+
+  private Path scenario(String text) throws IOException {
+    Path file = dir.resolve("test.conf");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  /** The default scenario with {@code extra} on top. */
+  private Path overDefault(String extra) throws IOException {
+    return scenario("include file(\"" + DEFAULT.toAbsolutePath().normalize() + "\")\n" + extra + "\n");
+  }
+
+  private String error(Path file) {
+    ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(file));
+    return e.getMessage();
+  }
+
+  private static void assertMentions(String message, String... parts) {
+    for (String part : parts) {
+      assertTrue(message.contains(part), "expected '" + part + "' in: " + message);
+    }
+  }
+
+  @Test
+  void theDefaultScenarioIsASmallThreeTierCluster() {
+    Scenario scenario = ScenarioLoader.load(DEFAULT);
+    assertEquals(List.of("dispatcher-1", "app-1", "app-2", "data-1"), scenario.nodes().stream().map(NodeSpec::name).toList());
+    assertEquals(1, scenario.count(ComponentKind.DISPATCHER));
+    assertEquals(2, scenario.count(ComponentKind.APP_SERVER));
+    assertEquals(1, scenario.count(ComponentKind.DATA_SERVER));
+    assertEquals("dispatcher-1", scenario.seedNodes().get(0).name());
+    assertEquals("pekko://clusteremu@127.0.0.1:25521", scenario.addressOf(scenario.nodes().get(0)));
+    assertEquals("256m", scenario.nodes().get(0).heap());
+  }
+
+  @Test
+  void whatItRendersLoadsBackToTheSameScenario() throws IOException {
+    Scenario original = ScenarioLoader.load(overDefault("clusteremu.app-server.cores = 3"));
+    Scenario again = ScenarioLoader.load(scenario(original.render()));
+    assertEquals(original.nodes().stream().map(NodeSpec::port).toList(), again.nodes().stream().map(NodeSpec::port).toList());
+    assertEquals(3, again.nodes().get(1).componentSettings(ComponentKind.APP_SERVER).getInt("cores"));
+  }
+
+  @Test
+  void aNodeCanOverrideItsComponentsSettingsForItself() throws IOException {
+    Scenario scenario = ScenarioLoader.load(overDefault("clusteremu.nodes.app-2.app-server.cores = 8"));
+    assertEquals(2, scenario.node("app-1").orElseThrow().componentSettings(ComponentKind.APP_SERVER).getInt("cores"));
+    assertEquals(8, scenario.node("app-2").orElseThrow().componentSettings(ComponentKind.APP_SERVER).getInt("cores"));
+  }
+
+  @Test
+  void aMissingFileSaysSo() {
+    assertMentions(error(dir.resolve("nope.conf")), "nope.conf", "no such scenario file");
+  }
+
+  @Test
+  void aSyntaxErrorNamesFileAndLine() throws IOException {
+    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf", "3");
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithWhatWasExpected() throws IOException {
+    assertMentions(
+        error(overDefault("clusteremu.app-server.corez = 4")),
+        "test.conf: 2",
+        "unknown key 'clusteremu.app-server.corez'",
+        "cores, data-calls, data-timeout, demand");
+  }
+
+  @Test
+  void aMistypedTopLevelKeyIsCaught() throws IOException {
+    assertMentions(error(scenario("clusteremux { }")), "unknown key 'clusteremux'", "clusteremu, pekko");
+  }
+
+  @Test
+  void anUnknownNodeKeyIsCaught() throws IOException {
+    assertMentions(
+        error(overDefault("clusteremu.nodes.app-1.prot = 3")),
+        "unknown key 'clusteremu.nodes.app-1.prot'",
+        "port");
+  }
+
+  @Test
+  void anUnknownPolicyNamesTheChoices() throws IOException {
+    assertMentions(
+        error(overDefault("clusteremu.dispatcher.policy = fastest")),
+        "test.conf: 2",
+        "policy",
+        "round-robin, random, least-outstanding, power-of-two",
+        "fastest",
+        "clusteremu.dispatcher");
+  }
+
+  @Test
+  void anUnknownModeNamesTheChoices() throws IOException {
+    assertMentions(error(overDefault("clusteremu.dispatcher.mode = direct")), "mode", "proxy, handoff");
+  }
+
+  @Test
+  void aWrongTypeIsNamed() throws IOException {
+    assertMentions(error(overDefault("clusteremu.app-server.cores = many")), "cores", "NUMBER");
+  }
+
+  @Test
+  void aNonPositiveRateOrDurationIsRefused() throws IOException {
+    assertMentions(error(overDefault("clusteremu.driver.rate = -5")), "rate", "zero or more", "clusteremu.driver");
+    assertMentions(error(overDefault("clusteremu.driver.duration = 0s")), "duration", "above zero");
+  }
+
+  @Test
+  void anOverrideOnANodeIsCheckedToo() throws IOException {
+    assertMentions(
+        error(overDefault("clusteremu.nodes.app-2.app-server.queue-capacity = 0")),
+        "queue-capacity",
+        "above zero",
+        "clusteremu.nodes.app-2");
+  }
+
+  @Test
+  void twoNodesOnOnePortAreRefused() throws IOException {
+    assertMentions(error(overDefault("clusteremu.nodes.app-2.port = 25522")), "'app-1' and 'app-2'", "25522");
+  }
+
+  @Test
+  void aNodeWithoutAPortIsRefused() throws IOException {
+    assertMentions(error(overDefault("clusteremu.nodes.extra { components = [app-server] }")), "extra", "port", "1 to 65535");
+  }
+
+  @Test
+  void anUnknownComponentIsRefused() throws IOException {
+    assertMentions(
+        error(overDefault("clusteremu.nodes.app-1.components = [app-server, cache]")),
+        "cache",
+        "dispatcher, app-server, data-server");
+  }
+
+  @Test
+  void everyTierMustBeCarried() throws IOException {
+    assertMentions(
+        error(overDefault("clusteremu.nodes.data-1.components = [app-server]")),
+        "no node carries a data-server");
+  }
+
+  @Test
+  void anUnknownSeedNodeIsNamed() throws IOException {
+    assertMentions(error(overDefault("clusteremu.seed-nodes = [dispatcher-9]")), "seed-nodes", "dispatcher-9");
+  }
+
+  @Test
+  void aBadHeapIsRefused() throws IOException {
+    assertMentions(error(overDefault("clusteremu.node-defaults.heap = lots")), "heap", "256m");
+  }
+}
