@@ -1,0 +1,116 @@
+package clusteremu.node.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the project's own scripts as a user would, on the build under test ({@code
+ * CLUSTEREMU_NO_BUILD=1}) and with runs kept in a folder of the test's. Every script has a time
+ * limit; one that overruns is killed with everything it started.
+ */
+final class Scripts {
+  static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+
+  record Result(int exitCode, String output) {}
+
+  private final Path runs;
+
+  Scripts(Path runs) {
+    this.runs = runs;
+  }
+
+  Result run(Duration limit, String script, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("scripts").resolve(script).toString());
+    command.addAll(List.of(args));
+    try {
+      Path output = Files.createTempFile(runs.getParent(), script, ".out");
+      ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+      builder.environment().put("CLUSTEREMU_RUNS", runs.toString());
+      builder.environment().put("CLUSTEREMU_NO_BUILD", "1");
+      Process process = builder.start();
+      if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new AssertionError(script + " " + String.join(" ", args) + " did not finish within " + limit + ":\n" + Files.readString(output));
+      }
+      return new Result(process.exitValue(), Files.readString(output));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Kills every node JVM whose PID the runs folder records and that still runs: the safety net of every test. */
+  void killLeftovers() throws IOException {
+    if (!Files.isDirectory(runs)) {
+      return;
+    }
+    try (var files = Files.walk(runs)) {
+      for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+            .filter(p -> p.info().commandLine().orElse("").contains("clusteremu.node.NodeMain"))
+            .ifPresent(
+                p -> {
+                  p.destroyForcibly();
+                  p.onExit().join();
+                });
+      }
+    }
+  }
+
+  /** PIDs of node JVMs of the runs folder that are still alive. */
+  List<Long> livePids() throws IOException {
+    List<Long> live = new ArrayList<>();
+    if (!Files.isDirectory(runs)) {
+      return live;
+    }
+    try (var files = Files.walk(runs)) {
+      for (Path pid : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+        long value = Long.parseLong(Files.readString(pid).trim());
+        if (ProcessHandle.of(value).map(ProcessHandle::isAlive).orElse(false)) {
+          live.add(value);
+        }
+      }
+    }
+    return live;
+  }
+
+  /** A port nobody listens on right now. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The default scenario on free ports, written into {@code dir}. */
+  static Path defaultScenarioOnFreePorts(Path dir, String... extraLines) throws IOException {
+    StringBuilder text = new StringBuilder();
+    text.append("include file(\"").append(ROOT.resolve("config/default.conf")).append("\")\n");
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (String node : List.of("dispatcher-1", "app-1", "app-2", "data-1")) {
+      int port = freePort();
+      while (!ports.add(port)) {
+        port = freePort();
+      }
+      text.append("clusteremu.nodes.").append(node).append(".port = ").append(port).append('\n');
+    }
+    for (String line : extraLines) {
+      text.append(line).append('\n');
+    }
+    Path file = dir.resolve("it.conf");
+    Files.writeString(file, text);
+    return file;
+  }
+}
