@@ -1,5 +1,6 @@
 package clusteremu.node;
 
+import clusteremu.node.bench.BareRelay;
 import clusteremu.node.machine.CompletionClock;
 import clusteremu.node.machine.NodeMachine;
 import clusteremu.node.metrics.MetricsLog;
@@ -26,6 +27,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The guardian of a node: starts each component the node carries on a machine of its own,
@@ -50,6 +52,9 @@ public final class Node {
             metrics.watch(spec.name() + "/" + kind.configName(), kind.configName(), componentCounters, machine);
             counters.put(kind.configName(), componentCounters);
           }
+          if (scenario.config().getBoolean("clusteremu.bench.bare-chain")) {
+            startBareChain(context, spec);
+          }
           context.spawn(StatusReporter.create(run.status(spec.name()), spec.name(), counters), "status");
           CoordinatedShutdown.get(context.getSystem())
               .addTask(
@@ -63,6 +68,19 @@ public final class Node {
           context.getLog().info("node {} carries {}", spec.name(), spec.roles());
           return Behaviors.empty();
         });
+  }
+
+  /** The benchmark's baseline relays, one beside each component (see {@link BareRelay}). */
+  private static void startBareChain(ActorContext<Void> context, NodeSpec spec) {
+    for (ComponentKind kind : spec.components()) {
+      ServiceKey<BareRelay.Command> position =
+          switch (kind) {
+            case DISPATCHER -> BareRelay.ENTRY;
+            case APP_SERVER -> BareRelay.MIDDLE;
+            case DATA_SERVER -> BareRelay.END;
+          };
+      context.spawn(BareRelay.create(position), "bare-relay-" + kind.configName());
+    }
   }
 
   private static void start(

@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "clusteremu 0.1.0",
     description = "Emulates a three-tier cluster on real JVMs with Apache Pekko.",
-    subcommands = {ClusterCommand.class, DriverCommand.class, CompareCommand.class})
+    subcommands = {
+      ClusterCommand.class,
+      DriverCommand.class,
+      CompareCommand.class,
+      clusteremu.node.bench.BenchCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

@@ -1,0 +1,186 @@
+package clusteremu.node.bench;
+
+import clusteremu.node.MemberConfig;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.Runs;
+import clusteremu.node.scenario.Scenario;
+import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.scenario.ScenarioLoader;
+import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.dispatcher.Mode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the highest sustained request rate of the three tiers (zero emulated demand, so only
+ * the emulator's own cost shows) against a bare chain of forwarding actors over the same JVMs and
+ * hops, in one run. Variants are interleaved round by round so that JIT warm-up and the machine's
+ * other load fall on all of them alike; the figures are medians over the rounds.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Highest sustained rate of the tiers (proxy and handoff) next to a bare Pekko chain over the same JVMs and hops.",
+      "Needs a cluster started with config/bench.conf (scripts/bench does it all)."
+    })
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--users", defaultValue = "256", description = "Requests kept in flight (closed loop, no think time). Default: ${DEFAULT-VALUE}.")
+  int users;
+
+  @Option(names = "--warmup", defaultValue = "40", description = "Seconds of warm-up, spread over all variants (the JIT needs 30-40 s). Default: ${DEFAULT-VALUE}.")
+  int warmupSeconds;
+
+  @Option(names = "--measure", defaultValue = "5", description = "Seconds each variant is measured per round. Default: ${DEFAULT-VALUE}.")
+  int measureSeconds;
+
+  @Option(names = "--rounds", defaultValue = "5", description = "Rounds; each measures every variant once. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  private record Variant(String name, ClosedLoop.Target target, Mode mode) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (users <= 0 || warmupSeconds < 0 || measureSeconds <= 0 || rounds <= 0) {
+      System.err.println("clusteremu bench: --users, --measure and --rounds must be above zero and --warmup zero or more");
+      return 2;
+    }
+    Optional<RunDirectory> run = Runs.fromEnvironment().latest();
+    Scenario scenario;
+    try {
+      if (run.isEmpty()) {
+        throw new ScenarioException("no running cluster; start one with scripts/cluster up config/bench.conf");
+      }
+      scenario = ScenarioLoader.load(run.get().scenario());
+      if (!scenario.config().getBoolean("clusteremu.bench.bare-chain")) {
+        throw new ScenarioException(run.get().scenario() + ": clusteremu.bench.bare-chain is off; start the cluster with config/bench.conf");
+      }
+    } catch (ScenarioException e) {
+      System.err.println("clusteremu bench: " + e.getMessage());
+      return 2;
+    }
+    ActorSystem<ClosedLoop.Command> system =
+        ActorSystem.create(
+            ClosedLoop.create(),
+            scenario.clusterName(),
+            MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
+    try {
+      ActorRef<Dispatcher.Command> dispatcher = find(system, Dispatcher.SERVICE_KEY);
+      ActorRef<BareRelay.Command> entry = find(system, BareRelay.ENTRY);
+      find(system, BareRelay.END);
+      List<Variant> variants =
+          List.of(
+              new Variant("bare chain, proxy style", new ClosedLoop.Bare(entry, false), null),
+              new Variant("tiers, proxy mode", new ClosedLoop.Tiers(dispatcher), Mode.PROXY),
+              new Variant("bare chain, direct reply", new ClosedLoop.Bare(entry, true), null),
+              new Variant("tiers, handoff mode", new ClosedLoop.Tiers(dispatcher), Mode.HANDOFF));
+      System.out.printf("warming up for %d s over %d variants, %d requests in flight ...%n", warmupSeconds, variants.size(), users);
+      for (int pass = 0; pass < 2; pass++) {
+        for (Variant variant : variants) {
+          measure(system, dispatcher, variant, Duration.ofMillis(warmupSeconds * 1000L / (2 * variants.size()) + 1));
+        }
+      }
+      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        StringBuilder line = new StringBuilder(String.format("round %d:", round));
+        for (Variant variant : variants) {
+          ClosedLoop.Result result = measure(system, dispatcher, variant, Duration.ofSeconds(measureSeconds));
+          if (result.failed() > 0) {
+            System.err.printf("clusteremu bench: %s: %d of %d requests failed%n", variant.name(), result.failed(), result.answered());
+            return 1;
+          }
+          rates.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(result.rate());
+          line.append(String.format("  %s %.0f/s", variant.name(), result.rate()));
+        }
+        System.out.println(line);
+      }
+      return report(rates, run.get().root());
+    } finally {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private int report(Map<String, List<Double>> rates, Path runDir) throws Exception {
+    Map<String, Double> median = new LinkedHashMap<>();
+    rates.forEach((name, values) -> median.put(name, median(values)));
+    double proxyRatio = median.get("tiers, proxy mode") / median.get("bare chain, proxy style");
+    double handoffRatio = median.get("tiers, handoff mode") / median.get("bare chain, direct reply");
+    System.out.println();
+    System.out.printf("%-26s %12s   (%d rounds of %d s, %d in flight; min-max)%n", "variant", "median req/s", rounds, measureSeconds, users);
+    rates.forEach(
+        (name, values) ->
+            System.out.printf("%-26s %12.0f   (%.0f-%.0f)%n", name, median.get(name), values.stream().mapToDouble(d -> d).min().orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0)));
+    System.out.printf("tiers / bare chain: proxy %.2f, handoff %.2f (target 0.70)%n", proxyRatio, handoffRatio);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("users", users);
+    json.put("rounds", rounds);
+    json.put("measure_seconds", measureSeconds);
+    json.put("rates", rates);
+    json.put("median", median);
+    json.put("ratio_proxy", proxyRatio);
+    json.put("ratio_handoff", handoffRatio);
+    Path out = runDir.resolve("bench.json");
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+    System.out.println("wrote " + out);
+    return 0;
+  }
+
+  private ClosedLoop.Result measure(ActorSystem<ClosedLoop.Command> system, ActorRef<Dispatcher.Command> dispatcher, Variant variant, Duration duration)
+      throws Exception {
+    if (variant.mode() != null) {
+      AskPattern.<Dispatcher.Command, Dispatcher.Reconfigured>ask(
+              dispatcher, replyTo -> new Dispatcher.Reconfigure(variant.mode(), null, replyTo), Duration.ofSeconds(10), system.scheduler())
+          .toCompletableFuture()
+          .get(15, TimeUnit.SECONDS);
+    }
+    return AskPattern.<ClosedLoop.Command, ClosedLoop.Result>ask(
+            system, replyTo -> new ClosedLoop.Run(variant.target(), users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
+        .toCompletableFuture()
+        .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
+  }
+
+  private static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Receptionist.Listing listing =
+          AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+                  system.receptionist(), replyTo -> Receptionist.find(key, replyTo), Duration.ofSeconds(5), system.scheduler())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      if (!listing.getServiceInstances(key).isEmpty()) {
+        return listing.getServiceInstances(key).iterator().next();
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("no " + key.id() + " found in the cluster within 60 s");
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
