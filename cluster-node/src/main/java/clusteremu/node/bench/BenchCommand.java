@@ -1,17 +1,14 @@
 package clusteremu.node.bench;
 
 import clusteremu.node.MemberConfig;
-import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.Runs;
+import clusteremu.node.run.RunningCluster;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
-import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.dispatcher.Mode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.ConfigValueFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,15 +63,16 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("clusteremu bench: --users, --measure and --rounds must be above zero and --warmup zero or more");
       return 2;
     }
-    Optional<RunDirectory> run = Runs.fromEnvironment().latest();
+    Optional<RunningCluster> cluster;
     Scenario scenario;
     try {
-      if (run.isEmpty()) {
+      cluster = RunningCluster.latest();
+      if (cluster.isEmpty()) {
         throw new ScenarioException("no running cluster; start one with scripts/cluster up config/bench.conf");
       }
-      scenario = ScenarioLoader.load(run.get().scenario());
+      scenario = cluster.get().scenario();
       if (!scenario.config().getBoolean("clusteremu.bench.bare-chain")) {
-        throw new ScenarioException(run.get().scenario() + ": clusteremu.bench.bare-chain is off; start the cluster with config/bench.conf");
+        throw new ScenarioException(cluster.get().run().scenario() + ": clusteremu.bench.bare-chain is off; start the cluster with config/bench.conf");
       }
     } catch (ScenarioException e) {
       System.err.println("clusteremu bench: " + e.getMessage());
@@ -115,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         System.out.println(line);
       }
-      return report(rates, run.get().root());
+      return report(rates, cluster.get().run().root());
     } finally {
       CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -2,11 +2,10 @@ package clusteremu.node.cli;
 
 import clusteremu.node.run.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.Runs;
+import clusteremu.node.run.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
-import clusteremu.node.scenario.ScenarioLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,24 +20,25 @@ final class ClusterDown implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<RunDirectory> run = Runs.fromEnvironment().latest();
-    if (run.isEmpty()) {
-      System.out.println("no cluster to stop");
-      return 0;
-    }
-    Scenario scenario;
+    Optional<RunningCluster> cluster;
     try {
-      scenario = ScenarioLoader.load(run.get().scenario());
+      cluster = RunningCluster.latest();
     } catch (ScenarioException e) {
       System.err.println("clusteremu: " + e.getMessage());
       return 2;
     }
+    if (cluster.isEmpty()) {
+      System.out.println("no cluster to stop");
+      return 0;
+    }
+    RunDirectory run = cluster.get().run();
+    Scenario scenario = cluster.get().scenario();
     List<ProcessHandle> running = new ArrayList<>();
     for (NodeSpec node : scenario.nodes()) {
-      NodeProcesses.find(run.get(), node.name()).ifPresent(running::add);
+      NodeProcesses.find(run, node.name()).ifPresent(running::add);
     }
     if (running.isEmpty()) {
-      System.out.println("no node of " + run.get().root() + " is running");
+      System.out.println("no node of " + run.root() + " is running");
       return 0;
     }
     long begin = System.nanoTime();
@@ -46,7 +46,7 @@ final class ClusterDown implements Callable<Integer> {
     System.out.printf(
         "stopped %d node(s) of %s in %.1f s%s%n",
         running.size(),
-        run.get().root(),
+        run.root(),
         (System.nanoTime() - begin) / 1e9,
         killed > 0 ? "; " + killed + " did not leave within " + scenario.shutdownTimeout().toSeconds() + " s and were killed" : "");
     return 0;

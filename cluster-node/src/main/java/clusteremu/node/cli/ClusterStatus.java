@@ -1,10 +1,8 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.Runs;
+import clusteremu.node.run.RunningCluster;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
-import clusteremu.node.scenario.ScenarioLoader;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,20 +15,20 @@ final class ClusterStatus implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<RunDirectory> run = Runs.fromEnvironment().latest();
-    if (run.isEmpty()) {
-      System.out.println("no cluster has been started here (no " + Runs.fromEnvironment().root().resolve("latest") + ")");
-      return 1;
-    }
-    Scenario scenario;
+    Optional<RunningCluster> cluster;
     try {
-      scenario = ScenarioLoader.load(run.get().scenario());
+      cluster = RunningCluster.latest();
     } catch (ScenarioException e) {
       System.err.println("clusteremu: " + e.getMessage());
       return 2;
     }
-    System.out.println("run " + run.get().root());
-    int up = StatusTable.print(scenario, run.get(), System.out);
+    if (cluster.isEmpty()) {
+      System.out.println("no cluster has been started here (no " + RunningCluster.where(null) + ")");
+      return 1;
+    }
+    Scenario scenario = cluster.get().scenario();
+    System.out.println("run " + cluster.get().run().root());
+    int up = StatusTable.print(scenario, cluster.get().run(), System.out);
     System.out.printf("%d of %d nodes running and Up%n", up, scenario.nodes().size());
     return up == scenario.nodes().size() ? 0 : 1;
   }

@@ -2,6 +2,7 @@ package clusteremu.node.cli;
 
 import clusteremu.node.run.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.RunningCluster;
 import clusteremu.node.run.Runs;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -61,8 +62,7 @@ final class ClusterUp implements Callable<Integer> {
       err.println("clusteremu: " + e.getMessage());
       return 2;
     }
-    Runs runs = Runs.fromEnvironment();
-    Optional<String> running = runningCluster(runs);
+    Optional<String> running = runningCluster();
     if (running.isPresent()) {
       err.println("clusteremu: a cluster is already running (" + running.get() + "); stop it first with scripts/cluster down");
       return 2;
@@ -84,7 +84,7 @@ final class ClusterUp implements Callable<Integer> {
         return 2;
       }
     }
-    RunDirectory run = runs.create(scenario.name());
+    RunDirectory run = Runs.fromEnvironment().create(scenario.name());
     Files.writeString(run.scenario(), scenario.render());
     out.printf("run %s: starting %d nodes of %s%n", run.root(), scenario.nodes().size(), scenarioFile);
     Map<String, ProcessHandle> started = new LinkedHashMap<>();
@@ -140,20 +140,18 @@ final class ClusterUp implements Callable<Integer> {
     return null;
   }
 
-  private static Optional<String> runningCluster(Runs runs) {
-    Optional<RunDirectory> latest = runs.latest();
-    if (latest.isEmpty() || !Files.isRegularFile(latest.get().scenario())) {
-      return Optional.empty();
-    }
+  private static Optional<String> runningCluster() {
     try {
-      Scenario scenario = ScenarioLoader.load(latest.get().scenario());
-      for (NodeSpec node : scenario.nodes()) {
-        if (NodeProcesses.find(latest.get(), node.name()).isPresent()) {
-          return Optional.of(latest.get().root().toString());
+      Optional<RunningCluster> latest = RunningCluster.latest();
+      if (latest.isPresent()) {
+        for (NodeSpec node : latest.get().scenario().nodes()) {
+          if (NodeProcesses.find(latest.get().run(), node.name()).isPresent()) {
+            return Optional.of(latest.get().run().root().toString());
+          }
         }
       }
     } catch (ScenarioException e) {
-      // an old run of an older version: nothing of it can be running
+      // a run of an older version that this one cannot read: none of its nodes can be running
     }
     return Optional.empty();
   }

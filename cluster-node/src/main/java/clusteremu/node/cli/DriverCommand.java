@@ -1,16 +1,15 @@
 package clusteremu.node.cli;
 
 import clusteremu.node.MemberConfig;
-import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.Runs;
+import clusteremu.node.run.RunningCluster;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
-import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
 import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
+import clusteremu.tiers.settings.ConfigNamed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
@@ -89,15 +88,16 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Optional<RunDirectory> runDir = run != null ? Optional.of(new RunDirectory(run)) : Runs.fromEnvironment().latest();
-    if (runDir.isEmpty() || !Files.isRegularFile(runDir.get().scenario())) {
-      System.err.println("clusteremu: no running cluster found (" + (run != null ? run : Runs.fromEnvironment().root().resolve("latest")) + " has no scenario.conf); start one with scripts/cluster up");
-      return 2;
-    }
+    Optional<RunningCluster> cluster;
     Scenario scenario;
     LoadSettings settings;
     try {
-      scenario = ScenarioLoader.load(runDir.get().scenario());
+      cluster = RunningCluster.at(run);
+      if (cluster.isEmpty()) {
+        System.err.println("clusteremu: no running cluster found (" + RunningCluster.where(run) + " has no scenario.conf); start one with scripts/cluster up");
+        return 2;
+      }
+      scenario = cluster.get().scenario();
       settings = settings(LoadSettings.fromConfig(scenario.config().getConfig("clusteremu.driver")));
     } catch (ScenarioException e) {
       System.err.println("clusteremu: " + e.getMessage());
@@ -106,7 +106,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
       System.err.println("clusteremu driver: " + e.getMessage());
       return 2;
     }
-    Path outDir = out != null ? out : runDir.get().root();
+    Path outDir = out != null ? out : cluster.get().run().root();
     Files.createDirectories(outDir);
     Config config =
         MemberConfig.forMember(scenario, 0, List.of("driver"))
@@ -180,7 +180,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     }
     return new LoadSettings(
         effectiveRate,
-        arrivals != null ? arrivals(arrivals) : defaults.arrivals(),
+        arrivals != null ? named(LoadSettings.Arrivals.class, "--arrivals", arrivals) : defaults.arrivals(),
         effectiveUsers,
         thinkTime != null ? thinkTime : defaults.thinkTime(),
         duration != null ? duration : defaults.duration(),
@@ -190,19 +190,13 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
         keys != null ? keys : defaults.keys(),
         seed != null ? seed : defaults.seed(),
         maxInFlight != null ? maxInFlight : defaults.maxInFlight(),
-        mode != null ? Mode.byName(mode).orElseThrow(() -> new IllegalArgumentException("--mode is '" + mode + "'; expected proxy or handoff")) : null,
-        policy != null
-            ? PolicyName.byName(policy).orElseThrow(() -> new IllegalArgumentException("--policy is '" + policy + "'; expected round-robin, random, least-outstanding or power-of-two"))
-            : null);
+        mode != null ? named(Mode.class, "--mode", mode) : null,
+        policy != null ? named(PolicyName.class, "--policy", policy) : null);
   }
 
-  private static LoadSettings.Arrivals arrivals(String name) {
-    for (LoadSettings.Arrivals a : LoadSettings.Arrivals.values()) {
-      if (a.configName().equals(name)) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException("--arrivals is '" + name + "'; expected constant or poisson");
+  private static <E extends Enum<E> & ConfigNamed> E named(Class<E> type, String option, String value) {
+    return ConfigNamed.byName(type, value)
+        .orElseThrow(() -> new IllegalArgumentException(option + " is '" + value + "'; expected one of " + ConfigNamed.names(type)));
   }
 
   private static void positive(String option, Duration value) {

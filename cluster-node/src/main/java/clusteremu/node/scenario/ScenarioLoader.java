@@ -5,6 +5,7 @@ import clusteremu.tiers.dataserver.DataServerSettings;
 import clusteremu.tiers.dispatcher.DispatcherSettings;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.settings.Checked;
+import clusteremu.tiers.settings.ConfigNamed;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -123,7 +124,7 @@ public final class ScenarioLoader {
       }
       for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) node.getValue()).entrySet()) {
         String key = entry.getKey();
-        if (ComponentKind.byName(key).isPresent()) {
+        if (ConfigNamed.byName(ComponentKind.class, key).isPresent()) {
           // A node's own settings for one of its components: the same keys as the global block.
           checkKey(nodePath, key, entry.getValue(), known);
         } else {
@@ -246,7 +247,7 @@ public final class ScenarioLoader {
     Set<ComponentKind> components = new LinkedHashSet<>();
     for (String component : node.getStringList("components")) {
       ComponentKind kind =
-          ComponentKind.byName(component)
+          ConfigNamed.byName(ComponentKind.class, component)
               .orElseThrow(
                   () ->
                       new ScenarioException(
@@ -256,7 +257,7 @@ public final class ScenarioLoader {
                               + "components has '"
                               + component
                               + "'; expected some of: "
-                              + ComponentKind.allNames()));
+                              + ConfigNamed.names(ComponentKind.class)));
       if (!components.add(kind)) {
         throw new ScenarioException(
             node.getValue("components").origin().description()
@@ -307,7 +308,7 @@ public final class ScenarioLoader {
                 + ": no node carries a "
                 + kind.configName()
                 + "; expected at least one node with each of: "
-                + ComponentKind.allNames());
+                + ConfigNamed.names(ComponentKind.class));
       }
     }
   }

@@ -22,8 +22,8 @@ public record DispatcherSettings(
 
   public static DispatcherSettings fromConfig(Config dispatcher) {
     return new DispatcherSettings(
-        Checked.oneOf(dispatcher, "mode", Mode.class, Mode::configName),
-        Checked.oneOf(dispatcher, "policy", PolicyName.class, PolicyName::configName),
+        Checked.oneOf(dispatcher, "mode", Mode.class),
+        Checked.oneOf(dispatcher, "policy", PolicyName.class),
         Checked.positiveInt(dispatcher, "queue-capacity"),
         Checked.nonNegativeDuration(dispatcher, "request-demand"),
         Checked.nonNegativeDuration(dispatcher, "reply-demand"),

@@ -1,10 +1,9 @@
 package clusteremu.tiers.dispatcher;
 
-import java.util.Arrays;
-import java.util.Optional;
+import clusteremu.tiers.settings.ConfigNamed;
 
 /** How replies travel: back through the dispatcher, or from the app server straight to the client. */
-public enum Mode {
+public enum Mode implements ConfigNamed {
   /** Replies return through the dispatcher, which pays for relaying them. */
   PROXY("proxy"),
   /** The app server answers the client directly, as TCP handoff or LVS direct routing do. */
@@ -16,11 +15,9 @@ public enum Mode {
     this.configName = configName;
   }
 
+  @Override
   public String configName() {
     return configName;
   }
 
-  public static Optional<Mode> byName(String name) {
-    return Arrays.stream(values()).filter(m -> m.configName.equals(name)).findFirst();
-  }
 }

@@ -1,11 +1,10 @@
 package clusteremu.tiers.dispatcher;
 
-import java.util.Arrays;
-import java.util.Optional;
+import clusteremu.tiers.settings.ConfigNamed;
 import java.util.SplittableRandom;
 
 /** The dispatch policies a user can choose, by their configuration names. */
-public enum PolicyName {
+public enum PolicyName implements ConfigNamed {
   ROUND_ROBIN("round-robin"),
   RANDOM("random"),
   LEAST_OUTSTANDING("least-outstanding"),
@@ -17,13 +16,11 @@ public enum PolicyName {
     this.configName = configName;
   }
 
+  @Override
   public String configName() {
     return configName;
   }
 
-  public static Optional<PolicyName> byName(String name) {
-    return Arrays.stream(values()).filter(p -> p.configName.equals(name)).findFirst();
-  }
 
   /** A fresh policy of this kind; the random ones draw from {@code random}. */
   public DispatchPolicy newPolicy(SplittableRandom random) {

@@ -103,7 +103,6 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long drainDeadline;
   private boolean issuing;
   private long intervalStartMs;
-  private long lastTickSent;
   private long lastTickOk;
   private Thread pacer;
 
@@ -360,7 +359,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (issuing || ledger.inFlight() > 0 || !backlog.isEmpty()) {
       return this;
     }
-    onProgress();
+    if (System.currentTimeMillis() - intervalStartMs >= 100) {
+      onProgress(); // the last, partial second
+    }
     timers.cancelAll();
     double seconds = settings.duration().toNanos() / 1e9;
     result.complete(
@@ -409,7 +410,6 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     interval.reset();
     intervalStartMs = nowMs;
-    lastTickSent = ledger.sent();
     lastTickOk = ledger.ok();
     return this;
   }

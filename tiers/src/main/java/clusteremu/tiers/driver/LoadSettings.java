@@ -3,6 +3,7 @@ package clusteremu.tiers.driver;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
 import clusteremu.tiers.settings.Checked;
+import clusteremu.tiers.settings.ConfigNamed;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
@@ -35,7 +36,7 @@ public record LoadSettings(
     PolicyName policy) {
 
   /** How the open loop spaces its requests. */
-  public enum Arrivals {
+  public enum Arrivals implements ConfigNamed {
     CONSTANT("constant"),
     POISSON("poisson");
 
@@ -45,6 +46,7 @@ public record LoadSettings(
       this.configName = configName;
     }
 
+    @Override
     public String configName() {
       return configName;
     }
@@ -69,7 +71,7 @@ public record LoadSettings(
     }
     return new LoadSettings(
         rate,
-        Checked.oneOf(driver, "arrivals", Arrivals.class, Arrivals::configName),
+        Checked.oneOf(driver, "arrivals", Arrivals.class),
         users,
         Checked.nonNegativeDuration(driver, "think-time"),
         Checked.positiveDuration(driver, "duration"),

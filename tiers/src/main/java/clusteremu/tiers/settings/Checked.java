@@ -3,9 +3,6 @@ package clusteremu.tiers.settings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Reads settings that must be in range, failing with Typesafe Config's own {@link
@@ -72,22 +69,10 @@ public final class Checked {
   }
 
   /** One of an enum's values by its configured name (e.g. {@code round-robin}). */
-  public static <E extends Enum<E>> E oneOf(
-      Config config, String path, Class<E> type, Function<E, String> nameOf) {
+  public static <E extends Enum<E> & ConfigNamed> E oneOf(Config config, String path, Class<E> type) {
     String value = config.getString(path);
-    for (E candidate : type.getEnumConstants()) {
-      if (nameOf.apply(candidate).equals(value)) {
-        return candidate;
-      }
-    }
-    throw bad(
-        config,
-        path,
-        "expected one of "
-            + Arrays.stream(type.getEnumConstants()).map(nameOf).collect(Collectors.joining(", "))
-            + "; got '"
-            + value
-            + "'");
+    return ConfigNamed.byName(type, value)
+        .orElseThrow(() -> bad(config, path, "expected one of " + ConfigNamed.names(type) + "; got '" + value + "'"));
   }
 
   public static ConfigException bad(Config config, String path, String expected) {
