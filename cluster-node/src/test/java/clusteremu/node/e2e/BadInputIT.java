@@ -69,6 +69,17 @@ class BadInputIT {
   }
 
   @Test
+  void aNodeThatDiesDuringStartUpStopsTheRestAndShowsItsLog() throws IOException {
+    // A 1 KiB heap is a valid -Xmx size that no JVM can start with.
+    Path scenario = Scripts.defaultScenarioOnFreePorts(dir, "clusteremu.nodes.app-2.heap = 1k");
+    Scripts.Result up = scripts.run(Duration.ofMinutes(2), "cluster", "up", scenario.toString());
+    assertEquals(1, up.exitCode(), up.output());
+    assertTrue(up.output().contains("node 'app-2' exited during start-up"), up.output());
+    assertTrue(up.output().contains("Too small"), "the tail of the node's log is shown:\n" + up.output());
+    assertTrue(up.output().contains("stopped the 4 JVMs it started"), up.output());
+  }
+
+  @Test
   void driverOptionsOutOfRange() throws IOException {
     Path run = dir.resolve("fake-run");
     Files.createDirectories(run);
