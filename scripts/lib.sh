@@ -3,6 +3,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/cluster-node/target/cluster-node.jar"
 CLASSPATH_EMU="$JAR:$ROOT/cluster-node/target/lib/*"
+export CLUSTEREMU_HOME="$ROOT"
 export CLUSTEREMU_RUNS="${CLUSTEREMU_RUNS:-$ROOT/runs}"
 
 ensure_built() {

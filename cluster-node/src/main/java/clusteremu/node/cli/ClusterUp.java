@@ -40,8 +40,8 @@ final class ClusterUp implements Callable<Integer> {
   @Parameters(
       index = "0",
       arity = "0..1",
-      defaultValue = "config/default.conf",
-      description = "Scenario file (HOCON). Default: ${DEFAULT-VALUE}.")
+      defaultValue = "${env:CLUSTEREMU_HOME:-.}/config/default.conf",
+      description = "Scenario file (HOCON). Default: config/default.conf of the project.")
   Path scenarioFile;
 
   @Option(
