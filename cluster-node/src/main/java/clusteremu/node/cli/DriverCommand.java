@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,8 +111,11 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     Files.createDirectories(outDir);
     Config config =
         MemberConfig.forMember(scenario, 0, List.of("driver"))
-            .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"));
+            .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
+            // The driver's own shutdown hook runs coordinated shutdown once the summary is written.
+            .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off"));
     CompletableFuture<Summary> result = new CompletableFuture<>();
+    CountDownLatch finished = new CountDownLatch(1);
     Summary summary;
     try (PrintStream histogramLog = new PrintStream(Files.newOutputStream(outDir.resolve("latency.hlog")), false, "UTF-8")) {
       ActorSystem<Driver.Command> system =
@@ -119,33 +123,68 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
               Driver.create(settings, new Driver.Output(System.out::println, histogramLog), result),
               scenario.clusterName(),
               config);
+      // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request; this
+      // hook holds the JVM until the summary is written and the cluster has been left.
+      Thread hook =
+          new Thread(
+              () -> {
+                system.tell(Driver.Interrupt.INSTANCE);
+                try {
+                  finished.await(Driver.INTERRUPT_GRACE.toSeconds() + 20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "driver-interrupt");
+      Runtime.getRuntime().addShutdownHook(hook);
       Duration limit =
           Driver.DISPATCHER_WAIT.plus(settings.warmup()).plus(settings.duration()).plus(settings.timeout()).plusSeconds(30);
       try {
         summary = result.get(limit.toSeconds(), TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         System.err.println("clusteremu driver: " + e.getCause().getMessage());
+        leave(system, finished);
         return 1;
       } catch (TimeoutException e) {
         System.err.println("clusteremu driver: the run did not finish within " + limit.toSeconds() + " s");
+        leave(system, finished);
         return 1;
+      }
+      try {
+        writeSummary(summary, outDir);
       } finally {
-        // Leaves the cluster gracefully, so the nodes see the driver go instead of losing it.
-        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        leave(system, finished);
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is what brought us here; it returns now that the latch is open
       }
     }
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    Path summaryFile = outDir.resolve("summary.json");
-    json.writeValue(summaryFile.toFile(), summary.toJson());
-    System.out.println();
-    SummaryTable.print(List.of(new SummaryTable.Column(outDir.getFileName().toString(), summary.toJson())), System.out);
-    System.out.println("wrote " + summaryFile + " and " + outDir.resolve("latency.hlog"));
     if (!summary.balanced()) {
       System.err.println("clusteremu driver: the accounts do not balance: sent != ok + failed + timeouts");
       return 1;
     }
     return 0;
+  }
+
+  /** Leaves the cluster gracefully, so the nodes see the driver go instead of losing it. */
+  private static void leave(ActorSystem<?> system, CountDownLatch finished) throws Exception {
+    try {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private static void writeSummary(Summary summary, Path outDir) throws java.io.IOException {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Path summaryFile = outDir.resolve("summary.json");
+    json.writeValue(summaryFile.toFile(), summary.toJson());
+    System.out.println();
+    SummaryTable.print(List.of(new SummaryTable.Column(outDir.getFileName().toString(), summary.toJson())), System.out);
+    System.out.println("wrote " + summaryFile + " and " + outDir.resolve("latency.hlog") + (summary.interrupted() ? " (interrupted run)" : ""));
   }
 
   /** The scenario's defaults with what was given on the command line on top. */

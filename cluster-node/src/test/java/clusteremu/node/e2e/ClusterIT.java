@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
@@ -56,13 +57,15 @@ class ClusterIT {
         sent += summary.get("sent").asLong();
       }
 
+      sent += interruptedRun(scripts, run.resolve("interrupted"));
+
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       assertEquals(0, down.exitCode(), down.output());
       assertEquals(List.of(), scripts.livePids(), "cluster down leaves no JVM behind");
 
       // Read after down: each node writes a last metrics line as it stops.
       JsonNode dispatcher = lastLine(run.resolve("metrics/dispatcher-1.jsonl"), "dispatcher");
-      assertEquals(sent, dispatcher.get("received").asLong(), "the dispatcher received exactly what the drivers sent");
+      assertEquals(sent, dispatcher.get("received").asLong(), "the dispatcher received exactly what the drivers sent, interrupted or not");
       assertEquals(0, dispatcher.get("in_flight").asLong());
       JsonNode app = lastLine(run.resolve("metrics/app-1.jsonl"), "app-server");
       assertTrue(app.get("completed").asLong() > 0, app.toString());
@@ -73,6 +76,33 @@ class ClusterIT {
       }
       scripts.killLeftovers();
     }
+  }
+
+  /**
+   * A driver stopped with SIGTERM (as Ctrl-C would) a few seconds into a two-minute run still
+   * writes a summary, marked interrupted, whose accounts balance. Returns what it sent.
+   */
+  private static long interruptedRun(Scripts scripts, Path out) throws Exception {
+    Scripts.Running driver = scripts.start("driver", "--rate", "150", "--duration", "2m", "--warmup", "0s", "--out", out.toString());
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!driver.outputSoFar().contains("[   3s]")) {
+        assertTrue(driver.process().isAlive(), driver.outputSoFar());
+        assertTrue(System.nanoTime() < deadline, "the driver never got going:\n" + driver.outputSoFar());
+        Thread.sleep(200);
+      }
+      driver.process().destroy(); // SIGTERM
+      assertTrue(driver.process().waitFor(60, TimeUnit.SECONDS), "the interrupted driver exits:\n" + driver.outputSoFar());
+    } finally {
+      driver.process().destroyForcibly();
+    }
+    assertTrue(driver.outputSoFar().contains("interrupted"), driver.outputSoFar());
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    assertTrue(summary.get("interrupted").asBoolean(), summary.toString());
+    long sent = summary.get("sent").asLong();
+    assertTrue(sent > 0 && sent < 150 * 20, "stopped early: " + summary);
+    assertEquals(sent, summary.get("ok").asLong() + summary.get("failed").asLong() + summary.get("timeouts").asLong(), summary.toString());
+    return sent;
   }
 
   private static JsonNode lastLine(Path metrics, String kind) throws IOException {

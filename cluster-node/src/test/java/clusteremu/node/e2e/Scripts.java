@@ -26,20 +26,33 @@ final class Scripts {
     this.runs = runs;
   }
 
-  Result run(Duration limit, String script, String... args) {
+  /** A script running in the background, and the file its output goes to. */
+  record Running(Process process, Path output) {
+    String outputSoFar() throws IOException {
+      return Files.readString(output);
+    }
+  }
+
+  Running start(String script, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("scripts").resolve(script).toString());
     command.addAll(List.of(args));
+    Path output = Files.createTempFile(runs.getParent(), script, ".out");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().put("CLUSTEREMU_RUNS", runs.toString());
+    builder.environment().put("CLUSTEREMU_NO_BUILD", "1");
+    return new Running(builder.start(), output);
+  }
+
+  Result run(Duration limit, String script, String... args) {
     try {
-      Path output = Files.createTempFile(runs.getParent(), script, ".out");
-      ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
-      builder.environment().put("CLUSTEREMU_RUNS", runs.toString());
-      builder.environment().put("CLUSTEREMU_NO_BUILD", "1");
-      Process process = builder.start();
+      Running running = start(script, args);
+      Process process = running.process();
+      Path output = running.output();
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new AssertionError(script + " " + String.join(" ", args) + " did not finish within " + limit + ":\n" + Files.readString(output));
+        throw new AssertionError(script + " " + String.join(" ", args) + " did not finish within " + limit + ":\n" + running.outputSoFar());
       }
       return new Result(process.exitValue(), Files.readString(output));
     } catch (IOException e) {

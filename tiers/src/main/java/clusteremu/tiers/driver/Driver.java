@@ -49,6 +49,17 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   /** The driver's messages are all local: only {@link Reply} crosses JVMs, through an adapter. */
   public interface Command {}
 
+  /**
+   * Stop early (the user pressed Ctrl-C): no new requests, one second for those in flight, then
+   * the rest fail as {@code interrupted}, and the summary covers the time actually run.
+   */
+  public enum Interrupt implements Command {
+    INSTANCE
+  }
+
+  /** How long an interrupted run waits for what is in flight. */
+  public static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
+
   private record Due(long intendedNanos) implements Command {}
 
   private enum IssuingOver implements Command {
@@ -102,6 +113,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long endNanos;
   private long drainDeadline;
   private boolean issuing;
+  private boolean interrupted;
+  private volatile boolean pacerStopped;
+  private long stoppedIssuingNanos;
   private long intervalStartMs;
   private long lastTickOk;
   private Thread pacer;
@@ -138,6 +152,12 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
         .onMessage(DispatchersChanged.class, this::onDispatchersChangedWhileWaiting)
         .onMessage(DispatcherReconfigured.class, this::onDispatcherReconfigured)
         .onMessageEquals(Tick.GIVE_UP_WAITING, this::onGiveUpWaiting)
+        .onMessageEquals(
+            Interrupt.INSTANCE,
+            () -> {
+              result.completeExceptionally(new InterruptedException("interrupted before the load started"));
+              return Behaviors.ignore();
+            })
         .build();
   }
 
@@ -149,6 +169,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(DispatchersChanged.class, this::onDispatchersChanged)
         .onMessageEquals(IssuingOver.INSTANCE, this::onIssuingOver)
+        .onMessageEquals(Interrupt.INSTANCE, this::onInterrupt)
         .onMessageEquals(Tick.SWEEP, this::onSweep)
         .onMessageEquals(Tick.PROGRESS, this::onProgress)
         .build();
@@ -239,7 +260,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     ArrivalSchedule schedule =
         new ArrivalSchedule(settings.rate(), settings.arrivals(), startNanos, settings.seed() + 1);
     ActorRef<Command> self = context.getSelf();
-    for (long due = schedule.next(); due - endNanos < 0; due = schedule.next()) {
+    for (long due = schedule.next(); due - endNanos < 0 && !pacerStopped; due = schedule.next()) {
       long wait;
       while ((wait = due - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);
@@ -250,6 +271,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   }
 
   private Behavior<Command> onDue(Due due) {
+    if (!issuing) {
+      return this; // interrupted: what the pacer had already queued is not sent
+    }
     if (!backlog.isEmpty() || ledger.inFlight() >= settings.maxInFlight()) {
       backlog.addLast(due.intendedNanos());
     } else {
@@ -328,8 +352,34 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     return this;
   }
 
-  private Behavior<Command> onIssuingOver() {
+  private Behavior<Command> onInterrupt() {
+    if (interrupted) {
+      return this;
+    }
+    interrupted = true;
+    output.progress().accept(String.format("interrupted; giving %d requests in flight %d s to come back", ledger.inFlight(), INTERRUPT_GRACE.toSeconds()));
+    if (issuing) {
+      stopIssuing();
+    }
+    drainDeadline = System.nanoTime() + INTERRUPT_GRACE.toNanos();
+    return this;
+  }
+
+  private void stopIssuing() {
     issuing = false;
+    pacerStopped = true;
+    stoppedIssuingNanos = System.nanoTime();
+    while (!backlog.isEmpty()) {
+      backlog.pollFirst();
+      ledger.notSent(interrupted ? "interrupted" : "in-flight-limit");
+    }
+  }
+
+  private Behavior<Command> onIssuingOver() {
+    if (!issuing) {
+      return this; // interrupted before the end
+    }
+    stopIssuing();
     drainDeadline = System.nanoTime() + settings.timeout().toNanos() + SWEEP_INTERVAL.toNanos();
     output.progress().accept(String.format("load over; draining %d requests in flight", ledger.inFlight() + backlog.size()));
     return finishIfDrained();
@@ -343,6 +393,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       ledger.notSent("in-flight-limit");
     }
     boolean pastDeadline = !issuing && now - drainDeadline >= 0;
+    if (pastDeadline && interrupted) {
+      ledger.failWhere(p -> true, "interrupted");
+    }
     for (Ledger.Pending expired : ledger.expire(pastDeadline ? now : now - timeout)) {
       settled(expired);
     }
@@ -363,7 +416,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       onProgress(); // the last, partial second
     }
     timers.cancelAll();
-    double seconds = settings.duration().toNanos() / 1e9;
+    // The measured window: from the end of the warm-up to when issuing stopped (earlier if interrupted).
+    double seconds = Math.max(0, Math.min(endNanos, stoppedIssuingNanos) - warmupEndNanos) / 1e9;
     result.complete(
         new Summary(
             ledger.sent(),
@@ -374,10 +428,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             ledger.notSent(),
             Map.copyOf(ledger.notSentByReason()),
             ledger.lateReplies(),
-            issuedMeasured / seconds,
-            ledger.okMeasured() / seconds,
+            seconds > 0 ? issuedMeasured / seconds : 0,
+            seconds > 0 ? ledger.okMeasured() / seconds : 0,
             measured.copy(),
             seconds,
+            interrupted,
             settingsAsJson()));
     // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();

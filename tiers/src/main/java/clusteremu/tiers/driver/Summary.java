@@ -8,7 +8,8 @@ import org.HdrHistogram.Histogram;
  * What a driver run adds up to, written as {@code summary.json}. Counts cover the whole run,
  * warm-up included, so that {@code sent == ok + failed + timeouts}; rates and latencies cover
  * only the measured window after the warm-up. Latencies are of requests answered ok, counted from
- * their intended send time.
+ * their intended send time. An interrupted run ({@code interrupted}) fails what was still in flight
+ * after a short grace with reason {@code interrupted}, and its rates cover the time it ran.
  */
 public record Summary(
     long sent,
@@ -23,6 +24,7 @@ public record Summary(
     double throughput,
     Histogram latencyMicros,
     double measuredSeconds,
+    boolean interrupted,
     Map<String, Object> settings) {
 
   public boolean balanced() {
@@ -43,6 +45,7 @@ public record Summary(
     json.put("offered_rate", round(offeredRate));
     json.put("throughput", round(throughput));
     json.put("measured_seconds", round(measuredSeconds));
+    json.put("interrupted", interrupted);
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("count", latencyMicros.getTotalCount());
     latency.put("mean", millis(latencyMicros.getMean()));

@@ -121,4 +121,26 @@ class DriverTest {
     assertTrue(progress.get(0).contains("mode handoff, policy random"), progress.get(0));
     assertEquals("handoff", summary.settings().get("mode"));
   }
+
+  @Test
+  void anInterruptedRunStopsEarlyAndStillAccountsForEveryRequest() throws Exception {
+    AtomicLong received = registerDispatcher();
+    LoadSettings tenMinutes =
+        new LoadSettings(200, LoadSettings.Arrivals.CONSTANT, 0, Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO,
+            Duration.ofSeconds(30), 0.5, 100, 1, 1000, null, null);
+    CompletableFuture<Summary> result = new CompletableFuture<>();
+    ActorRef<Driver.Command> driver = kit.spawn(Driver.create(tenMinutes, new Driver.Output(line -> {}, null), result));
+    Thread.sleep(1500);
+    driver.tell(Driver.Interrupt.INSTANCE);
+    Summary summary = result.get(10, TimeUnit.SECONDS);
+
+    assertTrue(summary.interrupted());
+    assertTrue(summary.balanced());
+    assertEquals(received.get(), summary.sent());
+    assertEquals(0, summary.timeouts(), "the 30 s timeout never came; the unanswered third failed as interrupted");
+    assertEquals(summary.sent() / 3.0, summary.failedByReason().get("interrupted"), 1.0);
+    assertEquals(summary.sent() / 3.0, summary.ok(), 1.0);
+    assertTrue(summary.measuredSeconds() > 1 && summary.measuredSeconds() < 3, "measured the time it ran: " + summary.measuredSeconds());
+    assertEquals(200, summary.offeredRate(), 200 * 0.15);
+  }
 }
