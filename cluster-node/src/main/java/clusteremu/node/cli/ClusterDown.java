@@ -1,9 +1,8 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.run.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.run.RunningCluster;
-import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
 import java.util.ArrayList;
@@ -33,16 +32,13 @@ final class ClusterDown implements Callable<Integer> {
     }
     RunDirectory run = cluster.get().run();
     Scenario scenario = cluster.get().scenario();
+    long begin = System.nanoTime();
     List<ProcessHandle> running = new ArrayList<>();
-    for (NodeSpec node : scenario.nodes()) {
-      NodeProcesses.find(run, node.name()).ifPresent(running::add);
-    }
+    int killed = ClusterLauncher.stop(run, scenario, running);
     if (running.isEmpty()) {
       System.out.println("no node of " + run.root() + " is running");
       return 0;
     }
-    long begin = System.nanoTime();
-    int killed = NodeProcesses.stop(running, scenario.shutdownTimeout());
     System.out.printf(
         "stopped %d node(s) of %s in %.1f s%s%n",
         running.size(),
