@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       DriverCommand.class,
       CompareCommand.class,
+      clusteremu.node.experiment.ExperimentCommand.class,
+      clusteremu.node.report.ReportCommand.class,
       clusteremu.node.bench.BenchCommand.class
     })
 public final class Main {

@@ -5,18 +5,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain-text table with columns as wide as their widest cell. */
-final class TextTable {
+public final class TextTable {
   private final List<String[]> rows = new ArrayList<>();
 
-  TextTable(String... header) {
+  public TextTable(String... header) {
     rows.add(header);
   }
 
-  void row(String... cells) {
+  public void row(String... cells) {
     rows.add(cells);
   }
 
-  void print(PrintStream out) {
+  /** A table of {@code header} and {@code rows}, printed. */
+  public static void print(PrintStream out, List<String> header, List<List<String>> rows) {
+    TextTable table = new TextTable(header.toArray(String[]::new));
+    rows.forEach(r -> table.row(r.toArray(String[]::new)));
+    table.print(out);
+  }
+
+  public void print(PrintStream out) {
     int columns = rows.get(0).length;
     int[] width = new int[columns];
     for (String[] row : rows) {

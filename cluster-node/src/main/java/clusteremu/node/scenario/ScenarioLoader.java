@@ -58,7 +58,7 @@ public final class ScenarioLoader {
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
     }
-    return fromConfig(file, own, ConfigFactory.defaultReference());
+    return fromConfig(file, own, ConfigFactory.defaultReferenceUnresolved());
   }
 
   /** Validates a parsed scenario against the given defaults; {@code file} names it in messages. */

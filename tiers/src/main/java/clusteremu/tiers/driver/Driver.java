@@ -109,6 +109,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long nextRequestId;
   private long issuedMeasured;
   private long startNanos;
+  private long startMillis;
   private long warmupEndNanos;
   private long endNanos;
   private long drainDeadline;
@@ -220,6 +221,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private Behavior<Command> start() {
     timers.cancel(Tick.GIVE_UP_WAITING);
     startNanos = System.nanoTime();
+    startMillis = System.currentTimeMillis();
     warmupEndNanos = startNanos + settings.warmup().toNanos();
     endNanos = warmupEndNanos + settings.duration().toNanos();
     issuing = true;
@@ -433,6 +435,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             measured.copy(),
             seconds,
             interrupted,
+            startMillis + (warmupEndNanos - startNanos) / 1_000_000,
+            startMillis + (Math.min(endNanos, stoppedIssuingNanos) - startNanos) / 1_000_000,
             settingsAsJson()));
     // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();

@@ -25,6 +25,8 @@ public record Summary(
     Histogram latencyMicros,
     double measuredSeconds,
     boolean interrupted,
+    long measuredFromMillis,
+    long measuredToMillis,
     Map<String, Object> settings) {
 
   public boolean balanced() {
@@ -46,6 +48,9 @@ public record Summary(
     json.put("throughput", round(throughput));
     json.put("measured_seconds", round(measuredSeconds));
     json.put("interrupted", interrupted);
+    // The measured window in epoch ms, to line the run up with the nodes' metrics logs.
+    json.put("measured_from", measuredFromMillis);
+    json.put("measured_to", measuredToMillis);
     Map<String, Object> latency = new LinkedHashMap<>();
     latency.put("count", latencyMicros.getTotalCount());
     latency.put("mean", millis(latencyMicros.getMean()));

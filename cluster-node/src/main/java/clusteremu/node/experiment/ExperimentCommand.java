@@ -1,0 +1,141 @@
+package clusteremu.node.experiment;
+
+import clusteremu.node.MemberConfig;
+import clusteremu.node.report.Report;
+import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.scenario.Scenario;
+import clusteremu.node.scenario.ScenarioException;
+import clusteremu.tiers.driver.Summary;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "experiment",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a whole experiment: start its scenario's JVMs, run its load phases one after another (progress each second),",
+      "stop the cluster, and write the report. Everything lands in runs/<run-id>/: phases/<nn>-<name>/ (summary.json,",
+      "latency.hlog), phases.json, experiment.conf, report.html. Ctrl-C ends the phase under way, keeps what was measured,",
+      "and stops the cluster."
+    })
+public final class ExperimentCommand implements Callable<Integer> {
+  static final ObjectMapper JSON =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "Experiment file, e.g. config/experiments/dispatcher-bottleneck.conf.")
+  Path file;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Experiment experiment;
+    try {
+      experiment = ExperimentLoader.load(file);
+    } catch (ScenarioException e) {
+      System.err.println("clusteremu: " + e.getMessage());
+      return 2;
+    }
+    Scenario scenario = experiment.scenario();
+    out.printf("experiment %s: %s%n%d phases, about %d s of load%n", experiment.name(), experiment.description(), experiment.phases().size(), experiment.loadTime().toSeconds());
+    RunDirectory run;
+    try {
+      run = ClusterLauncher.launch(scenario, scenario.startupTimeout(), out);
+    } catch (ClusterLauncher.LaunchFailed e) {
+      System.err.println("clusteremu: " + e.getMessage());
+      return e.badInput() ? 2 : 1;
+    }
+    Files.copy(file, run.root().resolve("experiment.conf"));
+    AtomicBoolean interrupted = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    ActorSystem<PhaseRunner.Command> system =
+        ActorSystem.create(
+            PhaseRunner.create(),
+            scenario.clusterName(),
+            MemberConfig.forMember(scenario, 0, List.of("driver"))
+                .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
+                .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off")));
+    Thread hook =
+        new Thread(
+            () -> {
+              interrupted.set(true);
+              system.tell(PhaseRunner.InterruptPhase.INSTANCE);
+              try {
+                finished.await(90, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "experiment-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    List<PhaseRecord> records = new ArrayList<>();
+    try {
+      List<Phase> phases = experiment.phases();
+      for (int i = 0; i < phases.size() && !interrupted.get(); i++) {
+        Phase phase = phases.get(i);
+        String dirName = String.format("%02d-%s", i + 1, phase.name());
+        Path dir = run.root().resolve("phases").resolve(dirName);
+        Files.createDirectories(dir);
+        out.printf("%n=== phase %d/%d: %s ===%n", i + 1, phases.size(), phase.name());
+        String prefix = String.format("[%d/%d %s] ", i + 1, phases.size(), phase.name());
+        Summary summary;
+        try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8")) {
+          CompletableFuture<Summary> result = new CompletableFuture<>();
+          system.tell(new PhaseRunner.RunPhase(phase.load(), new clusteremu.tiers.driver.Driver.Output(line -> out.println(prefix + line), hlog), result));
+          summary = result.get(phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout()).toSeconds() + 120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          System.err.println("clusteremu experiment: phase " + phase.name() + ": " + e.getCause().getMessage());
+          return 1;
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(), summary.toJson());
+        records.add(
+            new PhaseRecord(
+                phase.name(),
+                "phases/" + dirName,
+                phase.load().mode() == null ? null : phase.load().mode().configName(),
+                phase.load().policy() == null ? null : phase.load().policy().configName(),
+                phase.load().rate(),
+                phase.load().users(),
+                summary.measuredFromMillis(),
+                summary.measuredToMillis(),
+                summary.interrupted()));
+        JSON.writeValue(run.root().resolve("phases.json").toFile(), records);
+        out.printf("%sdone: offered %.1f req/s, throughput %.1f req/s, %d failed, %d timed out%n", prefix, summary.offeredRate(), summary.throughput(), summary.failed(), summary.timeouts());
+      }
+    } finally {
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      List<ProcessHandle> stopped = new ArrayList<>();
+      ClusterLauncher.stop(run, scenario, stopped);
+      out.printf("%nstopped the %d nodes of %s%n", stopped.size(), run.root());
+      finished.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // interrupted: the hook is waiting for us, and we are done
+    }
+    out.println();
+    Report.of(run.root()).print(out).writeHtml();
+    out.println("report: " + run.root().resolve("report.html"));
+    return interrupted.get() ? 1 : 0;
+  }
+}

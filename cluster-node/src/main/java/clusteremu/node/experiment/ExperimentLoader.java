@@ -1,0 +1,184 @@
+package clusteremu.node.experiment;
+
+import clusteremu.node.scenario.Scenario;
+import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.scenario.ScenarioLoader;
+import clusteremu.tiers.dispatcher.Mode;
+import clusteremu.tiers.dispatcher.PolicyName;
+import clusteremu.tiers.driver.LoadSettings;
+import clusteremu.tiers.settings.Checked;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads an experiment file over {@code experiment-reference.conf}: the scenario it names (relative
+ * to the experiment file) with the experiment's overrides on top, and its phases. Anything wrong
+ * is refused with one message naming the file, the key and what was expected.
+ */
+public final class ExperimentLoader {
+  private static final Set<String> PHASE_KEYS = Set.of("name", "mode", "policy");
+
+  private ExperimentLoader() {}
+
+  public static Experiment load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ScenarioException(file + ": no such experiment file (expected a HOCON file such as config/experiments/dispatcher-bottleneck.conf)");
+    }
+    try {
+      Config own = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      Config reference = ConfigFactory.parseResources("experiment-reference.conf");
+      checkKeys(own, reference);
+      Config experiment = own.withFallback(reference).resolve().getConfig("experiment");
+      Scenario scenario = scenario(file, experiment);
+      List<Phase> phases = phases(experiment, scenario.config().getConfig("clusteremu.driver"));
+      String fileName = file.getFileName().toString();
+      return new Experiment(
+          file,
+          fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName,
+          experiment.getString("description"),
+          scenario,
+          phases);
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage(), e);
+    }
+  }
+
+  private static void checkKeys(Config own, Config reference) {
+    for (Map.Entry<String, ConfigValue> top : own.root().entrySet()) {
+      if (!top.getKey().equals("experiment")) {
+        throw unknown(top.getValue(), top.getKey(), Set.of("experiment"));
+      }
+    }
+    ConfigObject known = reference.getObject("experiment");
+    for (Map.Entry<String, ConfigValue> entry : own.getObject("experiment").entrySet()) {
+      String key = entry.getKey();
+      if (!known.containsKey(key)) {
+        throw unknown(entry.getValue(), "experiment." + key, known.keySet());
+      }
+      if (key.equals("sweep") && entry.getValue() instanceof ConfigObject sweep) {
+        for (Map.Entry<String, ConfigValue> s : sweep.entrySet()) {
+          if (!Set.of("modes", "rates").contains(s.getKey())) {
+            throw unknown(s.getValue(), "experiment.sweep." + s.getKey(), Set.of("modes", "rates"));
+          }
+        }
+      }
+    }
+  }
+
+  private static ScenarioException unknown(ConfigValue value, String path, Set<String> expected) {
+    return new ScenarioException(
+        value.origin().description() + ": unknown key '" + path + "'; expected one of: " + String.join(", ", new TreeSet<>(expected)));
+  }
+
+  private static Scenario scenario(Path file, Config experiment) {
+    Path dir = file.toAbsolutePath().getParent();
+    Path scenarioFile = dir.resolve(experiment.getString("scenario")).normalize();
+    if (!Files.isRegularFile(scenarioFile)) {
+      throw new ScenarioException(
+          experiment.getValue("scenario").origin().description()
+              + ": experiment.scenario names "
+              + scenarioFile
+              + ", which does not exist; expected a scenario file, relative to the experiment file");
+    }
+    Config scenarioOwn = ConfigFactory.parseFile(scenarioFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    Config overrides = experiment.getConfig("overrides").atPath("clusteremu");
+    return ScenarioLoader.fromConfig(file, overrides.withFallback(scenarioOwn), ConfigFactory.defaultReferenceUnresolved());
+  }
+
+  private static List<Phase> phases(Config experiment, Config scenarioDriver) {
+    Config load = experiment.getConfig("load");
+    checkDriverKeys(load, scenarioDriver, "experiment.load", Set.of());
+    List<Phase> phases = new ArrayList<>();
+    List<String> modes = experiment.getStringList("sweep.modes");
+    List<Double> rates = experiment.getDoubleList("sweep.rates");
+    if (modes.isEmpty() != rates.isEmpty()) {
+      throw Checked.bad(experiment, modes.isEmpty() ? "sweep.modes" : "sweep.rates", "sweep.modes and sweep.rates given together (a sweep runs every rate in every mode)");
+    }
+    for (int m = 0; m < modes.size(); m++) {
+      for (double rate : rates) {
+        Config phase =
+            ConfigFactory.empty()
+                .withValue("mode", ConfigValueFactory.fromAnyRef(modes.get(m), experiment.getValue("sweep.modes").origin().description()))
+                .withValue("rate", ConfigValueFactory.fromAnyRef(rate))
+                .withValue("name", ConfigValueFactory.fromAnyRef(modes.get(m) + "-" + trim(rate)));
+        phases.add(phase(phase, load, scenarioDriver, "experiment.sweep"));
+      }
+    }
+    List<? extends Config> explicit = experiment.getConfigList("phases");
+    for (int i = 0; i < explicit.size(); i++) {
+      Config phase = explicit.get(i);
+      String where = "experiment.phases[" + i + "]";
+      checkDriverKeys(phase, scenarioDriver, where, PHASE_KEYS);
+      if (!phase.hasPath("name")) {
+        phase = phase.withValue("name", ConfigValueFactory.fromAnyRef("phase-" + (phases.size() + 1)));
+      }
+      phases.add(phase(phase, load, scenarioDriver, where));
+    }
+    if (phases.isEmpty()) {
+      throw new ScenarioException(
+          experiment.origin().description() + ": the experiment has no phases; expected experiment.sweep { modes, rates } or experiment.phases");
+    }
+    Set<String> names = new HashSet<>();
+    for (Phase phase : phases) {
+      if (!names.add(phase.name())) {
+        throw new ScenarioException(experiment.origin().description() + ": two phases are named '" + phase.name() + "'; expected a name of its own for each");
+      }
+    }
+    return List.copyOf(phases);
+  }
+
+  /** A phase's driver settings: its own, over the experiment's load block, over the scenario's driver defaults. */
+  private static Phase phase(Config phase, Config load, Config scenarioDriver, String where) {
+    Config own = phase.withFallback(load);
+    // Setting one loop implies leaving the other: users without a rate means a closed loop.
+    if (own.hasPath("users") && !own.hasPath("rate")) {
+      own = own.withValue("rate", ConfigValueFactory.fromAnyRef(0));
+    }
+    if (own.hasPath("rate") && !own.hasPath("users")) {
+      own = own.withValue("users", ConfigValueFactory.fromAnyRef(0));
+    }
+    try {
+      LoadSettings base = LoadSettings.fromConfig(own.withFallback(scenarioDriver));
+      Mode mode = own.hasPath("mode") ? Checked.oneOf(own, "mode", Mode.class) : null;
+      PolicyName policy = own.hasPath("policy") ? Checked.oneOf(own, "policy", PolicyName.class) : null;
+      LoadSettings settings =
+          new LoadSettings(
+              base.rate(), base.arrivals(), base.users(), base.thinkTime(), base.duration(), base.warmup(), base.timeout(),
+              base.readRatio(), base.keys(), base.seed(), base.maxInFlight(), mode, policy);
+      String name = own.getString("name");
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        throw Checked.bad(own, "name", "letters, digits, '-', '_' or '.' (it names a folder), got '" + name + "'");
+      }
+      return new Phase(name, settings);
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+    }
+  }
+
+  private static void checkDriverKeys(Config block, Config scenarioDriver, String where, Set<String> extra) {
+    for (Map.Entry<String, ConfigValue> entry : block.root().entrySet()) {
+      if (!scenarioDriver.hasPath(entry.getKey()) && !extra.contains(entry.getKey())) {
+        Set<String> expected = new TreeSet<>(scenarioDriver.root().keySet());
+        expected.addAll(extra);
+        throw unknown(entry.getValue(), where + "." + entry.getKey(), expected);
+      }
+    }
+  }
+
+  private static String trim(double rate) {
+    return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
+  }
+}

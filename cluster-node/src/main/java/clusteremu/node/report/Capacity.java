@@ -1,0 +1,73 @@
+package clusteremu.node.report;
+
+import clusteremu.node.scenario.ComponentKind;
+import clusteremu.node.scenario.NodeSpec;
+import clusteremu.node.scenario.Scenario;
+import clusteremu.tiers.appserver.AppServerSettings;
+import clusteremu.tiers.dataserver.DataServerSettings;
+import clusteremu.tiers.dispatcher.DispatcherSettings;
+import clusteremu.tiers.dispatcher.Mode;
+import com.typesafe.config.Config;
+
+/**
+ * What the model predicts a scenario carries at saturation, in requests per second: each tier's
+ * capacity is the sum over its servers of cores / demand per request, and the cluster carries
+ * the least of its tiers. The dispatcher pays for forwarding each request and, in proxy mode,
+ * for relaying each reply: cores / (d_request + d_reply) against cores / d_request in handoff.
+ * A tier with no demand has no limit here ({@code Double.POSITIVE_INFINITY}).
+ */
+public record Capacity(double dispatcherProxy, double dispatcherHandoff, double appTier, double dataTier) {
+
+  public static Capacity of(Scenario scenario) {
+    double proxy = 0;
+    double handoff = 0;
+    double app = 0;
+    double data = 0;
+    double dataCallsPerRequest = 0;
+    int appServers = 0;
+    for (NodeSpec node : scenario.nodes()) {
+      for (ComponentKind kind : node.components()) {
+        Config settings = node.componentSettings(kind);
+        int cores = settings.getInt("cores");
+        switch (kind) {
+          case DISPATCHER -> {
+            DispatcherSettings d = DispatcherSettings.fromConfig(settings);
+            proxy += perSecond(cores, d.requestDemand().toNanos() + d.replyDemand().toNanos());
+            handoff += perSecond(cores, d.requestDemand().toNanos());
+          }
+          case APP_SERVER -> {
+            AppServerSettings a = AppServerSettings.fromConfig(settings);
+            app += perSecond(cores, a.demand().meanNanos());
+            dataCallsPerRequest += a.dataCalls();
+            appServers++;
+          }
+          case DATA_SERVER -> data += perSecond(cores, DataServerSettings.fromConfig(settings).demand().meanNanos());
+        }
+      }
+    }
+    double calls = appServers == 0 ? 0 : dataCallsPerRequest / appServers;
+    return new Capacity(proxy, handoff, app, calls == 0 ? Double.POSITIVE_INFINITY : data / calls);
+  }
+
+  private static double perSecond(int cores, long demandNanos) {
+    return demandNanos <= 0 ? Double.POSITIVE_INFINITY : cores * 1e9 / demandNanos;
+  }
+
+  public double dispatcher(Mode mode) {
+    return mode == Mode.PROXY ? dispatcherProxy : dispatcherHandoff;
+  }
+
+  /** What the whole cluster carries in {@code mode}: its narrowest tier. */
+  public double cluster(Mode mode) {
+    return Math.min(dispatcher(mode), Math.min(appTier, dataTier));
+  }
+
+  /** Which tier limits the cluster in {@code mode}. */
+  public String bottleneck(Mode mode) {
+    double least = cluster(mode);
+    if (least == dispatcher(mode)) {
+      return "dispatcher";
+    }
+    return least == appTier ? "app tier" : "data tier";
+  }
+}

@@ -1,0 +1,250 @@
+package clusteremu.node.report;
+
+import clusteremu.node.cli.TextTable;
+import clusteremu.node.report.RunData.DispatcherSample;
+import clusteremu.node.report.RunData.PhaseData;
+import clusteremu.tiers.dispatcher.Mode;
+import clusteremu.tiers.settings.ConfigNamed;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+
+/**
+ * The report of an experiment run: the capacities the model predicts from the run's scenario, a
+ * row of measured figures per phase, predicted against measured saturation per mode, and an HTML
+ * page with plots. Made from the run's files alone ({@link RunData}).
+ */
+public final class Report {
+
+  /** One phase's figures. {@code busy} and {@code queue} are the dispatchers' means over the measured window. */
+  record Row(String phase, String mode, double offered, double throughput, double p50, double p99, long failed, long timeouts, double busy, double queue) {}
+
+  /** Predicted against measured saturation (the highest throughput of the mode's phases). */
+  record Saturation(Mode mode, double predicted, double measured, double maxOffered, String bottleneck) {
+    double error() {
+      return (measured - predicted) / predicted;
+    }
+
+    /** Whether any phase offered enough load to saturate the cluster in this mode. */
+    boolean reached() {
+      return maxOffered >= predicted;
+    }
+  }
+
+  private final RunData data;
+  private final Capacity capacity;
+  private final List<Row> rows = new ArrayList<>();
+
+  private Report(RunData data) {
+    this.data = data;
+    this.capacity = Capacity.of(data.scenario());
+    for (PhaseData phase : data.phases()) {
+      rows.add(row(phase));
+    }
+  }
+
+  public static Report of(Path runRoot) {
+    return new Report(RunData.load(runRoot));
+  }
+
+  private Row row(PhaseData phase) {
+    var s = phase.summary();
+    long from = phase.record().measuredFrom();
+    long to = phase.record().measuredTo();
+    double busy = 0;
+    double queue = 0;
+    int n = 0;
+    for (DispatcherSample sample : data.dispatcherSamples()) {
+      // A sample covers the second before its timestamp: take those wholly inside the window.
+      if (sample.ts() - 1000 >= from && sample.ts() <= to) {
+        busy += sample.busy();
+        queue += sample.queueLength();
+        n++;
+      }
+    }
+    return new Row(
+        phase.record().name(),
+        phase.record().mode() == null ? "as configured" : phase.record().mode(),
+        s.get("offered_rate").asDouble(),
+        s.get("throughput").asDouble(),
+        s.get("latency_ms").get("p50").asDouble(),
+        s.get("latency_ms").get("p99").asDouble(),
+        s.get("failed").asLong(),
+        s.get("timeouts").asLong(),
+        n == 0 ? Double.NaN : busy / n,
+        n == 0 ? Double.NaN : queue / n);
+  }
+
+  List<Row> rows() {
+    return rows;
+  }
+
+  Capacity capacity() {
+    return capacity;
+  }
+
+  /** Per mode that some phase set explicitly. */
+  List<Saturation> saturation() {
+    List<Saturation> result = new ArrayList<>();
+    for (Mode mode : Mode.values()) {
+      List<Row> ofMode = rows.stream().filter(r -> r.mode().equals(mode.configName())).toList();
+      if (!ofMode.isEmpty()) {
+        result.add(
+            new Saturation(
+                mode,
+                capacity.cluster(mode),
+                ofMode.stream().mapToDouble(Row::throughput).max().orElse(0),
+                ofMode.stream().mapToDouble(Row::offered).max().orElse(0),
+                capacity.bottleneck(mode)));
+      }
+    }
+    return result;
+  }
+
+  public Report print(PrintStream out) {
+    out.println("predicted capacity (req/s, from the run's scenario):");
+    out.printf("  dispatcher   proxy %s   handoff %s%n", rate(capacity.dispatcherProxy()), rate(capacity.dispatcherHandoff()));
+    out.printf("  app tier     %s%n  data tier    %s%n%n", rate(capacity.appTier()), rate(capacity.dataTier()));
+    TextTable.print(
+        out,
+        List.of("PHASE", "MODE", "OFFERED", "THROUGHPUT", "P50 ms", "P99 ms", "FAILED", "TIMED OUT", "DISPATCHER BUSY", "QUEUE"),
+        rows.stream()
+            .map(
+                r ->
+                    List.of(
+                        r.phase(), r.mode(), fmt(r.offered()), fmt(r.throughput()), fmt(r.p50()), fmt(r.p99()),
+                        String.valueOf(r.failed()), String.valueOf(r.timeouts()), Double.isNaN(r.busy()) ? "-" : String.format(Locale.ROOT, "%.2f", r.busy()),
+                        Double.isNaN(r.queue()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queue())))
+            .toList());
+    List<Saturation> saturation = saturation();
+    if (!saturation.isEmpty()) {
+      out.println();
+      TextTable.print(
+          out,
+          List.of("SATURATION", "PREDICTED", "MEASURED", "ERROR", "BOTTLENECK"),
+          saturation.stream()
+              .map(
+                  s ->
+                      List.of(
+                          s.mode().configName(), rate(s.predicted()), fmt(s.measured()),
+                          s.reached() ? String.format(Locale.ROOT, "%+.1f%%", 100 * s.error()) : "not reached (offered at most " + fmt(s.maxOffered()) + ")",
+                          s.bottleneck()))
+              .toList());
+      if (saturation.size() == 2 && saturation.get(0).reached() && saturation.get(1).reached()) {
+        out.printf(
+            Locale.ROOT,
+            "%nhandoff / proxy saturation: predicted %.2f, measured %.2f%n",
+            saturation.get(1).predicted() / saturation.get(0).predicted(),
+            saturation.get(1).measured() / saturation.get(0).measured());
+      }
+    }
+    return this;
+  }
+
+  /** Writes report.html into the run directory and returns its path. */
+  public Path writeHtml() throws IOException {
+    Path file = data.root().resolve("report.html");
+    Files.writeString(file, ReportPage.render(this, data, charts()));
+    return file;
+  }
+
+  private Map<String, XYChart> charts() {
+    Map<String, XYChart> charts = new LinkedHashMap<>();
+    XYChart throughput = Charts.chart("Throughput against offered load", "offered load (req/s)", "throughput (req/s)");
+    XYChart latency = Charts.chart("Latency against offered load", "offered load (req/s)", "latency (ms, log scale)");
+    latency.getStyler().setYAxisLogarithmic(true);
+    double maxOffered = rows.stream().mapToDouble(Row::offered).max().orElse(1);
+    Charts.reference(throughput, "offered = throughput", new double[] {0, maxOffered}, new double[] {0, maxOffered});
+    for (String mode : modes()) {
+      List<double[]> tp = new ArrayList<>();
+      List<double[]> p50 = new ArrayList<>();
+      List<double[]> p99 = new ArrayList<>();
+      for (Row r : rows) {
+        if (r.mode().equals(mode)) {
+          tp.add(new double[] {r.offered(), r.throughput()});
+          p50.add(new double[] {r.offered(), Math.max(r.p50(), 0.001)});
+          p99.add(new double[] {r.offered(), Math.max(r.p99(), 0.001)});
+        }
+      }
+      Charts.line(throughput, mode, tp);
+      Charts.line(latency, mode + " p50", p50);
+      Charts.line(latency, mode + " p99", p99);
+      ConfigNamed.byName(Mode.class, mode)
+          .filter(m -> Double.isFinite(capacity.cluster(m)))
+          .ifPresent(m -> Charts.reference(throughput, mode + " predicted " + rate(capacity.cluster(m)), new double[] {0, maxOffered}, new double[] {capacity.cluster(m), capacity.cluster(m)}));
+    }
+    charts.put("throughput", throughput);
+    charts.put("latency", latency);
+
+    long t0 = data.phases().isEmpty() ? 0 : data.phases().get(0).intervals().stream().mapToLong(RunData.Interval::startMillis).min().orElse(0);
+    List<Double> phaseStarts = new ArrayList<>();
+    for (PhaseData phase : data.phases()) {
+      phase.intervals().stream().mapToLong(RunData.Interval::startMillis).min().ifPresent(start -> phaseStarts.add((start - t0) / 1000.0));
+    }
+    XYChart overTimeThroughput = Charts.chart("Throughput over time (phases marked)", "time (s)", "answered ok (req/s)");
+    XYChart overTimeLatency = Charts.chart("Latency over time (phases marked)", "time (s)", "latency (ms, log scale)");
+    overTimeLatency.getStyler().setYAxisLogarithmic(true);
+    List<double[]> tp = new ArrayList<>();
+    List<double[]> p50 = new ArrayList<>();
+    List<double[]> p99 = new ArrayList<>();
+    for (PhaseData phase : data.phases()) {
+      for (RunData.Interval interval : phase.intervals()) {
+        double t = (interval.startMillis() - t0) / 1000.0;
+        tp.add(new double[] {t, interval.count()});
+        if (interval.count() > 0) {
+          p50.add(new double[] {t, Math.max(interval.p50(), 0.001)});
+          p99.add(new double[] {t, Math.max(interval.p99(), 0.001)});
+        }
+      }
+    }
+    Charts.line(overTimeThroughput, "ok per second", tp).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+    Charts.line(overTimeLatency, "p50", p50).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+    Charts.line(overTimeLatency, "p99", p99).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+    Charts.phaseMarks(overTimeThroughput, phaseStarts);
+    Charts.phaseMarks(overTimeLatency, phaseStarts);
+    charts.put("throughput-over-time", overTimeThroughput);
+    charts.put("latency-over-time", overTimeLatency);
+
+    XYChart dispatcher = Charts.chart("Dispatcher utilisation over time (phases marked)", "time (s)", "busy (fraction of its cores)");
+    XYChart dispatcherQueue = Charts.chart("Dispatcher queue over time (phases marked)", "time (s)", "requests waiting for its CPU");
+    Map<String, List<double[]>> busy = new LinkedHashMap<>();
+    Map<String, List<double[]>> queue = new LinkedHashMap<>();
+    for (DispatcherSample sample : data.dispatcherSamples()) {
+      double t = (sample.ts() - t0) / 1000.0;
+      if (t >= -1 && (phaseStarts.isEmpty() || t <= lastTime(t0) + 2)) {
+        busy.computeIfAbsent(sample.node(), k -> new ArrayList<>()).add(new double[] {t, sample.busy()});
+        queue.computeIfAbsent(sample.node(), k -> new ArrayList<>()).add(new double[] {t, sample.queueLength()});
+      }
+    }
+    busy.forEach((node, points) -> Charts.line(dispatcher, node + " busy", points).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE));
+    queue.forEach((node, points) -> Charts.line(dispatcherQueue, node, points).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE));
+    Charts.phaseMarks(dispatcher, phaseStarts);
+    Charts.phaseMarks(dispatcherQueue, phaseStarts);
+    charts.put("dispatcher", dispatcher);
+    charts.put("dispatcher-queue", dispatcherQueue);
+    return charts;
+  }
+
+  private double lastTime(long t0) {
+    return data.phases().stream().mapToLong(p -> p.record().measuredTo()).max().orElse(t0) / 1000.0 - t0 / 1000.0;
+  }
+
+  private List<String> modes() {
+    return rows.stream().map(Row::mode).distinct().toList();
+  }
+
+  static String rate(double value) {
+    return Double.isInfinite(value) ? "unlimited" : fmt(value);
+  }
+
+  static String fmt(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+}

@@ -1,0 +1,99 @@
+package clusteremu.node.report;
+
+import clusteremu.node.experiment.PhaseRecord;
+import clusteremu.node.scenario.Scenario;
+import clusteremu.node.scenario.ScenarioLoader;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+
+/**
+ * A run as its files have it: the scenario, the phases with their summaries and latency logs,
+ * and the dispatchers' metrics lines. The report needs nothing else, so it can be made again for
+ * an old run, or for a recorded one in a test.
+ */
+record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
+
+  /** One phase: what phases.json says of it, its summary, and its latency intervals. */
+  record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals) {}
+
+  /** One second of a phase's latency log: when, how many answered ok, and p50/p99 in ms. */
+  record Interval(long startMillis, long count, double p50, double p99) {}
+
+  /** One metrics line of a dispatcher. */
+  record DispatcherSample(long ts, String node, double busy, long queueLength) {}
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  static RunData load(Path root) {
+    try {
+      Scenario scenario = ScenarioLoader.load(root.resolve("scenario.conf"));
+      Path phasesFile = root.resolve("phases.json");
+      if (!Files.isRegularFile(phasesFile)) {
+        throw new IllegalArgumentException(root + " has no phases.json; expected a run written by scripts/experiment");
+      }
+      List<PhaseRecord> records =
+          JSON.copy()
+              .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+              .readValue(phasesFile.toFile(), new TypeReference<List<PhaseRecord>>() {});
+      List<PhaseData> phases = new ArrayList<>();
+      for (PhaseRecord record : records) {
+        Path dir = root.resolve(record.dir());
+        phases.add(new PhaseData(record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog"))));
+      }
+      return new RunData(root, scenario, phases, dispatcherSamples(root.resolve("metrics")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the run " + root, e);
+    }
+  }
+
+  private static List<Interval> intervals(Path log) throws IOException {
+    List<Interval> intervals = new ArrayList<>();
+    if (!Files.isRegularFile(log)) {
+      return intervals;
+    }
+    try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+      for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram()) {
+        Histogram histogram = (Histogram) h;
+        intervals.add(
+            new Interval(
+                histogram.getStartTimeStamp(),
+                histogram.getTotalCount(),
+                histogram.getValueAtPercentile(50) / 1000.0,
+                histogram.getValueAtPercentile(99) / 1000.0));
+      }
+    }
+    return intervals;
+  }
+
+  private static List<DispatcherSample> dispatcherSamples(Path metrics) throws IOException {
+    List<DispatcherSample> samples = new ArrayList<>();
+    if (!Files.isDirectory(metrics)) {
+      return samples;
+    }
+    try (var files = Files.list(metrics)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+        for (String line : Files.readAllLines(file)) {
+          if (!line.contains("\"kind\":\"dispatcher\"")) {
+            continue;
+          }
+          JsonNode node = JSON.readTree(line);
+          samples.add(new DispatcherSample(node.get("ts").asLong(), node.get("node").asText(), node.get("busy").asDouble(), node.get("queue_length").asLong()));
+        }
+      }
+    }
+    return samples;
+  }
+}

@@ -1,0 +1,80 @@
+package clusteremu.node.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusteremu.node.scenario.ScenarioException;
+import clusteremu.tiers.dispatcher.Mode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentLoaderTest {
+  static final Path SHIPPED = Path.of("../config/experiments/dispatcher-bottleneck.conf");
+  static final String SCENARIO = Path.of("../config/default.conf").toAbsolutePath().normalize().toString();
+
+  @TempDir Path dir;
+
+  private Path experiment(String body) throws IOException {
+    Path file = dir.resolve("x.conf");
+    Files.writeString(file, "experiment {\n  scenario = \"" + SCENARIO + "\"\n" + body + "\n}\n");
+    return file;
+  }
+
+  private String error(Path file) {
+    return assertThrows(ScenarioException.class, () -> ExperimentLoader.load(file)).getMessage();
+  }
+
+  private static void assertMentions(String message, String... parts) {
+    for (String part : parts) {
+      assertTrue(message.contains(part), "expected '" + part + "' in: " + message);
+    }
+  }
+
+  @Test
+  void theShippedBottleneckExperimentSweepsBothModes() {
+    Experiment e = ExperimentLoader.load(SHIPPED);
+    assertEquals(14, e.phases().size());
+    assertEquals("proxy-40", e.phases().get(0).name());
+    assertEquals(Mode.PROXY, e.phases().get(0).load().mode());
+    assertEquals("handoff-300", e.phases().get(13).name());
+    assertEquals(300, e.phases().get(13).load().rate());
+    assertEquals(Duration.ofSeconds(15), e.phases().get(0).load().duration());
+    assertEquals(Duration.ofMillis(5), e.scenario().config().getDuration("clusteremu.dispatcher.request-demand"), "overrides applied");
+    assertEquals("dispatcher-bottleneck", e.name());
+  }
+
+  @Test
+  void explicitPhasesTakeTheirOwnSettingsOverTheLoadBlock() throws IOException {
+    Experiment e =
+        ExperimentLoader.load(
+            experiment("load { duration = 3s }\nphases = [ { name = warm, rate = 50 }, { name = users, users = 8, mode = handoff, duration = 4s } ]"));
+    assertEquals(2, e.phases().size());
+    assertNull(e.phases().get(0).load().mode(), "no mode: as configured");
+    assertEquals(Duration.ofSeconds(3), e.phases().get(0).load().duration());
+    assertEquals(8, e.phases().get(1).load().users());
+    assertEquals(0, e.phases().get(1).load().rate(), "users alone make a closed loop");
+    assertEquals(Duration.ofSeconds(4), e.phases().get(1).load().duration());
+  }
+
+  @Test
+  void refusesWhatCannotRun() throws IOException {
+    assertMentions(error(dir.resolve("none.conf")), "no such experiment file");
+    assertMentions(error(experiment("sweep { modes = [proxy], rate = [1] }")), "unknown key 'experiment.sweep.rate'", "rates");
+    assertMentions(error(experiment("phasez = []")), "unknown key 'experiment.phasez'", "phases");
+    assertMentions(error(experiment("phases = [ { rate = 5, colour = red } ]")), "experiment.phases[0].colour", "duration");
+    assertMentions(error(experiment("")), "no phases");
+    assertMentions(error(experiment("sweep { modes = [proxy] }")), "sweep.modes and sweep.rates");
+    assertMentions(error(experiment("sweep { modes = [sideways], rates = [5] }")), "mode", "proxy, handoff");
+    assertMentions(error(experiment("phases = [ { name = a, rate = 5 }, { name = a, rate = 6 } ]")), "two phases are named 'a'");
+    assertMentions(error(experiment("phases = [ { rate = -5 } ]")), "rate", "experiment.phases[0]");
+    Path badScenario = dir.resolve("y.conf");
+    Files.writeString(badScenario, "experiment { scenario = \"nowhere.conf\", phases = [ { rate = 5 } ] }");
+    assertMentions(error(badScenario), "nowhere.conf", "does not exist");
+  }
+}

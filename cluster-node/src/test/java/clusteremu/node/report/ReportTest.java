@@ -1,0 +1,106 @@
+package clusteremu.node.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusteremu.tiers.dispatcher.Mode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report made from a recorded run (three phases of a dispatcher-bottleneck experiment: proxy
+ * at 40 and 300 req/s, handoff at 300; dispatcher 5 ms per request and per relayed reply), from
+ * its files alone.
+ */
+class ReportTest {
+  static final Path FIXTURE = Path.of("src/test/resources/fixtures/bottleneck-run");
+
+  @TempDir static Path dir;
+  static Path run;
+  static Report report;
+
+  @BeforeAll
+  static void load() throws IOException {
+    run = dir.resolve("run");
+    try (var files = Files.walk(FIXTURE)) {
+      for (Path source : files.toList()) {
+        Path target = run.resolve(FIXTURE.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    report = Report.of(run);
+  }
+
+  @Test
+  void predictsFromTheRunsOwnScenario() {
+    assertEquals(100, report.capacity().cluster(Mode.PROXY), 1e-9);
+    assertEquals(200, report.capacity().cluster(Mode.HANDOFF), 1e-9);
+  }
+
+  @Test
+  void aRowPerPhaseFromItsSummaryAndTheDispatchersMetrics() {
+    List<Report.Row> rows = report.rows();
+    assertEquals(List.of("proxy-40", "proxy-300", "handoff-300"), rows.stream().map(Report.Row::phase).toList());
+    Report.Row light = rows.get(0);
+    assertEquals(light.offered(), light.throughput(), 0.01, "below capacity everything offered is carried");
+    // Utilisation is offered x (5 ms + 5 ms) by the model: 0.416 at 41.6 req/s.
+    assertEquals(light.offered() * 0.010, light.busy(), 0.03);
+    Report.Row overloaded = rows.get(1);
+    assertEquals(1.0, overloaded.busy(), 0.01);
+    assertTrue(overloaded.failed() > 0, "the bounded queue rejected the excess");
+  }
+
+  @Test
+  void comparesPredictedAndMeasuredSaturation() {
+    List<Report.Saturation> saturation = report.saturation();
+    assertEquals(2, saturation.size());
+    assertTrue(saturation.get(0).reached());
+    assertEquals(0, saturation.get(0).error(), 0.10);
+    assertEquals(0, saturation.get(1).error(), 0.10);
+    assertEquals("dispatcher", saturation.get(0).bottleneck());
+  }
+
+  @Test
+  void printsTheTables() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("dispatcher   proxy 100.0   handoff 200.0"), text);
+    assertTrue(text.contains("handoff-300"), text);
+    assertTrue(text.contains("handoff / proxy saturation: predicted 2.00"), text);
+  }
+
+  @Test
+  void writesASelfContainedPageWithEveryPlot() throws IOException {
+    String html = Files.readString(report.writeHtml());
+    Matcher images = Pattern.compile("<img alt=\"([^\"]+)\" width=\"\\d+\" src=\"data:image/png;base64,").matcher(html);
+    int count = 0;
+    while (images.find()) {
+      count++;
+    }
+    assertEquals(6, count, "throughput and latency against load and over time, dispatcher utilisation and queue");
+    assertFalse(html.contains("http://") || html.contains("https://"), "nothing is fetched");
+    assertTrue(html.contains("<td>proxy</td><td>100.0</td>"), "predicted saturation in the page");
+  }
+
+  @Test
+  void aDirectoryThatIsNotAnExperimentRunIsRefused() {
+    assertThrows(RuntimeException.class, () -> Report.of(dir.resolve("nothing-here")));
+  }
+}
