@@ -23,8 +23,7 @@ public final class NodeMachine implements Machine {
       replyTo.tell(whenDone);
       return;
     }
-    long now = System.nanoTime();
-    clock.at(cpu.submit(demandNanos, now), now, () -> replyTo.tell(whenDone));
+    clock.at(cpu.submit(demandNanos, System.nanoTime()), () -> replyTo.tell(whenDone));
   }
 
   @Override

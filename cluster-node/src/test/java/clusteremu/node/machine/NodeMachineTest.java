@@ -50,6 +50,21 @@ class NodeMachineTest {
   }
 
   @Test
+  void theClockDeliversByDueTimeThenBySubmissionWhateverTheOrderOfCalls() {
+    TestProbe<String> probe = kit.createTestProbe();
+    long now = System.nanoTime();
+    clock.at(now + 40_000_000, () -> probe.getRef().tell("third"));
+    clock.at(now + 20_000_000, () -> probe.getRef().tell("first"));
+    clock.at(now + 20_000_000, () -> probe.getRef().tell("second, same time, submitted later"));
+    clock.at(now - 5_000_000, () -> probe.getRef().tell("overdue: at once"));
+    assertEquals("overdue: at once", probe.receiveMessage());
+    assertEquals("first", probe.receiveMessage());
+    assertEquals("second, same time, submitted later", probe.receiveMessage());
+    assertEquals("third", probe.receiveMessage());
+    assertTrue(System.nanoTime() - now >= 40_000_000, "not before its time");
+  }
+
+  @Test
   void twoCoresHalveTheTimeOfTheSameBacklog() {
     NodeMachine machine = new NodeMachine(2, clock);
     TestProbe<Integer> probe = kit.createTestProbe();
