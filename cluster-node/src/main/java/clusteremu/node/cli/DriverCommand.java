@@ -75,6 +75,9 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--max-in-flight", description = "Requests on their way at once; beyond it due requests wait in the driver (default 1000).")
   Integer maxInFlight;
 
+  @Option(names = "--dispatchers", description = "Spread requests over only the first N dispatchers (by address), as DNS round robin over N names would (default: all).")
+  Integer dispatchers;
+
   @Option(names = "--mode", description = "Switch every dispatcher to proxy or handoff before the load (default: leave as configured).")
   String mode;
 
@@ -214,6 +217,9 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     if (keys != null && keys <= 0) {
       throw new IllegalArgumentException("--keys is " + keys + "; expected a number of keys above zero");
     }
+    if (dispatchers != null && dispatchers < 0) {
+      throw new IllegalArgumentException("--dispatchers is " + dispatchers + "; expected a number of dispatchers, or 0 for all");
+    }
     if (maxInFlight != null && maxInFlight <= 0) {
       throw new IllegalArgumentException("--max-in-flight is " + maxInFlight + "; expected a number above zero");
     }
@@ -229,6 +235,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
         keys != null ? keys : defaults.keys(),
         seed != null ? seed : defaults.seed(),
         maxInFlight != null ? maxInFlight : defaults.maxInFlight(),
+        dispatchers != null ? dispatchers : defaults.dispatchers(),
         mode != null ? named(Mode.class, "--mode", mode) : null,
         policy != null ? named(PolicyName.class, "--policy", policy) : null);
   }

@@ -154,10 +154,7 @@ public final class ExperimentLoader {
       LoadSettings base = LoadSettings.fromConfig(own.withFallback(scenarioDriver));
       Mode mode = own.hasPath("mode") ? Checked.oneOf(own, "mode", Mode.class) : null;
       PolicyName policy = own.hasPath("policy") ? Checked.oneOf(own, "policy", PolicyName.class) : null;
-      LoadSettings settings =
-          new LoadSettings(
-              base.rate(), base.arrivals(), base.users(), base.thinkTime(), base.duration(), base.warmup(), base.timeout(),
-              base.readRatio(), base.keys(), base.seed(), base.maxInFlight(), mode, policy);
+      LoadSettings settings = base.withDispatching(mode, policy);
       String name = own.getString("name");
       if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
         throw Checked.bad(own, "name", "letters, digits, '-', '_' or '.' (it names a folder), got '" + name + "'");

@@ -19,6 +19,12 @@ import com.typesafe.config.Config;
 public record Capacity(double dispatcherProxy, double dispatcherHandoff, double appTier, double dataTier) {
 
   public static Capacity of(Scenario scenario) {
+    return of(scenario, 0);
+  }
+
+  /** With the load spread over only the first {@code dispatchersUsed} dispatchers by port (0: all), as the driver does. */
+  public static Capacity of(Scenario scenario, int dispatchersUsed) {
+    int dispatchersCounted = 0;
     double proxy = 0;
     double handoff = 0;
     double app = 0;
@@ -31,6 +37,9 @@ public record Capacity(double dispatcherProxy, double dispatcherHandoff, double 
         int cores = settings.getInt("cores");
         switch (kind) {
           case DISPATCHER -> {
+            if (dispatchersUsed > 0 && dispatchersCounted++ >= dispatchersUsed) {
+              continue;
+            }
             DispatcherSettings d = DispatcherSettings.fromConfig(settings);
             proxy += perSecond(cores, d.requestDemand().toNanos() + d.replyDemand().toNanos());
             handoff += perSecond(cores, d.requestDemand().toNanos());

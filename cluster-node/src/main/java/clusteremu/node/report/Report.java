@@ -23,11 +23,15 @@ import org.knowm.xchart.XYChart;
  */
 public final class Report {
 
-  /** One phase's figures. {@code busy} and {@code queue} are the dispatchers' means over the measured window. */
-  record Row(String phase, String mode, double offered, double throughput, double p50, double p99, long failed, long timeouts, double busy, double queue) {}
+  /** One phase's figures. {@code busy} and {@code queue} are the means over the measured window of the dispatchers the phase used. */
+  record Row(String phase, String mode, String policy, int dispatchers, double offered, double throughput, double p50, double p99, long failed, long timeouts, double busy, double queue) {}
 
   /** Predicted against measured saturation (the highest throughput of the mode's phases). */
-  record Saturation(Mode mode, double predicted, double measured, double maxOffered, String bottleneck) {
+  record Saturation(Mode mode, int dispatchers, double predicted, double measured, double maxOffered, String bottleneck) {
+    String label() {
+      return mode.configName() + (dispatchers > 0 ? ", " + dispatchers + " dispatcher" + (dispatchers == 1 ? "" : "s") : "");
+    }
+
     double error() {
       return (measured - predicted) / predicted;
     }
@@ -58,12 +62,26 @@ public final class Report {
     var s = phase.summary();
     long from = phase.record().measuredFrom();
     long to = phase.record().measuredTo();
+    // A sample covers the second before its timestamp: take those wholly inside the window, of
+    // the dispatchers that received requests in it (a phase may use only some of them).
+    List<DispatcherSample> inWindow =
+        data.dispatcherSamples().stream().filter(d -> d.ts() - 1000 >= from && d.ts() <= to).toList();
+    java.util.Set<String> used = new java.util.HashSet<>();
+    inWindow.stream()
+        .collect(java.util.stream.Collectors.groupingBy(DispatcherSample::node))
+        .forEach(
+            (node, samples) -> {
+              long least = samples.stream().mapToLong(DispatcherSample::received).min().orElse(0);
+              long most = samples.stream().mapToLong(DispatcherSample::received).max().orElse(0);
+              if (most > least) {
+                used.add(node);
+              }
+            });
     double busy = 0;
     double queue = 0;
     int n = 0;
-    for (DispatcherSample sample : data.dispatcherSamples()) {
-      // A sample covers the second before its timestamp: take those wholly inside the window.
-      if (sample.ts() - 1000 >= from && sample.ts() <= to) {
+    for (DispatcherSample sample : inWindow) {
+      if (used.contains(sample.node())) {
         busy += sample.busy();
         queue += sample.queueLength();
         n++;
@@ -72,6 +90,8 @@ public final class Report {
     return new Row(
         phase.record().name(),
         phase.record().mode() == null ? "as configured" : phase.record().mode(),
+        phase.record().policy() == null ? "as configured" : phase.record().policy(),
+        s.get("settings").path("dispatchers_used").asInt(0),
         s.get("offered_rate").asDouble(),
         s.get("throughput").asDouble(),
         s.get("latency_ms").get("p50").asDouble(),
@@ -90,19 +110,26 @@ public final class Report {
     return capacity;
   }
 
-  /** Per mode that some phase set explicitly. */
+  /**
+   * Per mode that some phase set explicitly, and per number of dispatchers the load used (when
+   * phases used different numbers), each predicted for the dispatchers actually used.
+   */
   List<Saturation> saturation() {
     List<Saturation> result = new ArrayList<>();
+    boolean byDispatchers = rows.stream().map(Row::dispatchers).distinct().count() > 1;
     for (Mode mode : Mode.values()) {
-      List<Row> ofMode = rows.stream().filter(r -> r.mode().equals(mode.configName())).toList();
-      if (!ofMode.isEmpty()) {
+      List<Integer> counts = rows.stream().filter(r -> r.mode().equals(mode.configName())).map(Row::dispatchers).distinct().sorted().toList();
+      for (int count : counts) {
+        List<Row> group = rows.stream().filter(r -> r.mode().equals(mode.configName()) && r.dispatchers() == count).toList();
+        Capacity used = Capacity.of(data.scenario(), count);
         result.add(
             new Saturation(
                 mode,
-                capacity.cluster(mode),
-                ofMode.stream().mapToDouble(Row::throughput).max().orElse(0),
-                ofMode.stream().mapToDouble(Row::offered).max().orElse(0),
-                capacity.bottleneck(mode)));
+                byDispatchers ? count : 0,
+                used.cluster(mode),
+                group.stream().mapToDouble(Row::throughput).max().orElse(0),
+                group.stream().mapToDouble(Row::offered).max().orElse(0),
+                used.bottleneck(mode)));
       }
     }
     return result;
@@ -114,12 +141,12 @@ public final class Report {
     out.printf("  app tier     %s%n  data tier    %s%n%n", rate(capacity.appTier()), rate(capacity.dataTier()));
     TextTable.print(
         out,
-        List.of("PHASE", "MODE", "OFFERED", "THROUGHPUT", "P50 ms", "P99 ms", "FAILED", "TIMED OUT", "DISPATCHER BUSY", "QUEUE"),
+        List.of("PHASE", "MODE", "POLICY", "DISPATCHERS", "OFFERED", "THROUGHPUT", "P50 ms", "P99 ms", "FAILED", "TIMED OUT", "DISPATCHER BUSY", "QUEUE"),
         rows.stream()
             .map(
                 r ->
                     List.of(
-                        r.phase(), r.mode(), fmt(r.offered()), fmt(r.throughput()), fmt(r.p50()), fmt(r.p99()),
+                        r.phase(), r.mode(), r.policy(), r.dispatchers() == 0 ? "-" : String.valueOf(r.dispatchers()), fmt(r.offered()), fmt(r.throughput()), fmt(r.p50()), fmt(r.p99()),
                         String.valueOf(r.failed()), String.valueOf(r.timeouts()), Double.isNaN(r.busy()) ? "-" : String.format(Locale.ROOT, "%.2f", r.busy()),
                         Double.isNaN(r.queue()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queue())))
             .toList());
@@ -133,19 +160,53 @@ public final class Report {
               .map(
                   s ->
                       List.of(
-                          s.mode().configName(), rate(s.predicted()), fmt(s.measured()),
+                          s.label(), rate(s.predicted()), fmt(s.measured()),
                           s.reached() ? String.format(Locale.ROOT, "%+.1f%%", 100 * s.error()) : "not reached (offered at most " + fmt(s.maxOffered()) + ")",
                           s.bottleneck()))
               .toList());
-      if (saturation.size() == 2 && saturation.get(0).reached() && saturation.get(1).reached()) {
-        out.printf(
-            Locale.ROOT,
-            "%nhandoff / proxy saturation: predicted %.2f, measured %.2f%n",
-            saturation.get(1).predicted() / saturation.get(0).predicted(),
-            saturation.get(1).measured() / saturation.get(0).measured());
+      out.println();
+      for (String ratio : ratios(saturation)) {
+        out.println(ratio);
       }
     }
     return this;
+  }
+
+  /**
+   * The comparisons the model makes: handoff against proxy with the same dispatchers, and more
+   * dispatchers against fewer in the same mode, each where both sides saturated.
+   */
+  List<String> ratios(List<Saturation> saturation) {
+    List<String> lines = new ArrayList<>();
+    for (Saturation proxy : saturation) {
+      for (Saturation handoff : saturation) {
+        if (proxy.mode() == Mode.PROXY && handoff.mode() == Mode.HANDOFF && proxy.dispatchers() == handoff.dispatchers() && proxy.reached() && handoff.reached()) {
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "handoff / proxy saturation%s: predicted %.2f, measured %.2f",
+                  proxy.dispatchers() > 0 ? " with " + proxy.label().replace("proxy, ", "") : "",
+                  handoff.predicted() / proxy.predicted(),
+                  handoff.measured() / proxy.measured()));
+        }
+      }
+    }
+    for (Saturation fewer : saturation) {
+      for (Saturation more : saturation) {
+        if (fewer.mode() == more.mode() && fewer.dispatchers() > 0 && more.dispatchers() > fewer.dispatchers() && fewer.reached() && more.reached()) {
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "%d / %d dispatchers, %s: predicted %.2f, measured %.2f",
+                  more.dispatchers(),
+                  fewer.dispatchers(),
+                  more.mode().configName(),
+                  more.predicted() / fewer.predicted(),
+                  more.measured() / fewer.measured()));
+        }
+      }
+    }
+    return lines;
   }
 
   /** Writes report.html into the run directory and returns its path. */

@@ -32,18 +32,23 @@ final class ReportPage {
     if (!report.saturation().isEmpty()) {
       html.append("<h2>Saturation: predicted and measured</h2>\n<table><tr><th>mode</th><th>predicted (req/s)</th><th>measured (req/s)</th><th>error</th><th>bottleneck</th></tr>\n");
       for (Saturation s : report.saturation()) {
-        html.append("<tr><td>").append(s.mode().configName()).append("</td><td>").append(Report.rate(s.predicted())).append("</td><td>")
+        html.append("<tr><td>").append(escape(s.label())).append("</td><td>").append(Report.rate(s.predicted())).append("</td><td>")
             .append(Report.fmt(s.measured())).append("</td><td>")
             .append(s.reached() ? String.format(Locale.ROOT, "%+.1f%%", 100 * s.error()) : "not reached")
             .append("</td><td>").append(escape(s.bottleneck())).append("</td></tr>\n");
       }
-      html.append("</table>\n<p class=\"note\">Measured saturation is the highest throughput among the mode's phases; it is "
+      html.append("</table>\n");
+      for (String ratio : report.ratios(report.saturation())) {
+        html.append("<p><b>").append(escape(ratio)).append("</b></p>\n");
+      }
+      html.append("<p class=\"note\">Measured saturation is the highest throughput among the mode's phases; it is "
           + "reached only if some phase offered at least the predicted capacity.</p>\n");
     }
-    html.append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>mode</th><th>offered (req/s)</th><th>throughput (req/s)</th>"
+    html.append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>mode</th><th>policy</th><th>dispatchers</th><th>offered (req/s)</th><th>throughput (req/s)</th>"
         + "<th>p50 (ms)</th><th>p99 (ms)</th><th>failed</th><th>timed out</th><th>dispatcher busy</th><th>dispatcher queue</th></tr>\n");
     for (Row r : report.rows()) {
       html.append("<tr><td>").append(escape(r.phase())).append("</td><td>").append(escape(r.mode())).append("</td><td>")
+          .append(escape(r.policy())).append("</td><td>").append(r.dispatchers() == 0 ? "-" : String.valueOf(r.dispatchers())).append("</td><td>")
           .append(Report.fmt(r.offered())).append("</td><td>").append(Report.fmt(r.throughput())).append("</td><td>")
           .append(Report.fmt(r.p50())).append("</td><td>").append(Report.fmt(r.p99())).append("</td><td>")
           .append(r.failed()).append("</td><td>").append(r.timeouts()).append("</td><td>")

@@ -32,7 +32,7 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
   record Interval(long startMillis, long count, double p50, double p99) {}
 
   /** One metrics line of a dispatcher. */
-  record DispatcherSample(long ts, String node, double busy, long queueLength) {}
+  record DispatcherSample(long ts, String node, double busy, long queueLength, long received) {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -90,7 +90,7 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
             continue;
           }
           JsonNode node = JSON.readTree(line);
-          samples.add(new DispatcherSample(node.get("ts").asLong(), node.get("node").asText(), node.get("busy").asDouble(), node.get("queue_length").asLong()));
+          samples.add(new DispatcherSample(node.get("ts").asLong(), node.get("node").asText(), node.get("busy").asDouble(), node.get("queue_length").asLong(), node.get("received").asLong()));
         }
       }
     }

@@ -39,14 +39,34 @@ class ExperimentLoaderTest {
   @Test
   void theShippedBottleneckExperimentSweepsBothModes() {
     Experiment e = ExperimentLoader.load(SHIPPED);
-    assertEquals(14, e.phases().size());
+    assertEquals(16, e.phases().size());
+    assertEquals(2, e.phases().get(15).load().dispatchers());
+    assertEquals(1, e.phases().get(0).load().dispatchers());
     assertEquals("proxy-40", e.phases().get(0).name());
     assertEquals(Mode.PROXY, e.phases().get(0).load().mode());
     assertEquals("handoff-300", e.phases().get(13).name());
+    assertEquals("handoff-two-dispatchers-600", e.phases().get(15).name());
     assertEquals(300, e.phases().get(13).load().rate());
     assertEquals(Duration.ofSeconds(15), e.phases().get(0).load().duration());
     assertEquals(Duration.ofMillis(5), e.scenario().config().getDuration("clusteremu.dispatcher.request-demand"), "overrides applied");
     assertEquals("dispatcher-bottleneck", e.name());
+  }
+
+  @Test
+  void everyShippedExperimentLoads() throws IOException {
+    Experiment scaleOut = ExperimentLoader.load(Path.of("../config/experiments/dispatcher-scale-out.conf"));
+    assertEquals(4, scaleOut.scenario().count(clusteremu.node.scenario.ComponentKind.DISPATCHER));
+    assertEquals(java.util.List.of(1, 1, 2, 4), scaleOut.phases().stream().map(p -> p.load().dispatchers()).toList());
+    Experiment policies = ExperimentLoader.load(Path.of("../config/experiments/dispatch-policies.conf"));
+    assertEquals(
+        java.util.List.of("round-robin", "random", "least-outstanding", "power-of-two"),
+        policies.phases().stream().map(p -> p.load().policy().configName()).toList());
+    assertEquals(4, policies.scenario().node("app-1").orElseThrow().componentSettings(clusteremu.node.scenario.ComponentKind.APP_SERVER).getInt("cores"));
+    try (var files = Files.list(Path.of("../config/experiments"))) {
+      for (Path file : files.toList()) {
+        assertTrue(ExperimentLoader.load(file).phases().size() > 0, file.toString());
+      }
+    }
   }
 
   @Test

@@ -83,7 +83,7 @@ class ReportTest {
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("dispatcher   proxy 100.0   handoff 200.0"), text);
     assertTrue(text.contains("handoff-300"), text);
-    assertTrue(text.contains("handoff / proxy saturation: predicted 2.00"), text);
+    assertTrue(text.contains("handoff / proxy saturation: predicted 2.00, measured 2.00"), text);
   }
 
   @Test

@@ -242,8 +242,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
                     ? String.format("open loop at %.0f req/s (%s arrivals)", settings.rate(), settings.arrivals().configName())
                     : String.format("closed loop with %d users, think time %d ms", settings.users(), settings.thinkTime().toMillis()))
                 + String.format(
-                    " for %d s after %d s warm-up, over %d dispatcher(s)",
-                    settings.duration().toSeconds(), settings.warmup().toSeconds(), dispatchers.size()));
+                    " for %d s after %d s warm-up, over %d of %d dispatcher(s)",
+                    settings.duration().toSeconds(), settings.warmup().toSeconds(), dispatchersUsed(), dispatchers.size()));
     if (settings.openLoop()) {
       pacer = new Thread(this::pace, "driver-pacer");
       pacer.setDaemon(true);
@@ -300,7 +300,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       ledger.notSent("no-dispatcher");
       return;
     }
-    ActorRef<Dispatcher.Command> dispatcher = dispatchers.get(nextDispatcher++ % dispatchers.size());
+    ActorRef<Dispatcher.Command> dispatcher = dispatchers.get(nextDispatcher++ % dispatchersUsed());
     long id = nextRequestId++;
     Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
     long key = random.nextLong(settings.keys());
@@ -491,6 +491,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     json.put("seed", settings.seed());
     json.put("max_in_flight", settings.maxInFlight());
     json.put("dispatchers", dispatchers.size());
+    json.put("dispatchers_used", dispatchersUsed());
     if (settings.mode() != null) {
       json.put("mode", settings.mode().configName());
     }
@@ -498,6 +499,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       json.put("policy", settings.policy().configName());
     }
     return json;
+  }
+
+  /** How many of the known dispatchers the load goes to: the first {@code dispatchers}, or all. */
+  private int dispatchersUsed() {
+    return settings.dispatchers() > 0 ? Math.min(settings.dispatchers(), dispatchers.size()) : dispatchers.size();
   }
 
   private static List<ActorRef<Dispatcher.Command>> sorted(Receptionist.Listing listing) {

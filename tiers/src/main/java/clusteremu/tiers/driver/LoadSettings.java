@@ -17,6 +17,8 @@ import java.time.Duration;
  *     figures or the throughput
  * @param maxInFlight requests on their way at once; a due request waits in the driver past it,
  *     with its latency still counted from its intended time
+ * @param dispatchers how many of the dispatchers to spread requests over (the first ones, in a
+ *     stable order), or 0 for all of them
  * @param mode dispatcher mode to switch to before the load, or null to keep the cluster's
  * @param policy dispatcher policy to switch to before the load, or null to keep the cluster's
  */
@@ -32,6 +34,7 @@ public record LoadSettings(
     long keys,
     long seed,
     int maxInFlight,
+    int dispatchers,
     Mode mode,
     PolicyName policy) {
 
@@ -50,6 +53,11 @@ public record LoadSettings(
     public String configName() {
       return configName;
     }
+  }
+
+  /** The same load with another mode and policy (null keeps the dispatchers' own). */
+  public LoadSettings withDispatching(Mode mode, PolicyName policy) {
+    return new LoadSettings(rate, arrivals, users, thinkTime, duration, warmup, timeout, readRatio, keys, seed, maxInFlight, dispatchers, mode, policy);
   }
 
   public boolean openLoop() {
@@ -81,6 +89,7 @@ public record LoadSettings(
         Checked.positiveLong(driver, "keys"),
         driver.getLong("seed"),
         Checked.positiveInt(driver, "max-in-flight"),
+        Checked.nonNegativeInt(driver, "dispatchers"),
         null,
         null);
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -71,7 +72,7 @@ class DriverTest {
   private static LoadSettings openLoop(double rate, Mode mode) {
     return new LoadSettings(
         rate, LoadSettings.Arrivals.POISSON, 0, Duration.ZERO, Duration.ofMillis(1500), Duration.ofMillis(500),
-        Duration.ofMillis(300), 0.5, 100, 1, 1000, mode, mode == null ? null : PolicyName.RANDOM);
+        Duration.ofMillis(300), 0.5, 100, 1, 1000, 0, mode, mode == null ? null : PolicyName.RANDOM);
   }
 
   private Summary run(LoadSettings settings, List<String> progress) throws Exception {
@@ -104,7 +105,7 @@ class DriverTest {
     AtomicLong received = registerDispatcher();
     LoadSettings settings =
         new LoadSettings(0, LoadSettings.Arrivals.CONSTANT, 4, Duration.ZERO, Duration.ofMillis(800), Duration.ZERO,
-            Duration.ofMillis(200), 1.0, 10, 1, 1000, null, null);
+            Duration.ofMillis(200), 1.0, 10, 1, 1000, 0, null, null);
     Summary summary = run(settings, new ArrayList<>());
     assertTrue(summary.balanced());
     assertEquals(received.get(), summary.sent());
@@ -127,7 +128,7 @@ class DriverTest {
     AtomicLong received = registerDispatcher();
     LoadSettings tenMinutes =
         new LoadSettings(200, LoadSettings.Arrivals.CONSTANT, 0, Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO,
-            Duration.ofSeconds(30), 0.5, 100, 1, 1000, null, null);
+            Duration.ofSeconds(30), 0.5, 100, 1, 1000, 0, null, null);
     CompletableFuture<Summary> result = new CompletableFuture<>();
     ActorRef<Driver.Command> driver = kit.spawn(Driver.create(tenMinutes, new Driver.Output(line -> {}, null), result));
     Thread.sleep(1500);
@@ -142,5 +143,25 @@ class DriverTest {
     assertEquals(summary.sent() / 3.0, summary.ok(), 1.0);
     assertTrue(summary.measuredSeconds() > 1 && summary.measuredSeconds() < 3, "measured the time it ran: " + summary.measuredSeconds());
     assertEquals(200, summary.offeredRate(), 200 * 0.15);
+  }
+
+  @Test
+  void withDispatchersSetItSpreadsTheLoadOverOnlyTheFirstOnes() throws Exception {
+    AtomicLong first = new AtomicLong();
+    AtomicLong second = new AtomicLong();
+    ActorRef<Dispatcher.Command> a = kit.spawn(scriptedDispatcher(first), "dispatcher-a");
+    ActorRef<Dispatcher.Command> b = kit.spawn(scriptedDispatcher(second), "dispatcher-b");
+    TestProbe<Receptionist.Registered> ack = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.register(Dispatcher.SERVICE_KEY, a, ack.getRef()));
+    kit.system().receptionist().tell(Receptionist.register(Dispatcher.SERVICE_KEY, b, ack.getRef()));
+    ack.receiveSeveralMessages(2);
+    LoadSettings oneOfTwo =
+        new LoadSettings(200, LoadSettings.Arrivals.CONSTANT, 0, Duration.ZERO, Duration.ofMillis(500), Duration.ZERO,
+            Duration.ofMillis(200), 0.5, 100, 1, 1000, 1, null, null);
+    Summary summary = run(oneOfTwo, new ArrayList<>());
+    assertTrue(summary.sent() > 50, "sent " + summary.sent());
+    assertEquals(summary.sent(), first.get(), "all to the first dispatcher by address");
+    assertEquals(0, second.get());
+    assertEquals(1, summary.settings().get("dispatchers_used"));
   }
 }
