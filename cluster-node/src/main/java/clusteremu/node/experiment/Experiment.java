@@ -9,12 +9,12 @@ import java.util.List;
  * A validated experiment: the scenario it runs (with its overrides applied) and its phases in
  * order. Built only by {@link ExperimentLoader}.
  */
-public record Experiment(Path file, String name, String description, Scenario scenario, List<Phase> phases) {
+public record Experiment(Path file, String name, String description, Scenario scenario, Duration clusterWarmup, List<Phase> phases) {
 
-  /** Roughly how long the phases take, start-up and drains aside. */
+  /** Roughly how long the load takes, the cluster's warm-up included, start-up and drains aside. */
   public Duration loadTime() {
     return phases.stream()
         .map(p -> p.load().warmup().plus(p.load().duration()))
-        .reduce(Duration.ZERO, Duration::plus);
+        .reduce(clusterWarmup, Duration::plus);
   }
 }

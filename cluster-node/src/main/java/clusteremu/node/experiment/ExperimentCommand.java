@@ -6,6 +6,7 @@ import clusteremu.node.run.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
+import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -88,6 +89,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     List<PhaseRecord> records = new ArrayList<>();
     try {
+      warmUp(system, experiment);
       List<Phase> phases = experiment.phases();
       for (int i = 0; i < phases.size() && !interrupted.get(); i++) {
         Phase phase = phases.get(i);
@@ -133,9 +135,30 @@ public final class ExperimentCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       // interrupted: the hook is waiting for us, and we are done
     }
+    if (records.isEmpty()) {
+      System.err.println("clusteremu experiment: interrupted before any phase was measured; no report");
+      return 1;
+    }
     out.println();
     Report.of(run.root()).print(out).writeHtml();
     out.println("report: " + run.root().resolve("report.html"));
     return interrupted.get() ? 1 : 0;
+  }
+
+  /** Runs the first phase's load for the cluster warm-up, unrecorded, printing only how it went. */
+  private void warmUp(ActorSystem<PhaseRunner.Command> system, Experiment experiment) throws Exception {
+    if (experiment.clusterWarmup().isZero()) {
+      return;
+    }
+    LoadSettings first = experiment.phases().get(0).load();
+    LoadSettings warmup =
+        new LoadSettings(
+            first.rate(), first.arrivals(), first.users(), first.thinkTime(), experiment.clusterWarmup(), java.time.Duration.ZERO,
+            first.timeout(), first.readRatio(), first.keys(), first.seed(), first.maxInFlight(), 0, first.mode(), first.policy());
+    out.printf("%n=== warming up the cluster for %d s (not measured) ===%n", experiment.clusterWarmup().toSeconds());
+    CompletableFuture<Summary> result = new CompletableFuture<>();
+    system.tell(new PhaseRunner.RunPhase(warmup, new clusteremu.tiers.driver.Driver.Output(line -> {}, null), result));
+    Summary summary = result.get(experiment.clusterWarmup().plus(first.timeout()).toSeconds() + 120, TimeUnit.SECONDS);
+    out.printf("warm-up: %d sent, %d ok, p50 %.1f ms%n", summary.sent(), summary.ok(), summary.latencyMicros().getValueAtPercentile(50) / 1000.0);
   }
 }

@@ -50,6 +50,7 @@ public final class ExperimentLoader {
           fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName,
           experiment.getString("description"),
           scenario,
+          Checked.nonNegativeDuration(experiment, "cluster-warmup"),
           phases);
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);

@@ -24,7 +24,14 @@ import org.knowm.xchart.XYChart;
 public final class Report {
 
   /** One phase's figures. {@code busy} and {@code queue} are the means over the measured window of the dispatchers the phase used. */
-  record Row(String phase, String mode, String policy, int dispatchers, double offered, double throughput, double p50, double p99, long failed, long timeouts, double busy, double queue) {}
+  record Row(
+      String phase, String mode, String policy, int dispatchers, double offered, double throughput, double p50, double p99,
+      double mean, double modelMean, long failed, long timeouts, double busy, double queue) {
+
+    Row withModelMean(double value) {
+      return new Row(phase, mode, policy, dispatchers, offered, throughput, p50, p99, mean, value, failed, timeouts, busy, queue);
+    }
+  }
 
   /** Predicted against measured saturation (the highest throughput of the mode's phases). */
   record Saturation(Mode mode, int dispatchers, double predicted, double measured, double maxOffered, String bottleneck) {
@@ -51,6 +58,44 @@ public final class Report {
     this.capacity = Capacity.of(data.scenario());
     for (PhaseData phase : data.phases()) {
       rows.add(row(phase));
+    }
+    addModelMeans();
+  }
+
+  /**
+   * The mean latency the model expects below saturation: the measured mean of the group's
+   * lightest phase (same mode and dispatchers), plus how much longer the dispatcher queue makes
+   * requests wait at the phase's load than at that one ({@link DispatcherQueue}). Only for
+   * single-core dispatchers with a demand; NaN elsewhere.
+   */
+  private void addModelMeans() {
+    var dispatcherNodes =
+        data.scenario().nodes().stream().filter(n -> n.components().contains(clusteremu.node.scenario.ComponentKind.DISPATCHER)).toList();
+    if (dispatcherNodes.isEmpty()) {
+      return;
+    }
+    var settings = clusteremu.tiers.dispatcher.DispatcherSettings.fromConfig(
+        dispatcherNodes.get(0).componentSettings(clusteremu.node.scenario.ComponentKind.DISPATCHER));
+    boolean singleCore =
+        dispatcherNodes.stream().allMatch(n -> n.componentSettings(clusteremu.node.scenario.ComponentKind.DISPATCHER).getInt("cores") == 1);
+    if (!singleCore || settings.requestDemand().isZero()) {
+      return;
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      java.util.Optional<Mode> mode = ConfigNamed.byName(Mode.class, row.mode());
+      if (mode.isEmpty()) {
+        continue;
+      }
+      int used = row.dispatchers() > 0 ? row.dispatchers() : dispatcherNodes.size();
+      DispatcherQueue queue = new DispatcherQueue(settings.requestDemand().toNanos() / 1e9, settings.replyDemand().toNanos() / 1e9, used);
+      Row floor =
+          rows.stream()
+              .filter(r -> r.mode().equals(row.mode()) && r.dispatchers() == row.dispatchers())
+              .min(java.util.Comparator.comparingDouble(Row::offered))
+              .orElseThrow();
+      double extra = queue.meanWaitSeconds(mode.get(), row.offered()) - queue.meanWaitSeconds(mode.get(), floor.offered());
+      rows.set(i, row.withModelMean(Double.isFinite(extra) ? floor.mean() + 1000 * extra : Double.NaN));
     }
   }
 
@@ -96,6 +141,8 @@ public final class Report {
         s.get("throughput").asDouble(),
         s.get("latency_ms").get("p50").asDouble(),
         s.get("latency_ms").get("p99").asDouble(),
+        s.get("latency_ms").get("mean").asDouble(),
+        Double.NaN,
         s.get("failed").asLong(),
         s.get("timeouts").asLong(),
         n == 0 ? Double.NaN : busy / n,
@@ -141,12 +188,13 @@ public final class Report {
     out.printf("  app tier     %s%n  data tier    %s%n%n", rate(capacity.appTier()), rate(capacity.dataTier()));
     TextTable.print(
         out,
-        List.of("PHASE", "MODE", "POLICY", "DISPATCHERS", "OFFERED", "THROUGHPUT", "P50 ms", "P99 ms", "FAILED", "TIMED OUT", "DISPATCHER BUSY", "QUEUE"),
+        List.of("PHASE", "MODE", "POLICY", "DISPATCHERS", "OFFERED", "THROUGHPUT", "P50 ms", "P99 ms", "MEAN ms", "MODEL MEAN ms", "FAILED", "TIMED OUT", "DISPATCHER BUSY", "QUEUE"),
         rows.stream()
             .map(
                 r ->
                     List.of(
-                        r.phase(), r.mode(), r.policy(), r.dispatchers() == 0 ? "-" : String.valueOf(r.dispatchers()), fmt(r.offered()), fmt(r.throughput()), fmt(r.p50()), fmt(r.p99()),
+                        r.phase(), r.mode(), r.policy(), r.dispatchers() == 0 ? "-" : String.valueOf(r.dispatchers()), fmt(r.offered()), fmt(r.throughput()), fmt(r.p50()), fmt(r.p99()), fmt(r.mean()),
+                        Double.isNaN(r.modelMean()) ? "-" : fmt(r.modelMean()),
                         String.valueOf(r.failed()), String.valueOf(r.timeouts()), Double.isNaN(r.busy()) ? "-" : String.format(Locale.ROOT, "%.2f", r.busy()),
                         Double.isNaN(r.queue()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queue())))
             .toList());
@@ -243,6 +291,25 @@ public final class Report {
     }
     charts.put("throughput", throughput);
     charts.put("latency", latency);
+    if (rows.stream().anyMatch(r -> !Double.isNaN(r.modelMean()))) {
+      XYChart model = Charts.chart("Mean latency: measured and the M/D/1 dispatcher model", "offered load (req/s)", "mean latency (ms, log scale)");
+      model.getStyler().setYAxisLogarithmic(true);
+      for (String mode : modes()) {
+        List<double[]> measured = new ArrayList<>();
+        List<double[]> predicted = new ArrayList<>();
+        for (Row r : rows) {
+          if (r.mode().equals(mode) && !Double.isNaN(r.modelMean())) {
+            measured.add(new double[] {r.offered(), Math.max(r.mean(), 0.001)});
+            predicted.add(new double[] {r.offered(), Math.max(r.modelMean(), 0.001)});
+          }
+        }
+        if (!measured.isEmpty()) {
+          Charts.line(model, mode + " measured", measured);
+          Charts.line(model, mode + " model", predicted).setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        }
+      }
+      charts.put("latency-model", model);
+    }
 
     long t0 = data.phases().isEmpty() ? 0 : data.phases().get(0).intervals().stream().mapToLong(RunData.Interval::startMillis).min().orElse(0);
     List<Double> phaseStarts = new ArrayList<>();

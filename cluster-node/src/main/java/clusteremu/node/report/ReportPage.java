@@ -45,17 +45,20 @@ final class ReportPage {
           + "reached only if some phase offered at least the predicted capacity.</p>\n");
     }
     html.append("<h2>Phases</h2>\n<table><tr><th>phase</th><th>mode</th><th>policy</th><th>dispatchers</th><th>offered (req/s)</th><th>throughput (req/s)</th>"
-        + "<th>p50 (ms)</th><th>p99 (ms)</th><th>failed</th><th>timed out</th><th>dispatcher busy</th><th>dispatcher queue</th></tr>\n");
+        + "<th>p50 (ms)</th><th>p99 (ms)</th><th>mean (ms)</th><th>model mean (ms)</th><th>failed</th><th>timed out</th><th>dispatcher busy</th><th>dispatcher queue</th></tr>\n");
     for (Row r : report.rows()) {
       html.append("<tr><td>").append(escape(r.phase())).append("</td><td>").append(escape(r.mode())).append("</td><td>")
           .append(escape(r.policy())).append("</td><td>").append(r.dispatchers() == 0 ? "-" : String.valueOf(r.dispatchers())).append("</td><td>")
           .append(Report.fmt(r.offered())).append("</td><td>").append(Report.fmt(r.throughput())).append("</td><td>")
           .append(Report.fmt(r.p50())).append("</td><td>").append(Report.fmt(r.p99())).append("</td><td>")
+          .append(Report.fmt(r.mean())).append("</td><td>").append(Double.isNaN(r.modelMean()) ? "-" : Report.fmt(r.modelMean())).append("</td><td>")
           .append(r.failed()).append("</td><td>").append(r.timeouts()).append("</td><td>")
           .append(Double.isNaN(r.busy()) ? "-" : String.format(Locale.ROOT, "%.2f", r.busy())).append("</td><td>")
           .append(Double.isNaN(r.queue()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queue())).append("</td></tr>\n");
     }
-    html.append("</table>\n<h2>Plots</h2>\n");
+    html.append("</table>\n<p class=\"note\">Model mean: the measured mean of the lightest phase of the same mode and "
+        + "dispatchers, plus the extra wait an M/D/1 dispatcher queue predicts at the phase's load (Pollaczek-Khinchine; "
+        + "in proxy mode a request waits twice, for its request and its reply). Blank at or past saturation.</p>\n<h2>Plots</h2>\n");
     for (Map.Entry<String, XYChart> chart : charts.entrySet()) {
       try {
         html.append("<img alt=\"").append(escape(chart.getValue().getTitle())).append("\" width=\"").append(Charts.WIDTH)

@@ -34,6 +34,7 @@ class ExperimentIT {
             "experiment {",
             "  scenario = \"" + scenario + "\"",
             "  overrides { dispatcher { request-demand = 5ms, reply-demand = 5ms, queue-capacity = 100 } }",
+            "  cluster-warmup = 5s",
             "  load { warmup = 4s, duration = 8s, timeout = 3s }",
             "  phases = [",
             "    { name = proxy-150, mode = proxy, rate = 150 }",
@@ -43,6 +44,7 @@ class ExperimentIT {
     try {
       Scripts.Result result = scripts.run(Duration.ofMinutes(4), "experiment", experiment.toString());
       assertEquals(0, result.exitCode(), result.output());
+      assertTrue(result.output().contains("=== warming up the cluster for 5 s (not measured) ==="), result.output());
       assertTrue(result.output().contains("=== phase 2/2: handoff-300 ==="), result.output());
       assertTrue(result.output().contains("SATURATION"), result.output());
       Path run = dir.resolve("runs/latest").toRealPath();

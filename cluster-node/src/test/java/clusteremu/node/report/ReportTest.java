@@ -67,6 +67,13 @@ class ReportTest {
   }
 
   @Test
+  void theModelMeanStartsFromTheLightestPhaseAndIsBlankPastSaturation() {
+    Report.Row light = report.rows().get(0);
+    assertEquals(light.mean(), light.modelMean(), 1e-9, "the lightest phase is its own baseline");
+    assertTrue(Double.isNaN(report.rows().get(1).modelMean()), "300 req/s is past the proxy dispatcher's 100");
+  }
+
+  @Test
   void comparesPredictedAndMeasuredSaturation() {
     List<Report.Saturation> saturation = report.saturation();
     assertEquals(2, saturation.size());
@@ -94,7 +101,7 @@ class ReportTest {
     while (images.find()) {
       count++;
     }
-    assertEquals(6, count, "throughput and latency against load and over time, dispatcher utilisation and queue");
+    assertEquals(7, count, "throughput, latency and the model's mean against load; throughput and latency over time; dispatcher utilisation and queue");
     assertFalse(html.contains("http://") || html.contains("https://"), "nothing is fetched");
     assertTrue(html.contains("<td>proxy</td><td>100.0</td>"), "predicted saturation in the page");
   }
