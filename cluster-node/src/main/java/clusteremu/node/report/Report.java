@@ -292,8 +292,8 @@ public final class Report {
     charts.put("throughput", throughput);
     charts.put("latency", latency);
     if (rows.stream().anyMatch(r -> !Double.isNaN(r.modelMean()))) {
-      XYChart model = Charts.chart("Mean latency: measured and the M/D/1 dispatcher model", "offered load (req/s)", "mean latency (ms, log scale)");
-      model.getStyler().setYAxisLogarithmic(true);
+      // A linear axis: below saturation the means often lie within one decade, where a log axis shows no numbers.
+      XYChart model = Charts.chart("Mean latency: measured and the M/D/1 dispatcher model", "offered load (req/s)", "mean latency (ms)");
       for (String mode : modes()) {
         List<double[]> measured = new ArrayList<>();
         List<double[]> predicted = new ArrayList<>();
