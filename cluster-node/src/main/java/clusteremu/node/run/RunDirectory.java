@@ -28,8 +28,4 @@ public record RunDirectory(Path root) {
   public Path pid(String node) {
     return root.resolve("pids").resolve(node + ".pid");
   }
-
-  public String id() {
-    return root.getFileName().toString();
-  }
 }

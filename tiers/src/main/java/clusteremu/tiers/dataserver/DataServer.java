@@ -98,9 +98,4 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> {
     machine.send(access.replyTo(), new Answer(access.job(), access.call(), true, version, null));
     return this;
   }
-
-  /** How many keys have been written at least once. */
-  int keysWritten() {
-    return versions.size();
-  }
 }

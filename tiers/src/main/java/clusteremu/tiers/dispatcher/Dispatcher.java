@@ -88,6 +88,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   private final DispatcherSettings settings;
   private final Machine machine;
   private final ComponentCounters counters;
+  private final long requestDemandNanos;
+  private final long replyDemandNanos;
   private final SplittableRandom random;
   private final ActorRef<Reply> replyInbox;
   private final ActorRef<Command> self;
@@ -107,6 +109,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     this.settings = settings;
     this.machine = machine;
     this.counters = counters;
+    this.requestDemandNanos = settings.requestDemand().toNanos();
+    this.replyDemandNanos = settings.replyDemand().toNanos();
     this.random = new SplittableRandom(settings.seed());
     this.mode = settings.mode();
     this.policyName = settings.policy();
@@ -144,7 +148,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     }
     long ticket = nextTicket++;
     held.put(ticket, new Held(submit));
-    machine.compute(settings.requestDemand().toNanos(), self, new RequestWorkDone(ticket));
+    machine.compute(requestDemandNanos, self, new RequestWorkDone(ticket));
     return this;
   }
 
@@ -185,7 +189,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     request.backend.outstanding--;
     request.backend = null;
     machine.compute(
-        settings.replyDemand().toNanos(), self, new ReplyWorkDone(ticket, message.reply()));
+        replyDemandNanos, self, new ReplyWorkDone(ticket, message.reply()));
     return this;
   }
 
