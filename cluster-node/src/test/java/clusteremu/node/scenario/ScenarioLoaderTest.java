@@ -73,7 +73,8 @@ class ScenarioLoaderTest {
 
   @Test
   void aSyntaxErrorNamesFileAndLine() throws IOException {
-    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf", "3");
+    // Three lines, never closed: the parser notices at the end of the file, line 4.
+    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf: 4:", "end of file");
   }
 
   @Test
