@@ -1,5 +1,6 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.datacenter.Topology;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Optional;
  *
  * @param config the whole resolved configuration (scenario over all reference.conf files)
  * @param pekkoOverrides what the scenario itself sets under {@code pekko}, if anything
+ * @param topology the datacenter the components run in, or null when they run straight on nodes
  */
 public record Scenario(
     Path file,
@@ -26,7 +28,12 @@ public record Scenario(
     Duration shutdownTimeout,
     Duration metricsInterval,
     Config config,
-    Config pekkoOverrides) {
+    Config pekkoOverrides,
+    Topology topology) {
+
+  public Optional<Topology> datacenter() {
+    return Optional.ofNullable(topology);
+  }
 
   public Optional<NodeSpec> node(String name) {
     return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
@@ -37,8 +44,11 @@ public record Scenario(
     return "pekko://" + clusterName + "@" + hostname + ":" + node.port();
   }
 
-  /** How many nodes carry each kind of component. */
+  /** How many of each kind of component the cluster has (a datacenter's: how many VMs run one). */
   public long count(ComponentKind kind) {
+    if (topology != null) {
+      return topology.vms().values().stream().filter(v -> v.guest().equals(Optional.of(kind))).count();
+    }
     return nodes.stream().filter(n -> n.components().contains(kind)).count();
   }
 

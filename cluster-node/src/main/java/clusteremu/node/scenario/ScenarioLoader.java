@@ -1,5 +1,7 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.TopologyLoader;
 import clusteremu.tiers.appserver.AppServerSettings;
 import clusteremu.tiers.dataserver.DataServerSettings;
 import clusteremu.tiers.dispatcher.DispatcherSettings;
@@ -75,6 +77,11 @@ public final class ScenarioLoader {
       }
       List<NodeSpec> nodes = nodes(emu, resolved);
       checkPortsUnique(nodes, emu);
+      Topology topology = null;
+      if (TopologyLoader.declared(emu)) {
+        topology = TopologyLoader.load(emu, carried(emu, nodes));
+        nodes = withGuests(nodes, topology, emu);
+      }
       checkEveryTierCarried(nodes, emu);
       String fileName = file.getFileName().toString();
       return new Scenario(
@@ -88,7 +95,8 @@ public final class ScenarioLoader {
           Checked.positiveDuration(emu, "shutdown-timeout"),
           Checked.positiveDuration(emu, "metrics.interval"),
           resolved,
-          own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty());
+          own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty(),
+          topology);
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
     }
@@ -280,6 +288,40 @@ public final class ScenarioLoader {
         name, port, heap, List.copyOf(components), node.getStringList("jvm-options"), settings);
   }
 
+  /** Each node's own block over the node defaults, for the racks and hosts it lists. */
+  private static Map<String, Config> carried(Config emu, List<NodeSpec> nodes) {
+    Map<String, Config> carried = new java.util.LinkedHashMap<>();
+    for (NodeSpec node : nodes) {
+      carried.put(node.name(), emu.getConfig("nodes." + pathElement(node.name())).withFallback(emu.getConfig("node-defaults")));
+    }
+    return carried;
+  }
+
+  /**
+   * In a datacenter a node's components are the guests of the VMs on its hosts; it may not list
+   * components of its own as well.
+   */
+  private static List<NodeSpec> withGuests(List<NodeSpec> nodes, Topology topology, Config emu) {
+    List<NodeSpec> result = new ArrayList<>();
+    for (NodeSpec node : nodes) {
+      if (!node.components().isEmpty()) {
+        throw new ScenarioException(
+            emu.getValue("nodes." + pathElement(node.name())).origin().description()
+                + ": clusteremu.nodes." + pathElement(node.name()) + ".components is "
+                + node.roles() + " but the scenario has a datacenter; expected components = [] and the"
+                + " node's racks = [...] or hosts = [...] (components are then the guests of their VMs)");
+      }
+      Set<ComponentKind> guests = new LinkedHashSet<>();
+      for (var host : topology.hostsOf(node.name())) {
+        for (var vm : topology.vmsOn(host.name())) {
+          vm.guest().ifPresent(guests::add);
+        }
+      }
+      result.add(new NodeSpec(node.name(), node.port(), node.heap(), List.copyOf(guests), node.jvmOptions(), node.settings()));
+    }
+    return List.copyOf(result);
+  }
+
   private static void checkPortsUnique(List<NodeSpec> nodes, Config emu) {
     Map<Integer, String> byPort = new HashMap<>();
     for (NodeSpec node : nodes) {
@@ -307,7 +349,7 @@ public final class ScenarioLoader {
             emu.getValue("nodes").origin().description()
                 + ": no node carries a "
                 + kind.configName()
-                + "; expected at least one node with each of: "
+                + "; expected at least one node (or, in a datacenter, a VM on a carried host) with each of: "
                 + ConfigNamed.names(ComponentKind.class));
       }
     }
