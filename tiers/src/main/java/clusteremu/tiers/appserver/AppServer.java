@@ -5,6 +5,7 @@ import clusteremu.tiers.dataserver.DataServer;
 import clusteremu.tiers.dataserver.Partitioning;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
 import clusteremu.tiers.request.Operation;
@@ -58,7 +59,12 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
       long key,
       ActorRef<Reply> replyTo,
       ActorRef<Dispatcher.Command> dispatcher)
-      implements Command {}
+      implements Command, Traffic.Carried {
+    @Override
+    public Traffic traffic() {
+      return Traffic.REQUEST;
+    }
+  }
 
   private record DemandServed(long job) implements Command {}
 

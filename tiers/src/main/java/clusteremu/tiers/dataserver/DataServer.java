@@ -2,6 +2,7 @@ package clusteremu.tiers.dataserver;
 
 import clusteremu.tiers.CborSerializable;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
 import clusteremu.tiers.request.Operation;
@@ -32,11 +33,21 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> {
   /** Read or write {@code key} for call number {@code call} of an app server's {@code job}. */
   public record Access(
       long job, int call, Operation operation, long key, ActorRef<Answer> replyTo)
-      implements Command {}
+      implements Command, Traffic.Carried {
+    @Override
+    public Traffic traffic() {
+      return Traffic.DATA_ACCESS;
+    }
+  }
 
   /** The outcome of an {@link Access}: the key's version after it, or a failure reason. */
   public record Answer(long job, int call, boolean ok, long version, String failure)
-      implements CborSerializable {}
+      implements CborSerializable, Traffic.Carried {
+    @Override
+    public Traffic traffic() {
+      return Traffic.DATA_ANSWER;
+    }
+  }
 
   private record AccessServed(Access access) implements Command {}
 
@@ -90,10 +101,13 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> {
   private Behavior<Command> onAccessServed(AccessServed served) {
     Access access = served.access();
     held--;
-    long version =
-        access.operation() == Operation.WRITE
-            ? versions.merge(access.key(), 1L, Long::sum)
-            : versions.getOrDefault(access.key(), 0L);
+    long version;
+    if (access.operation() == Operation.WRITE) {
+      version = versions.merge(access.key(), 1L, Long::sum);
+      machine.writeData(access.key());
+    } else {
+      version = versions.getOrDefault(access.key(), 0L);
+    }
     counters.completed();
     machine.send(access.replyTo(), new Answer(access.job(), access.call(), true, version, null));
     return this;

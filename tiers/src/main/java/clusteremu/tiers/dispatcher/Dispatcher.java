@@ -3,6 +3,7 @@ package clusteremu.tiers.dispatcher;
 import clusteremu.tiers.CborSerializable;
 import clusteremu.tiers.appserver.AppServer;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
 import clusteremu.tiers.request.Operation;
@@ -43,7 +44,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
 
   /** A client's request; the answer goes to {@code client} under {@code requestId}. */
   public record Submit(long requestId, Operation operation, long key, ActorRef<Reply> client)
-      implements Command {}
+      implements Command, Traffic.Carried {
+    @Override
+    public Traffic traffic() {
+      return Traffic.REQUEST;
+    }
+  }
 
   /** Changes mode and/or policy on the running dispatcher; a null field keeps what is set. */
   public record Reconfigure(Mode mode, PolicyName policy, ActorRef<Reconfigured> replyTo)

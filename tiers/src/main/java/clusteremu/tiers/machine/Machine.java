@@ -5,8 +5,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The emulated machine a tier component runs on, as the component sees it: CPU time to spend
  * and a way to reach peers. Components never schedule emulated work or touch the network
- * themselves, so the machine under them (a whole node today, a VM on a host with a network
- * model tomorrow) can change without rewriting them.
+ * themselves, so the machine under them (a whole node, or a VM on a host with a network
+ * model) can change without rewriting them.
  *
  * <p>Both calls are made from inside the component's actor and must not block it.
  */
@@ -21,6 +21,12 @@ public interface Machine {
 
   /** Sends {@code message} to a peer, paying whatever the machine's network costs. */
   <T> void send(ActorRef<T> to, T message);
+
+  /**
+   * Writes the data stored under {@code key} to memory. A VM marks the page it lives on dirty;
+   * a machine without emulated memory does nothing.
+   */
+  default void writeData(long key) {}
 
   /** CPU work items waiting for a core (not counting those running). */
   int cpuQueueLength();

@@ -1,0 +1,102 @@
+package clusteremu.node.datacenter.emulation;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread that owns a node's emulated hosts and links: it runs work handed to it from any
+ * thread ({@link #execute}) and timed events it scheduled itself ({@link #at}), in real time.
+ * Owning every host and link on one thread keeps processor sharing exact without locks; the
+ * state changes on every job, so a message per change to host actors would cost more than the
+ * work itself.
+ *
+ * <p>Events are due at absolute {@link System#nanoTime()} instants and run in due order; when the
+ * thread wakes late it runs them late, but each carries the instant it was due, so lateness is
+ * not added up along a chain (a message crossing several links).
+ */
+public final class EmulationLoop implements AutoCloseable {
+  /** Waits shorter than this are spun, not parked: a parked thread wakes ~50 us late. */
+  private static final long SPIN_NANOS = 20_000;
+
+  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  private final PriorityQueue<Timed> timers = new PriorityQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private long sequence;
+
+  /** An event due at {@code due}; {@code action} is told the instant it was due. */
+  public interface Action {
+    void run(long due);
+  }
+
+  private record Timed(long due, long sequence, Action action) implements Comparable<Timed> {
+    @Override
+    public int compareTo(Timed other) {
+      int byDue = Long.compare(due, other.due);
+      return byDue != 0 ? byDue : Long.compare(sequence, other.sequence);
+    }
+  }
+
+  public EmulationLoop(String name) {
+    thread = new Thread(this::loop, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Runs {@code work} on the loop thread, soon. Safe from any thread. */
+  public void execute(Runnable work) {
+    inbox.add(work);
+    LockSupport.unpark(thread);
+  }
+
+  /** Runs {@code action} at {@code dueNanos} ({@link System#nanoTime()}). Loop thread only. */
+  public void at(long dueNanos, Action action) {
+    timers.add(new Timed(dueNanos, sequence++, action));
+  }
+
+  public boolean onLoopThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  private void loop() {
+    while (running) {
+      Runnable work;
+      while ((work = inbox.poll()) != null) {
+        work.run();
+      }
+      long now = System.nanoTime();
+      Timed next;
+      while ((next = timers.peek()) != null && next.due - now <= 0) {
+        timers.poll();
+        next.action.run(next.due);
+        while ((work = inbox.poll()) != null) {
+          work.run();
+        }
+        now = System.nanoTime();
+      }
+      if (!inbox.isEmpty()) {
+        continue;
+      }
+      if (next == null) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+      } else if (next.due - now > SPIN_NANOS) {
+        LockSupport.parkNanos(this, next.due - now - SPIN_NANOS / 2);
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package clusteremu.node.datacenter.emulation;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * A host's cores, shared by the runnable threads of its VMs in processor sharing. Each VM gets a
+ * fair share of the host, never more than one core per vCPU nor per runnable thread it has
+ * (water-filling); a VM's threads share its part equally. Threads beyond the host's cores cost
+ * {@code contextSwitchCost} of the host's capacity each: capacity = cores / (1 + cost x excess),
+ * so too many runnable threads get less done in total.
+ *
+ * <p>Each VM keeps virtual time (CPU work each of its threads has been given so far), so a change
+ * costs O(VMs on the host + log threads). Loop thread only.
+ */
+public final class HostCpu {
+  private static final double EPSILON_NANOS = 1e-3;
+
+  private final String name;
+  private final int cores;
+  private final double contextSwitchCost;
+  private final EmulationLoop loop;
+  private final ThreadLevelParallelism tlp;
+  private final List<VmCpu> vms = new ArrayList<>();
+  private long lastNanos;
+  private long generation;
+  private long sequence;
+  private int runnable;
+  private int executing;
+  private double capacity;
+  private double busyCoreNanosTotal;
+
+  public HostCpu(String name, int cores, double contextSwitchCost, EmulationLoop loop, ThreadLevelParallelism tlp) {
+    this.name = name;
+    this.cores = cores;
+    this.contextSwitchCost = contextSwitchCost;
+    this.loop = loop;
+    this.tlp = tlp;
+    this.capacity = cores;
+  }
+
+  /** The CPU side of one VM on this host. */
+  public final class VmCpu {
+    final String name;
+    final int vcpus;
+    final PriorityQueue<Job> jobs = new PriorityQueue<>(Comparator.comparingDouble(Job::finishVirtual).thenComparingLong(Job::sequence));
+    double virtualNanos;
+    /** Cores this VM gets right now, and each of its threads. */
+    double rate;
+    double busyCoreNanosTotal;
+
+    VmCpu(String name, int vcpus) {
+      this.name = name;
+      this.vcpus = vcpus;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public int vcpus() {
+      return vcpus;
+    }
+
+    /** Threads of this VM that are runnable (running or waiting for a core). */
+    public int runnable() {
+      return jobs.size();
+    }
+
+    /** CPU time this VM has been given, in core-nanoseconds. */
+    public double busyCoreNanos() {
+      return busyCoreNanosTotal;
+    }
+
+    /** Runs {@code demandNanos} of CPU work from {@code now}; {@code done} hears when it is done. */
+    public void run(long now, long demandNanos, Done done) {
+      now = Math.max(now, lastNanos);
+      advance(now);
+      jobs.add(new Job(virtualNanos + demandNanos, sequence++, done));
+      share();
+      reschedule();
+    }
+  }
+
+  /** Called with the instant the work was done. */
+  public interface Done {
+    void done(long at);
+  }
+
+  private record Job(double finishVirtual, long sequence, Done done) {}
+
+  public VmCpu addVm(String vmName, int vcpus) {
+    VmCpu vm = new VmCpu(vmName, vcpus);
+    vms.add(vm);
+    return vm;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int cores() {
+    return cores;
+  }
+
+  public List<VmCpu> vms() {
+    return vms;
+  }
+
+  /** Runnable threads of all VMs on the host. */
+  public int runnable() {
+    return runnable;
+  }
+
+  /** Core-nanoseconds of useful work done so far (switching overhead not counted). */
+  public double busyCoreNanos() {
+    return busyCoreNanosTotal;
+  }
+
+  private void advance(long now) {
+    long elapsed = now - lastNanos;
+    if (elapsed > 0) {
+      for (VmCpu vm : vms) {
+        if (!vm.jobs.isEmpty()) {
+          vm.virtualNanos += elapsed * vm.rate / vm.jobs.size();
+          vm.busyCoreNanosTotal += elapsed * vm.rate;
+          busyCoreNanosTotal += elapsed * vm.rate;
+        }
+      }
+    }
+    lastNanos = Math.max(lastNanos, now);
+  }
+
+  /** Water-filling: the host's capacity over its VMs, none above min(vCPUs, runnable threads). */
+  private void share() {
+    runnable = 0;
+    List<VmCpu> wanting = new ArrayList<>();
+    for (VmCpu vm : vms) {
+      vm.rate = 0;
+      if (!vm.jobs.isEmpty()) {
+        runnable += vm.jobs.size();
+        wanting.add(vm);
+      }
+    }
+    capacity = cores / (1 + contextSwitchCost * Math.max(0, runnable - cores));
+    wanting.sort(Comparator.comparingInt(vm -> Math.min(vm.vcpus, vm.jobs.size())));
+    double left = capacity;
+    int waiting = wanting.size();
+    int cappedThreads = 0;
+    for (VmCpu vm : wanting) {
+      int cap = Math.min(vm.vcpus, vm.jobs.size());
+      vm.rate = Math.min(cap, left / waiting);
+      left -= vm.rate;
+      waiting--;
+      cappedThreads += cap;
+    }
+    int nowExecuting = Math.min(cores, cappedThreads);
+    if (nowExecuting != executing) {
+      tlp.change(lastNanos, nowExecuting - executing);
+      executing = nowExecuting;
+    }
+  }
+
+  private void reschedule() {
+    long earliest = Long.MAX_VALUE;
+    for (VmCpu vm : vms) {
+      Job first = vm.jobs.peek();
+      if (first != null && vm.rate > 0) {
+        double remaining = Math.max(0, first.finishVirtual - vm.virtualNanos);
+        earliest = Math.min(earliest, lastNanos + (long) Math.ceil(remaining * vm.jobs.size() / vm.rate));
+      }
+    }
+    if (earliest == Long.MAX_VALUE) {
+      return;
+    }
+    long mine = ++generation;
+    loop.at(earliest, at -> {
+      if (mine == generation) {
+        complete(at);
+      }
+    });
+  }
+
+  private void complete(long at) {
+    advance(at);
+    List<Job> finished = new ArrayList<>();
+    for (VmCpu vm : vms) {
+      Job first;
+      while ((first = vm.jobs.peek()) != null && first.finishVirtual <= vm.virtualNanos + EPSILON_NANOS) {
+        finished.add(vm.jobs.poll());
+      }
+    }
+    share();
+    reschedule();
+    for (Job job : finished) {
+      job.done.done(at);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package clusteremu.node.datacenter.emulation;
+
+import clusteremu.node.datacenter.LinkSpec;
+import java.util.PriorityQueue;
+
+/**
+ * One direction of a link, shared fairly (processor sharing) by the messages crossing it at once:
+ * with n messages on it, each moves at bandwidth / n. Kept in virtual time (bytes each message
+ * has been given so far), so an arrival or departure costs O(log n), not a pass over all.
+ * Loop thread only.
+ */
+public final class SharedLink {
+  /** Rounding slack: a message this close to done is done. */
+  private static final double EPSILON_BYTES = 1e-3;
+
+  private final String name;
+  private final LinkSpec spec;
+  private final EmulationLoop loop;
+  private final PriorityQueue<Transfer> transfers = new PriorityQueue<>();
+  private double virtualBytes;
+  private long lastNanos;
+  private long generation;
+  private long sequence;
+
+  // Totals for the metrics log (read under the loop's hand-off; see snapshot()).
+  private long bytesTotal;
+  private long messagesTotal;
+  private long busyNanosTotal;
+  private long queueingNanosTotal;
+
+  /** Called with the instant the message finished crossing. */
+  public interface Done {
+    void crossed(long at);
+  }
+
+  private record Transfer(double finishVirtual, long sequence, long bytes, long started, Done done)
+      implements Comparable<Transfer> {
+    @Override
+    public int compareTo(Transfer other) {
+      int byFinish = Double.compare(finishVirtual, other.finishVirtual);
+      return byFinish != 0 ? byFinish : Long.compare(sequence, other.sequence);
+    }
+  }
+
+  public SharedLink(String name, LinkSpec spec, EmulationLoop loop) {
+    this.name = name;
+    this.spec = spec;
+    this.loop = loop;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public LinkSpec spec() {
+    return spec;
+  }
+
+  /** Starts {@code bytes} across the link at {@code now}; {@code done} hears when they are over. */
+  public void send(long now, long bytes, Done done) {
+    now = Math.max(now, lastNanos);
+    advance(now);
+    transfers.add(new Transfer(virtualBytes + bytes, sequence++, bytes, now, done));
+    bytesTotal += bytes;
+    messagesTotal++;
+    reschedule();
+  }
+
+  /** Messages on the link right now. */
+  public int active() {
+    return transfers.size();
+  }
+
+  private void advance(long now) {
+    long elapsed = now - lastNanos;
+    if (elapsed > 0 && !transfers.isEmpty()) {
+      virtualBytes += elapsed * spec.bytesPerSecond() / 1e9 / transfers.size();
+      busyNanosTotal += elapsed;
+    }
+    lastNanos = Math.max(lastNanos, now);
+  }
+
+  private void reschedule() {
+    Transfer first = transfers.peek();
+    if (first == null) {
+      return;
+    }
+    long mine = ++generation;
+    double remaining = Math.max(0, first.finishVirtual - virtualBytes);
+    long due = lastNanos + (long) Math.ceil(remaining * transfers.size() * 1e9 / spec.bytesPerSecond());
+    loop.at(due, at -> {
+      if (mine == generation) {
+        complete(at);
+      }
+    });
+  }
+
+  private void complete(long at) {
+    advance(at);
+    Transfer first;
+    while ((first = transfers.peek()) != null && first.finishVirtual <= virtualBytes + EPSILON_BYTES) {
+      transfers.poll();
+      queueingNanosTotal += Math.max(0, (at - first.started) - spec.transferNanos(first.bytes));
+      first.done.crossed(at);
+    }
+    reschedule();
+  }
+
+  /** Totals so far: bytes, messages, nanoseconds with something on the link, queueing delay. */
+  public LinkTotals totals() {
+    return new LinkTotals(bytesTotal, messagesTotal, busyNanosTotal, queueingNanosTotal);
+  }
+
+  public record LinkTotals(long bytes, long messages, long busyNanos, long queueingNanos) {}
+}

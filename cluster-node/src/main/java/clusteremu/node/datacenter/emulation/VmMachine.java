@@ -1,0 +1,70 @@
+package clusteremu.node.datacenter.emulation;
+
+import clusteremu.node.datacenter.VmSpec;
+import clusteremu.tiers.machine.Machine;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The machine a guest sees inside a VM: its vCPUs on the host's shared cores, its pages, and the
+ * emulated network from its host. The figures it reports to the metrics log are read without
+ * stopping the loop, so they may be a moment old.
+ */
+public final class VmMachine implements Machine {
+  private final VmSpec spec;
+  private final HostCpu.VmCpu cpu;
+  private final GuestMemory memory;
+  private final Network network;
+  private final EmulationLoop loop;
+
+  public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, EmulationLoop loop) {
+    this.spec = spec;
+    this.cpu = cpu;
+    this.memory = memory;
+    this.network = network;
+    this.loop = loop;
+  }
+
+  @Override
+  public <T> void compute(long demandNanos, ActorRef<T> replyTo, T whenDone) {
+    if (demandNanos <= 0) {
+      replyTo.tell(whenDone);
+      return;
+    }
+    long now = System.nanoTime();
+    loop.execute(() -> cpu.run(now, demandNanos, at -> replyTo.tell(whenDone)));
+  }
+
+  @Override
+  public <T> void send(ActorRef<T> to, T message) {
+    network.send(spec.host(), to, message);
+  }
+
+  /** A data write dirties the page the key lives on (keys are spread over all the VM's pages). */
+  @Override
+  public void writeData(long key) {
+    memory.write(Math.floorMod(Long.hashCode(key * 0x9E3779B97F4A7C15L), memory.pages()));
+  }
+
+  @Override
+  public int cpuQueueLength() {
+    return Math.max(0, cpu.runnable() - spec.vcpus());
+  }
+
+  @Override
+  public long cpuBusyNanos() {
+    return (long) cpu.busyCoreNanos();
+  }
+
+  @Override
+  public int cores() {
+    return spec.vcpus();
+  }
+
+  public VmSpec spec() {
+    return spec;
+  }
+
+  public GuestMemory memory() {
+    return memory;
+  }
+}

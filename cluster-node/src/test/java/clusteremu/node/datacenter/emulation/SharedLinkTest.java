@@ -1,0 +1,67 @@
+package clusteremu.node.datacenter.emulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import clusteremu.node.datacenter.LinkSpec;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A link shared fairly, against X / B: each transfer reports the emulated instant it finished. */
+class SharedLinkTest {
+  private final EmulationLoop loop = new EmulationLoop("test-loop");
+  /** 100 Mbit/s = 12.5 MB/s, no latency. */
+  private final SharedLink link = new SharedLink("l", new LinkSpec(0, 100e6 / 8), loop);
+
+  @AfterEach
+  void stop() {
+    loop.close();
+  }
+
+  @Test
+  void oneMegabyteOverOneHundredMegabitsTakesEightyMilliseconds() throws Exception {
+    CompletableFuture<Long> took = new CompletableFuture<>();
+    loop.execute(() -> {
+      long start = System.nanoTime();
+      link.send(start, 1_000_000, at -> took.complete(at - start));
+    });
+    assertEquals(80.0, took.get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(1_000_000, totals().bytes());
+  }
+
+  @Test
+  void twoConcurrentFlowsEachTakeTwiceAsLong() throws Exception {
+    CompletableFuture<Long> first = new CompletableFuture<>();
+    CompletableFuture<Long> second = new CompletableFuture<>();
+    loop.execute(() -> {
+      long start = System.nanoTime();
+      link.send(start, 1_000_000, at -> first.complete(at - start));
+      link.send(start, 1_000_000, at -> second.complete(at - start));
+    });
+    assertEquals(160.0, first.get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(160.0, second.get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    // Each waited 80 ms beyond its own transfer time.
+    assertEquals(160.0, totals().queueingNanos() / 1e6, 0.02);
+  }
+
+  @Test
+  void aLaterSmallFlowSharesOnlyWhileBothAreOn() throws Exception {
+    CompletableFuture<Long> big = new CompletableFuture<>();
+    CompletableFuture<Long> small = new CompletableFuture<>();
+    loop.execute(() -> {
+      long start = System.nanoTime();
+      link.send(start, 1_000_000, at -> big.complete(at - start));
+      // 40 ms in, 500 kB are over; 250 kB more then shares the link for 40 ms.
+      link.send(start + 40_000_000, 250_000, at -> small.complete(at - start));
+    });
+    assertEquals(80.0, small.get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(100.0, big.get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+  }
+
+  private SharedLink.LinkTotals totals() throws Exception {
+    CompletableFuture<SharedLink.LinkTotals> totals = new CompletableFuture<>();
+    loop.execute(() -> totals.complete(link.totals()));
+    return totals.get(5, TimeUnit.SECONDS);
+  }
+}
