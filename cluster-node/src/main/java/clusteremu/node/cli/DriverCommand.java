@@ -2,7 +2,9 @@ package clusteremu.node.cli;
 
 import clusteremu.node.MemberConfig;
 import clusteremu.node.run.RunningCluster;
+import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.scenario.Scenario;
+import clusteremu.tiers.machine.Outbound;
 import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
@@ -120,10 +122,15 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     CompletableFuture<Summary> result = new CompletableFuture<>();
     CountDownLatch finished = new CountDownLatch(1);
     Summary summary;
+    Optional<OutsideNetwork> outside = OutsideNetwork.of(scenario);
     try (PrintStream histogramLog = new PrintStream(Files.newOutputStream(outDir.resolve("latency.hlog")), false, "UTF-8")) {
       ActorSystem<Driver.Command> system =
           ActorSystem.create(
-              Driver.create(settings, new Driver.Output(System.out::println, histogramLog), result),
+              Driver.create(
+                  settings,
+                  new Driver.Output(System.out::println, histogramLog),
+                  result,
+                  outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
               scenario.clusterName(),
               config);
       // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request; this
@@ -164,6 +171,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
         // the hook is what brought us here; it returns now that the latch is open
       }
     }
+    outside.ifPresent(OutsideNetwork::close);
     if (!summary.balanced()) {
       System.err.println("clusteremu driver: the accounts do not balance: sent != ok + failed + timeouts");
       return 1;

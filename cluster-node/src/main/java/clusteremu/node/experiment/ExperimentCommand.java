@@ -4,7 +4,10 @@ import clusteremu.node.MemberConfig;
 import clusteremu.node.report.Report;
 import clusteremu.node.run.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
+import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.scenario.Scenario;
+import clusteremu.tiers.machine.Outbound;
+import java.util.Optional;
 import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
@@ -67,9 +70,10 @@ public final class ExperimentCommand implements Callable<Integer> {
     Files.copy(file, run.root().resolve("experiment.conf"));
     AtomicBoolean interrupted = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
+    Optional<OutsideNetwork> outside = OutsideNetwork.of(scenario);
     ActorSystem<PhaseRunner.Command> system =
         ActorSystem.create(
-            PhaseRunner.create(),
+            PhaseRunner.create(outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
             scenario.clusterName(),
             MemberConfig.forMember(scenario, 0, List.of("driver"))
                 .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
@@ -127,6 +131,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       List<ProcessHandle> stopped = new ArrayList<>();
       ClusterLauncher.stop(run, scenario, stopped);
+      outside.ifPresent(OutsideNetwork::close);
       out.printf("%nstopped the %d nodes of %s%n", stopped.size(), run.root());
       finished.countDown();
     }

@@ -1,6 +1,7 @@
 package clusteremu.node.experiment;
 
 import clusteremu.tiers.driver.Driver;
+import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,8 @@ final class PhaseRunner {
 
   private record PhaseOver(ActorRef<Driver.Command> driver) implements Command {}
 
-  static Behavior<Command> create() {
+  /** @param network how the phases' requests reach the dispatchers */
+  static Behavior<Command> create(Outbound network) {
     return Behaviors.setup(
         context -> {
           ActorRef<?>[] current = new ActorRef<?>[1];
@@ -35,7 +37,7 @@ final class PhaseRunner {
               .onMessage(
                   RunPhase.class,
                   run -> {
-                    ActorRef<Driver.Command> driver = context.spawnAnonymous(Driver.create(run.load(), run.output(), run.result()));
+                    ActorRef<Driver.Command> driver = context.spawnAnonymous(Driver.create(run.load(), run.output(), run.result(), network));
                     current[0] = driver;
                     context.pipeToSelf(run.result(), (summary, failure) -> new PhaseOver(driver));
                     return Behaviors.same();

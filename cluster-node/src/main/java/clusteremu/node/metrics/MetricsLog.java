@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * per line for each component the node carries (kind {@code dispatcher}, {@code app-server} or
  * {@code data-server}) and one for the node itself (kind {@code node}). Component counters are
  * cumulative since the node started; {@code busy} is the fraction of the component's cores that
- * were busy over the last interval.
+ * were busy over the last interval. A node in a datacenter adds lines of kind {@code host},
+ * {@code vm}, {@code link} and {@code tlp} (see {@link MetricsSource}).
  *
  * <p>Written from one thread of its own, so the request path never waits on the disk.
  */
@@ -55,6 +56,7 @@ public final class MetricsLog implements AutoCloseable {
   private final String node;
   private final BufferedWriter out;
   private final List<Watched> watched = new ArrayList<>();
+  private final List<MetricsSource> sources = new ArrayList<>();
   private final ScheduledExecutorService timer;
   private long lastSampleNanos = System.nanoTime();
   private long lastCpuNanos = processCpuNanos();
@@ -83,6 +85,11 @@ public final class MetricsLog implements AutoCloseable {
   /** Adds a component; {@code component} names the instance, {@code kind} its tier. */
   public synchronized void watch(String component, String kind, ComponentCounters counters, Machine machine) {
     watched.add(new Watched(component, kind, counters, machine));
+  }
+
+  /** Adds lines of other kinds (host, vm, link, tlp) to every interval. */
+  public synchronized void add(MetricsSource source) {
+    sources.add(source);
   }
 
   private void writeSafely() {
@@ -114,6 +121,13 @@ public final class MetricsLog implements AutoCloseable {
       line.put("busy", round((busy - w.lastBusyNanos) / (seconds * 1e9 * w.machine.cores())));
       w.lastBusyNanos = busy;
       writeLine(line);
+    }
+    for (MetricsSource source : sources) {
+      for (Map<String, Object> extra : source.lines(seconds)) {
+        Map<String, Object> line = header(ts, (String) extra.get("component"), (String) extra.get("kind"));
+        line.putAll(extra);
+        writeLine(line);
+      }
     }
     Map<String, Object> line = header(ts, "node", "node");
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param members every member this node knows, with its status
  * @param sees how many of each component this node's receptionist lists across the cluster
  * @param inFlight requests each of this node's components holds right now
+ * @param hosts in a datacenter, the hosts this node carries with their VMs and load; else empty
  */
 public record NodeStatus(
     long ts,
@@ -27,13 +28,21 @@ public record NodeStatus(
     List<Member> members,
     List<String> unreachable,
     Map<String, Integer> sees,
-    Map<String, Long> inFlight) {
+    Map<String, Long> inFlight,
+    List<Host> hosts) {
 
   /** How status files are written and read: snake_case, like the metrics logs. */
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** A host and its VMs, with their load over the last metrics interval. */
+  public record Host(
+      String name, String container, String row, String rack, int cores, double cpuUtilisation, int runnable, List<Vm> vms) {}
+
+  /** A VM on a host: {@code cpuShare} is the cores it used over the last metrics interval. */
+  public record Vm(String name, String guest, int vcpus, long memoryMb, double cpuShare, long dirtyPages) {}
 
   /** One cluster member as a node sees it. */
   public record Member(String address, String status, List<String> roles) {}

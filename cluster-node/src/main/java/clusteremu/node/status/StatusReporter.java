@@ -1,5 +1,6 @@
 package clusteremu.node.status;
 
+import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.tiers.appserver.AppServer;
 import clusteremu.tiers.dataserver.DataServer;
 import clusteremu.tiers.dispatcher.Dispatcher;
@@ -35,7 +36,9 @@ public final class StatusReporter {
 
   private record Listed(Receptionist.Listing listing) implements Command {}
 
-  public static Behavior<Command> create(Path file, String node, Map<String, ComponentCounters> components) {
+  /** @param datacenter the hosts and VMs this node carries, or null when it has none */
+  public static Behavior<Command> create(
+      Path file, String node, Map<String, ComponentCounters> components, NodeDatacenter datacenter) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -46,7 +49,7 @@ public final class StatusReporter {
                     context.getSystem().receptionist().tell(Receptionist.subscribe(key, listings));
                   }
                   timers.startTimerAtFixedRate(Tick.INSTANCE, INTERVAL);
-                  return new StatusReporter(context, file, node, components).running();
+                  return new StatusReporter(context, file, node, components, datacenter).running();
                 }));
   }
 
@@ -54,11 +57,17 @@ public final class StatusReporter {
   private final Path file;
   private final String node;
   private final Map<String, ComponentCounters> components;
+  private final NodeDatacenter datacenter;
   private final Map<String, Integer> sees = new TreeMap<>();
 
   private StatusReporter(
-      ActorContext<Command> context, Path file, String node, Map<String, ComponentCounters> components) {
+      ActorContext<Command> context,
+      Path file,
+      String node,
+      Map<String, ComponentCounters> components,
+      NodeDatacenter datacenter) {
     this.context = context;
+    this.datacenter = datacenter;
     this.file = file;
     this.node = node;
     this.components = components;
@@ -116,7 +125,8 @@ public final class StatusReporter {
             members,
             unreachable,
             new TreeMap<>(sees),
-            inFlight);
+            inFlight,
+            datacenter == null ? List.of() : datacenter.status());
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.createDirectories(file.getParent());

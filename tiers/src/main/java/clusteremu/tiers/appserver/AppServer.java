@@ -11,6 +11,7 @@ import clusteremu.tiers.request.FailureReason;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,9 +31,11 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The second tier: serves a request by spending its service demand on the machine's cores, then
- * making {@code data-calls} calls to the data tier one after another, then answering. Work for the
- * CPU queues in arrival order, so a server with c cores and mean demand s saturates at c/s
- * requests per second.
+ * making {@code data-calls} calls to the data tier one after another, then answering. Its {@link
+ * Threading} model decides how many requests are served at once (each holding a thread until it
+ * answers) and how many CPU bursts run at once; the rest wait in arrival order. Event-driven on c
+ * cores with mean demand s saturates at c/s requests per second; a pool of N blocking workers at
+ * min(c/s, N/(s + time waiting on the data tier)).
  *
  * <p>The answer goes to {@code replyTo} of the request: the dispatcher in proxy mode, the client in
  * handoff mode (when the dispatcher is also told that the request has finished).
@@ -79,6 +82,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
   /** A request this server holds, and which of its data calls is under way. */
   private static final class Job {
     final Serve request;
+    boolean holdsThread;
     int callsMade;
     ActorRef<DataServer.Command> calling;
     long callDeadline;
@@ -103,6 +107,13 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
   private final ActorRef<Command> self;
   private final ActorRef<DataServer.Answer> answerInbox;
   private final Map<Long, Job> jobs = new HashMap<>();
+  /** Requests held but waiting for a thread, and CPU bursts waiting for a running thread. */
+  private final ArrayDeque<Long> waitingForThread = new ArrayDeque<>();
+  private final ArrayDeque<Long> waitingToRun = new ArrayDeque<>();
+  private final int threadsForRequests;
+  private final int runningThreads;
+  private int requestsServed;
+  private int running;
   private List<ActorRef<DataServer.Command>> dataServers = List.of();
   private long nextJob;
 
@@ -118,6 +129,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     this.counters = counters;
     this.random = new SplittableRandom(settings.seed());
     this.self = context.getSelf();
+    this.threadsForRequests = settings.threadsHeldPerRequest(machine.cores());
+    this.runningThreads = settings.runningThreads(machine.cores());
     this.answerInbox = context.messageAdapter(DataServer.Answer.class, DataAnswered::new);
     context
         .getSystem()
@@ -149,11 +162,36 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     }
     long job = nextJob++;
     jobs.put(job, new Job(request));
-    machine.compute(settings.demand().sampleNanos(random), self, new DemandServed(job));
+    if (requestsServed < threadsForRequests) {
+      serve(job);
+    } else {
+      waitingForThread.add(job);
+    }
     return this;
   }
 
+  /** A thread takes up the request: it runs the service demand first. */
+  private void serve(long job) {
+    jobs.get(job).holdsThread = true;
+    requestsServed++;
+    if (running < runningThreads) {
+      run(job);
+    } else {
+      waitingToRun.add(job);
+    }
+  }
+
+  private void run(long job) {
+    running++;
+    machine.compute(settings.demand().sampleNanos(random), self, new DemandServed(job));
+  }
+
   private Behavior<Command> onDemandServed(DemandServed served) {
+    running--;
+    Long next = waitingToRun.poll();
+    if (next != null) {
+      run(next);
+    }
     Job job = jobs.get(served.job());
     if (job != null) {
       nextDataCallOrFinish(served.job(), job);
@@ -225,6 +263,13 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
 
   private void finish(long jobId, Reply reply) {
     Job job = jobs.remove(jobId);
+    if (job.holdsThread) {
+      requestsServed--;
+      Long next = waitingForThread.poll();
+      if (next != null) {
+        serve(next);
+      }
+    }
     if (reply.ok()) {
       counters.completed();
     } else {

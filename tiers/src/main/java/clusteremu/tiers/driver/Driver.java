@@ -1,6 +1,7 @@
 package clusteremu.tiers.driver;
 
 import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.request.FailureReason;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
@@ -85,16 +86,23 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
 
   public static Behavior<Command> create(
       LoadSettings settings, Output output, CompletableFuture<Summary> result) {
+    return create(settings, output, result, Outbound.DIRECT);
+  }
+
+  /** @param network how requests reach a dispatcher: through the datacenter's border, or straight */
+  public static Behavior<Command> create(
+      LoadSettings settings, Output output, CompletableFuture<Summary> result, Outbound network) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new Driver(context, timers, settings, output, result).waiting()));
+                timers -> new Driver(context, timers, settings, output, result, network).waiting()));
   }
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final LoadSettings settings;
   private final Output output;
+  private final Outbound network;
   private final CompletableFuture<Summary> result;
   private final ActorRef<Reply> replyInbox;
   private final SplittableRandom random;
@@ -126,8 +134,10 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       TimerScheduler<Command> timers,
       LoadSettings settings,
       Output output,
-      CompletableFuture<Summary> result) {
+      CompletableFuture<Summary> result,
+      Outbound network) {
     super(context);
+    this.network = network;
     this.context = context;
     this.timers = timers;
     this.settings = settings;
@@ -305,7 +315,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
     long key = random.nextLong(settings.keys());
     ledger.sent(id, new Ledger.Pending(intendedNanos, System.nanoTime(), dispatcher, user, inWindow));
-    dispatcher.tell(new Dispatcher.Submit(id, operation, key, replyInbox));
+    network.send(dispatcher, new Dispatcher.Submit(id, operation, key, replyInbox));
   }
 
   private Behavior<Command> onAnswered(Answered answered) {

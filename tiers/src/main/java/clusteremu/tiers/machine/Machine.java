@@ -10,7 +10,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Both calls are made from inside the component's actor and must not block it.
  */
-public interface Machine {
+public interface Machine extends Outbound {
 
   /**
    * Spends {@code demandNanos} of emulated CPU time and then tells {@code whenDone} to
@@ -20,6 +20,7 @@ public interface Machine {
   <T> void compute(long demandNanos, ActorRef<T> replyTo, T whenDone);
 
   /** Sends {@code message} to a peer, paying whatever the machine's network costs. */
+  @Override
   <T> void send(ActorRef<T> to, T message);
 
   /**

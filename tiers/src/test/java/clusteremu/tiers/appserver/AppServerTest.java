@@ -44,9 +44,61 @@ class AppServerTest {
   }
 
   private ActorRef<AppServer.Command> appServer(int dataCalls, int capacity, Duration dataTimeout, Machine machine) {
+    return appServer(dataCalls, capacity, dataTimeout, machine, Threading.EVENT_DRIVEN, 1);
+  }
+
+  private ActorRef<AppServer.Command> appServer(
+      int dataCalls, int capacity, Duration dataTimeout, Machine machine, Threading threading, int workers) {
     AppServerSettings settings =
-        new AppServerSettings(Demand.constant(Duration.ofMillis(1)), dataCalls, capacity, dataTimeout, 1);
+        new AppServerSettings(
+            Demand.constant(Duration.ofMillis(1)), dataCalls, capacity, dataTimeout, 1, threading, workers, 0);
     return kit.spawn(AppServer.create(settings, machine, counters));
+  }
+
+  /** Sends three requests and counts the data calls made before any is answered. */
+  private int dataCallsUnderWay(Threading threading, int workers) {
+    TestProbe<DataServer.Command> data = dataServer();
+    ActorRef<AppServer.Command> app =
+        appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant(), threading, workers);
+    awaitDataServer(app, data, 1);
+    TestProbe<Reply> client = kit.createTestProbe();
+    for (int id = 1; id <= 3; id++) {
+      app.tell(new AppServer.Serve(id, id, Operation.READ, id, client.getRef(), null));
+    }
+    java.util.List<DataServer.Access> calls = new java.util.ArrayList<>();
+    while (true) {
+      try {
+        calls.add(data.expectMessageClass(DataServer.Access.class, Duration.ofMillis(200)));
+      } catch (AssertionError none) {
+        break;
+      }
+    }
+    int underWay = calls.size();
+    // Answering frees the blocked threads: every request is then served, in order.
+    for (int answered = 0; answered < 3; answered++) {
+      DataServer.Access call = answered < calls.size() ? calls.get(answered) : data.expectMessageClass(DataServer.Access.class);
+      if (answered >= calls.size()) {
+        calls.add(call);
+      }
+      call.replyTo().tell(ok(call));
+    }
+    assertEquals(java.util.Set.of(Reply.ok(1), Reply.ok(2), Reply.ok(3)), java.util.Set.copyOf(client.receiveSeveralMessages(3)));
+    return underWay;
+  }
+
+  @Test
+  void aSingleThreadedServerBlocksOnItsDataCall() {
+    assertEquals(1, dataCallsUnderWay(Threading.SINGLE_THREADED, 8));
+  }
+
+  @Test
+  void aThreadPoolBlocksOneWorkerPerDataCall() {
+    assertEquals(2, dataCallsUnderWay(Threading.THREAD_POOL, 2));
+  }
+
+  @Test
+  void anEventDrivenServerNeverBlocks() {
+    assertEquals(3, dataCallsUnderWay(Threading.EVENT_DRIVEN, 1));
   }
 
   /**

@@ -1,0 +1,180 @@
+package clusteremu.node.datacenter.emulation;
+
+import clusteremu.node.datacenter.HostSpec;
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.metrics.MetricsSource;
+import clusteremu.node.status.NodeStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The part of the datacenter one node carries: its hosts with their VMs, the links its guests
+ * send on, and the loop thread that runs them. Writes the {@code host}, {@code link}, {@code vm}
+ * and {@code tlp} lines of the node's metrics log.
+ */
+public final class NodeDatacenter implements MetricsSource, AutoCloseable {
+  /** How often background page writes are made (their rate is spread over these ticks). */
+  private static final long DIRTY_TICK_NANOS = 10_000_000;
+
+  private final Topology topology;
+  private final EmulationLoop loop;
+  private final Network network;
+  private final ThreadLevelParallelism tlp;
+  private final Map<String, HostCpu> hosts = new LinkedHashMap<>();
+  private final Map<String, VmMachine> machines = new LinkedHashMap<>();
+  private final Map<String, Double> lastBusy = new LinkedHashMap<>();
+  private final Map<String, Long> lastWrites = new LinkedHashMap<>();
+  private final Map<String, SharedLink.LinkTotals> lastLinks = new LinkedHashMap<>();
+  private volatile List<NodeStatus.Host> status = List.of();
+
+  public NodeDatacenter(Topology topology, String node, Set<Integer> nodePorts, boolean networkModelled) {
+    this.topology = topology;
+    this.loop = new EmulationLoop("emulation-" + node);
+    this.network = new Network(topology, loop, nodePorts, networkModelled);
+    List<HostSpec> carried = topology.hostsOf(node);
+    this.tlp = new ThreadLevelParallelism(carried.stream().mapToInt(HostSpec::cores).sum(), System.nanoTime());
+    for (HostSpec host : carried) {
+      HostCpu cpu = new HostCpu(host.name(), host.cores(), topology.contextSwitchCost(), loop, tlp);
+      hosts.put(host.name(), cpu);
+      for (VmSpec vm : topology.vmsOn(host.name())) {
+        GuestMemory memory = new GuestMemory(vm.pages());
+        machines.put(vm.name(), new VmMachine(vm, cpu.addVm(vm.name(), vm.vcpus()), memory, network, loop));
+        if (vm.backgroundDirtyRate() > 0) {
+          loop.execute(() -> dirtyInBackground(vm, memory, new SplittableRandom(vm.name().hashCode()), 0, System.nanoTime()));
+        }
+      }
+    }
+  }
+
+  /** The machines of this node's VMs, by VM name. */
+  public Map<String, VmMachine> machines() {
+    return machines;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  /** The hosts and VMs with their load over the last metrics interval, for the status file. */
+  public List<NodeStatus.Host> status() {
+    return status;
+  }
+
+  /** Writes {@code rate} pages per second at random in the hot set, a tick at a time. */
+  private void dirtyInBackground(VmSpec vm, GuestMemory memory, SplittableRandom random, double owed, long due) {
+    owed += vm.backgroundDirtyRate() * DIRTY_TICK_NANOS / 1e9;
+    while (owed >= 1) {
+      memory.write(random.nextLong(vm.hotSetPages()));
+      owed--;
+    }
+    double carry = owed;
+    loop.at(due + DIRTY_TICK_NANOS, next -> dirtyInBackground(vm, memory, random, carry, next));
+  }
+
+  @Override
+  public List<Map<String, Object>> lines(double seconds) {
+    CompletableFuture<List<Map<String, Object>>> lines = new CompletableFuture<>();
+    loop.execute(() -> lines.complete(linesOnLoop(seconds)));
+    try {
+      return lines.get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  private List<Map<String, Object>> linesOnLoop(double seconds) {
+    long now = System.nanoTime();
+    List<Map<String, Object>> lines = new ArrayList<>();
+    List<NodeStatus.Host> hostStatus = new ArrayList<>();
+    for (HostCpu host : hosts.values()) {
+      List<NodeStatus.Vm> vmStatus = new ArrayList<>();
+      HostSpec spec = topology.hosts().get(host.name());
+      double busy = host.busyCoreNanos();
+      double utilisation = round((busy - lastBusy.getOrDefault(host.name(), 0.0)) / (seconds * 1e9 * host.cores()));
+      Map<String, Object> line = line(host.name(), "host");
+      line.put("row", spec.row());
+      line.put("rack", spec.rack());
+      line.put("cores", host.cores());
+      line.put("cpu_utilisation", utilisation);
+      line.put("runnable", host.runnable());
+      line.put("vms", host.vms().size());
+      lastBusy.put(host.name(), busy);
+      lines.add(line);
+      for (HostCpu.VmCpu vm : host.vms()) {
+        VmMachine machine = machines.get(vm.name());
+        double vmBusy = vm.busyCoreNanos();
+        long writes = machine.memory().writes();
+        double share = (vmBusy - lastBusy.getOrDefault("vm:" + vm.name(), 0.0)) / (seconds * 1e9);
+        Map<String, Object> vmLine = line(vm.name(), "vm");
+        vmLine.put("host", host.name());
+        vmLine.put("guest", machine.spec().guest().map(g -> g.configName()).orElse("none"));
+        vmLine.put("vcpus", vm.vcpus());
+        vmLine.put("cpu_share", round(share));
+        vmLine.put("runnable", vm.runnable());
+        vmLine.put("pages", machine.memory().pages());
+        vmLine.put("dirty_pages", machine.memory().dirtyPages());
+        vmLine.put("dirty_pages_per_s", round((writes - lastWrites.getOrDefault(vm.name(), 0L)) / seconds));
+        lastBusy.put("vm:" + vm.name(), vmBusy);
+        lastWrites.put(vm.name(), writes);
+        lines.add(vmLine);
+        vmStatus.add(
+            new NodeStatus.Vm(
+                vm.name(), (String) vmLine.get("guest"), vm.vcpus(), machine.spec().memoryBytes() >> 20, round(share), machine.memory().dirtyPages()));
+      }
+      hostStatus.add(
+          new NodeStatus.Host(
+              host.name(), topology.rows().get(spec.row()).container(), spec.row(), spec.rack(), host.cores(), utilisation, host.runnable(), List.copyOf(vmStatus)));
+    }
+    for (SharedLink link : network.links()) {
+      SharedLink.LinkTotals totals = link.totals();
+      SharedLink.LinkTotals before = lastLinks.getOrDefault(link.name(), new SharedLink.LinkTotals(0, 0, 0, 0));
+      long messages = totals.messages() - before.messages();
+      Map<String, Object> line = line(link.name(), "link");
+      line.put("bytes", totals.bytes() - before.bytes());
+      line.put("messages", messages);
+      line.put("utilisation", round((totals.busyNanos() - before.busyNanos()) / (seconds * 1e9)));
+      line.put("mean_queueing_ms", messages == 0 ? 0.0 : round((totals.queueingNanos() - before.queueingNanos()) / 1e6 / messages));
+      line.put("bandwidth_bytes_per_s", link.spec().bytesPerSecond());
+      lastLinks.put(link.name(), totals);
+      lines.add(line);
+    }
+    double[] c = tlp.fractionsAndReset(now);
+    Map<String, Object> line = line("tlp", "tlp");
+    line.put("tlp", round(ThreadLevelParallelism.tlp(c)));
+    List<Double> fractions = new ArrayList<>();
+    for (double ci : c) {
+      fractions.add(round(ci));
+    }
+    line.put("c", fractions);
+    lines.add(line);
+    status = List.copyOf(hostStatus);
+    return lines;
+  }
+
+  private static Map<String, Object> line(String component, String kind) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("component", component);
+    line.put("kind", kind);
+    return line;
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000.0) / 1000.0;
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+  }
+}
