@@ -44,6 +44,8 @@ public final class MetricsLog implements AutoCloseable {
     final ComponentCounters counters;
     final Machine machine;
     long lastBusyNanos;
+    long lastCalls;
+    long lastCallNanos;
 
     Watched(String component, String kind, ComponentCounters counters, Machine machine) {
       this.component = component;
@@ -120,6 +122,15 @@ public final class MetricsLog implements AutoCloseable {
       line.put("cores", w.machine.cores());
       line.put("busy", round((busy - w.lastBusyNanos) / (seconds * 1e9 * w.machine.cores())));
       w.lastBusyNanos = busy;
+      if (w.kind.equals("app-server")) {
+        // Round trip of the data calls answered in this interval: network and data server.
+        long calls = w.counters.callsAnsweredCount();
+        long callNanos = w.counters.callNanosTotal();
+        line.put("data_calls", calls - w.lastCalls);
+        line.put("data_call_mean_ms", calls == w.lastCalls ? 0.0 : round((callNanos - w.lastCallNanos) / 1e6 / (calls - w.lastCalls)));
+        w.lastCalls = calls;
+        w.lastCallNanos = callNanos;
+      }
       writeLine(line);
     }
     for (MetricsSource source : sources) {

@@ -85,6 +85,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     boolean holdsThread;
     int callsMade;
     ActorRef<DataServer.Command> calling;
+    long callSent;
     long callDeadline;
 
     Job(Serve request) {
@@ -206,6 +207,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
       return this; // a late answer for a call that already timed out
     }
     job.calling = null;
+    counters.callAnswered(System.nanoTime() - job.callSent);
     if (!answer.ok()) {
       finish(answer.job(), Reply.failed(job.request.requestId(), answer.failure()));
       return this;
@@ -225,7 +227,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     }
     long key = job.request.key() + job.callsMade;
     job.calling = Partitioning.owner(key, dataServers);
-    job.callDeadline = System.nanoTime() + settings.dataTimeout().toNanos();
+    job.callSent = System.nanoTime();
+    job.callDeadline = job.callSent + settings.dataTimeout().toNanos();
     machine.send(
         job.calling,
         new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));

@@ -17,6 +17,24 @@ public final class ComponentCounters {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong callsAnswered = new AtomicLong();
+  private final AtomicLong callNanos = new AtomicLong();
+
+  /** A call to the next tier was answered {@code nanos} after it was sent (network included). */
+  public void callAnswered(long nanos) {
+    callNanos.addAndGet(nanos);
+    callsAnswered.incrementAndGet();
+  }
+
+  /** Calls to the next tier answered so far. */
+  public long callsAnsweredCount() {
+    return callsAnswered.get();
+  }
+
+  /** Their round-trip times, summed, in nanoseconds. */
+  public long callNanosTotal() {
+    return callNanos.get();
+  }
 
   public void received() {
     received.incrementAndGet();
