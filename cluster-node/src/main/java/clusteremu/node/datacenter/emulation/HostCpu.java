@@ -8,9 +8,13 @@ import java.util.PriorityQueue;
 /**
  * A host's cores, shared by the runnable threads of its VMs in processor sharing. Each VM gets a
  * fair share of the host, never more than one core per vCPU nor per runnable thread it has
- * (water-filling); a VM's threads share its part equally. Threads beyond the host's cores cost
- * {@code contextSwitchCost} of the host's capacity each: capacity = cores / (1 + cost x excess),
- * so too many runnable threads get less done in total.
+ * (water-filling); a VM's threads share its part equally.
+ *
+ * <p>Context switches cost {@code contextSwitchCost} per thread in excess, at two levels: a VM
+ * with n runnable threads on v vCPUs gets at most min(v, n) / (1 + cost x (n - v)) cores (its
+ * guest OS switching), and a host whose VMs want w vCPUs' worth on c cores has c / (1 + cost x
+ * (w - c)) cores to give (the hypervisor switching). Too many runnable threads therefore get less
+ * done in total, as the lecture notes warn.
  *
  * <p>Each VM keeps virtual time (CPU work each of its threads has been given so far), so a change
  * costs O(VMs on the host + log threads). Loop thread only.
@@ -144,23 +148,30 @@ public final class HostCpu {
         wanting.add(vm);
       }
     }
-    capacity = cores / (1 + contextSwitchCost * Math.max(0, runnable - cores));
-    wanting.sort(Comparator.comparingInt(vm -> Math.min(vm.vcpus, vm.jobs.size())));
-    double left = capacity;
-    int waiting = wanting.size();
     int cappedThreads = 0;
     for (VmCpu vm : wanting) {
-      int cap = Math.min(vm.vcpus, vm.jobs.size());
-      vm.rate = Math.min(cap, left / waiting);
+      cappedThreads += Math.min(vm.vcpus, vm.jobs.size());
+    }
+    capacity = cores / (1 + contextSwitchCost * Math.max(0, cappedThreads - cores));
+    wanting.sort(Comparator.comparingDouble(this::cap));
+    double left = capacity;
+    int waiting = wanting.size();
+    for (VmCpu vm : wanting) {
+      vm.rate = Math.min(cap(vm), left / waiting);
       left -= vm.rate;
       waiting--;
-      cappedThreads += cap;
     }
     int nowExecuting = Math.min(cores, cappedThreads);
     if (nowExecuting != executing) {
       tlp.change(lastNanos, nowExecuting - executing);
       executing = nowExecuting;
     }
+  }
+
+  /** The most a VM can use: a core per vCPU or thread, less its guest's switching. */
+  private double cap(VmCpu vm) {
+    int threads = vm.jobs.size();
+    return Math.min(vm.vcpus, threads) / (1 + contextSwitchCost * Math.max(0, threads - vm.vcpus));
   }
 
   private void reschedule() {

@@ -107,6 +107,16 @@ class HostCpuTest {
   }
 
   @Test
+  void vcpusBeyondTheHostsCoresCostHypervisorSwitches() throws Exception {
+    HostCpu host = new HostCpu("h", 1, 0.5, loop, new ThreadLevelParallelism(1, System.nanoTime()));
+    List<HostCpu.VmCpu> vms = List.of(host.addVm("a", 1), host.addVm("b", 1), host.addVm("c", 1));
+    // Three busy vCPUs on one core: capacity 1 / (1 + 0.5 x 2) = 0.5, a sixth of a core each.
+    for (long d : run(host, vms, 100 * MS, 100 * MS, 100 * MS)) {
+      assertNear(600, d);
+    }
+  }
+
+  @Test
   void threadLevelParallelismFollowsTheNotesFormula() {
     ThreadLevelParallelism tlp = new ThreadLevelParallelism(2, 0);
     tlp.change(100, 1); // 0 threads for 100
