@@ -2,6 +2,7 @@ package clusteremu.node;
 
 import clusteremu.node.bench.BareRelay;
 import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.emulation.NetworkSwitch;
 import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.node.datacenter.emulation.VmMachine;
 import clusteremu.node.machine.CompletionClock;
@@ -108,6 +109,7 @@ public final class Node {
       counters.put(vm.name(), componentCounters);
     }
     metrics.add(datacenter);
+    context.spawn(NetworkSwitch.create(spec.name(), datacenter.network()), "network-switch");
     return datacenter;
   }
 

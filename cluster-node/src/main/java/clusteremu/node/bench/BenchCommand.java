@@ -5,6 +5,7 @@ import clusteremu.node.run.RunningCluster;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.dispatcher.Mode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -90,9 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
       List<Variant> variants =
           List.of(
               new Variant("bare chain, proxy style", new ClosedLoop.Bare(entry, false), null),
-              new Variant("tiers, proxy mode", new ClosedLoop.Tiers(dispatcher), Mode.PROXY),
+              new Variant("tiers, proxy mode", new ClosedLoop.Tiers(dispatcher, Outbound.DIRECT), Mode.PROXY),
               new Variant("bare chain, direct reply", new ClosedLoop.Bare(entry, true), null),
-              new Variant("tiers, handoff mode", new ClosedLoop.Tiers(dispatcher), Mode.HANDOFF));
+              new Variant("tiers, handoff mode", new ClosedLoop.Tiers(dispatcher, Outbound.DIRECT), Mode.HANDOFF));
       System.out.printf("warming up for %d s over %d variants, %d requests in flight ...%n", warmupSeconds, variants.size(), users);
       for (int pass = 0; pass < 2; pass++) {
         for (Variant variant : variants) {
@@ -159,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
         .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
   }
 
-  private static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {
+  static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       Receptionist.Listing listing =
@@ -175,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
     throw new IllegalStateException("no " + key.id() + " found in the cluster within 60 s");
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(null);
     int n = sorted.size();

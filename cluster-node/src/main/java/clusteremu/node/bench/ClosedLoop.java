@@ -1,6 +1,7 @@
 package clusteremu.node.bench;
 
 import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.time.Duration;
@@ -23,7 +24,8 @@ final class ClosedLoop extends AbstractBehavior<ClosedLoop.Command> {
   /** Where the requests go: the dispatcher (tiers) or the entry relay (bare chain, proxy or direct style). */
   sealed interface Target permits Tiers, Bare {}
 
-  record Tiers(ActorRef<Dispatcher.Command> dispatcher) implements Target {}
+  /** @param network how requests reach the dispatcher (through the datacenter's border, or straight) */
+  record Tiers(ActorRef<Dispatcher.Command> dispatcher, Outbound network) implements Target {}
 
   record Bare(ActorRef<BareRelay.Command> entry, boolean direct) implements Target {}
 
@@ -89,7 +91,7 @@ final class ClosedLoop extends AbstractBehavior<ClosedLoop.Command> {
     long id = nextId++;
     outstanding++;
     if (run.target() instanceof Tiers tiers) {
-      tiers.dispatcher().tell(new Dispatcher.Submit(id, Operation.READ, id & 1023, replies));
+      tiers.network().send(tiers.dispatcher(), new Dispatcher.Submit(id, Operation.READ, id & 1023, replies));
     } else if (run.target() instanceof Bare bare) {
       bare.entry().tell(new BareRelay.Hop(id, backs, bare.direct()));
     }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       clusteremu.node.experiment.ExperimentCommand.class,
       clusteremu.node.report.ReportCommand.class,
-      clusteremu.node.bench.BenchCommand.class
+      clusteremu.node.bench.BenchCommand.class,
+      clusteremu.node.bench.DatacenterBenchCommand.class
     })
 public final class Main {
 

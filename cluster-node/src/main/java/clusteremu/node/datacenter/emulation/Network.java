@@ -24,7 +24,7 @@ public final class Network {
   private final Topology topology;
   private final EmulationLoop loop;
   private final Set<Integer> nodePorts;
-  private final boolean modelled;
+  private volatile boolean modelled;
   /** Links by name; loop thread only. */
   private final Map<String, SharedLink> links = new HashMap<>();
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
@@ -37,6 +37,11 @@ public final class Network {
     this.topology = topology;
     this.loop = loop;
     this.nodePorts = nodePorts;
+    this.modelled = modelled;
+  }
+
+  /** Turns the model on or off from now on (the datacenter benchmark compares the two). */
+  public void setModelled(boolean modelled) {
     this.modelled = modelled;
   }
 

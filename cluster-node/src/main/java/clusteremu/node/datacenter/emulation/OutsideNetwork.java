@@ -37,6 +37,11 @@ public final class OutsideNetwork implements Outbound, AutoCloseable {
     network.send(Topology.OUTSIDE, to, message);
   }
 
+  /** Turns the model on or off (see {@link Network#setModelled}). */
+  public void setModelled(boolean modelled) {
+    network.setModelled(modelled);
+  }
+
   @Override
   public void close() {
     loop.close();

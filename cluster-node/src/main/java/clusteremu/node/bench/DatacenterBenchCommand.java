@@ -1,0 +1,186 @@
+package clusteremu.node.bench;
+
+import clusteremu.node.MemberConfig;
+import clusteremu.node.datacenter.emulation.NetworkSwitch;
+import clusteremu.node.datacenter.emulation.OutsideNetwork;
+import clusteremu.node.run.RunningCluster;
+import clusteremu.node.run.Runs;
+import clusteremu.node.scenario.Scenario;
+import clusteremu.node.scenario.ScenarioException;
+import clusteremu.tiers.dispatcher.Dispatcher;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The datacenter's two benchmark figures: how many hosts and idle VMs one node JVM carries
+ * ({@code scale}), and what the network model costs the tiers at zero configured latency
+ * ({@code network}: the same cluster with the model switched on and off, round by round).
+ */
+@Command(
+    name = "bench-datacenter",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "scale: start one node JVM with ever more hosts and idle VMs and print its heap and CPU.",
+      "network: highest sustained rate of the tiers with the network model on and off, interleaved, on a",
+      "running cluster of config/bench-datacenter.conf (scripts/bench-datacenter does both)."
+    })
+public final class DatacenterBenchCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", description = "scale or network")
+  String part;
+
+  @Option(names = "--hosts", split = ",", defaultValue = "250,1000,4000", description = "scale: host counts to try, in order; stops at the first that does not come up. Default: ${DEFAULT-VALUE}.")
+  List<Integer> hostSteps;
+
+  @Option(names = "--vms-per-host", defaultValue = "10", description = "scale: idle VMs (1 vCPU, 2 GiB) per host. Default: ${DEFAULT-VALUE}.")
+  int vmsPerHost;
+
+  @Option(names = "--heap", defaultValue = "512m", description = "scale: the node JVM's -Xmx. Default: ${DEFAULT-VALUE}.")
+  String heap;
+
+  @Option(names = "--users", defaultValue = "256", description = "network: requests kept in flight. Default: ${DEFAULT-VALUE}.")
+  int users;
+
+  @Option(names = "--warmup", defaultValue = "40", description = "network: seconds of warm-up over both variants. Default: ${DEFAULT-VALUE}.")
+  int warmupSeconds;
+
+  @Option(names = "--measure", defaultValue = "5", description = "network: seconds per variant per round. Default: ${DEFAULT-VALUE}.")
+  int measureSeconds;
+
+  @Option(names = "--rounds", defaultValue = "5", description = "network: rounds. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  @Override
+  public Integer call() throws Exception {
+    return switch (part) {
+      case "scale" -> scale();
+      case "network" -> network();
+      default -> {
+        System.err.println("clusteremu bench-datacenter: part is '" + part + "'; expected scale or network");
+        yield 2;
+      }
+    };
+  }
+
+  private int scale() throws Exception {
+    if (vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)) {
+      System.err.println("clusteremu bench-datacenter: --hosts must be above zero and --vms-per-host zero or more");
+      return 2;
+    }
+    Path dir = Files.createDirectories(Runs.fromEnvironment().root().resolve("bench-scale"));
+    List<ScaleBench.Step> steps = new ArrayList<>();
+    for (int hosts : hostSteps) {
+      System.out.printf("%n--- %d hosts, %d idle VMs in one node JVM (-Xmx%s) ---%n", hosts, hosts * vmsPerHost, heap);
+      ScaleBench.Step step = ScaleBench.run(dir, hosts, vmsPerHost, heap, Duration.ofSeconds(8), System.out);
+      steps.add(step);
+      if (!step.up()) {
+        break;
+      }
+    }
+    System.out.printf("%n%-7s %-8s %-5s %-14s %-13s %s%n", "hosts", "VMs", "up", "heap used MB", "process CPU", "metrics lines / interval");
+    for (ScaleBench.Step s : steps) {
+      System.out.printf("%-7d %-8d %-5s %-14s %-13s %s%n", s.hosts(), s.vms(), s.up() ? "yes" : "no",
+          s.up() ? String.format("%.0f of %.0f", s.heapUsedMb(), s.heapMaxMb()) : "-", s.up() ? String.format("%.2f", s.processCpu()) : "-", s.up() ? s.linesPerInterval() : "-");
+    }
+    ScaleBench.Step largest = steps.stream().filter(ScaleBench.Step::up).reduce((a, b) -> b).orElse(null);
+    System.out.printf("one node JVM under -Xmx%s carried %s (target: 250 hosts and 2500 VMs)%n", heap,
+        largest == null ? "nothing" : largest.hosts() + " hosts and " + largest.vms() + " VMs");
+    return largest != null ? 0 : 1;
+  }
+
+  private int network() throws Exception {
+    Optional<RunningCluster> cluster = RunningCluster.latest();
+    if (cluster.isEmpty() || cluster.get().scenario().datacenter().isEmpty()) {
+      System.err.println("clusteremu bench-datacenter: no running datacenter cluster; start one with scripts/cluster up config/bench-datacenter.conf");
+      return 2;
+    }
+    Scenario scenario = cluster.get().scenario();
+    OutsideNetwork outside = OutsideNetwork.of(scenario).orElseThrow();
+    ActorSystem<ClosedLoop.Command> system =
+        ActorSystem.create(
+            ClosedLoop.create(),
+            scenario.clusterName(),
+            MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
+    try {
+      ActorRef<Dispatcher.Command> dispatcher = BenchCommand.find(system, Dispatcher.SERVICE_KEY);
+      List<ActorRef<NetworkSwitch.Set>> switches = switches(system, scenario.nodes().size());
+      ClosedLoop.Tiers target = new ClosedLoop.Tiers(dispatcher, outside);
+      System.out.printf("warming up for %d s, %d requests in flight ...%n", warmupSeconds, users);
+      for (boolean on : List.of(true, false, true, false)) {
+        measure(system, switches, outside, on, target, Duration.ofMillis(warmupSeconds * 250L + 1));
+      }
+      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        StringBuilder line = new StringBuilder(String.format("round %d:", round));
+        for (boolean on : List.of(false, true)) {
+          ClosedLoop.Result result = measure(system, switches, outside, on, target, Duration.ofSeconds(measureSeconds));
+          if (result.failed() > 0) {
+            System.err.printf("clusteremu bench-datacenter: %d of %d requests failed%n", result.failed(), result.answered());
+            return 1;
+          }
+          String name = on ? "network model on" : "network model off";
+          rates.computeIfAbsent(name, k -> new ArrayList<>()).add(result.rate());
+          line.append(String.format("  %s %.0f/s", name, result.rate()));
+        }
+        System.out.println(line);
+      }
+      double off = BenchCommand.median(rates.get("network model off"));
+      double on = BenchCommand.median(rates.get("network model on"));
+      System.out.printf("%nmedian req/s: model off %.0f, model on %.0f; on / off %.2f (target at least 0.80)%n", off, on, on / off);
+      return 0;
+    } finally {
+      outside.close();
+      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private ClosedLoop.Result measure(
+      ActorSystem<ClosedLoop.Command> system, List<ActorRef<NetworkSwitch.Set>> switches, OutsideNetwork outside, boolean on, ClosedLoop.Target target, Duration duration)
+      throws Exception {
+    for (ActorRef<NetworkSwitch.Set> s : switches) {
+      AskPattern.<NetworkSwitch.Set, NetworkSwitch.Done>ask(s, replyTo -> new NetworkSwitch.Set(on, replyTo), Duration.ofSeconds(10), system.scheduler())
+          .toCompletableFuture()
+          .get(15, TimeUnit.SECONDS);
+    }
+    outside.setModelled(on);
+    return AskPattern.<ClosedLoop.Command, ClosedLoop.Result>ask(
+            system, replyTo -> new ClosedLoop.Run(target, users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
+        .toCompletableFuture()
+        .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
+  }
+
+  private static List<ActorRef<NetworkSwitch.Set>> switches(ActorSystem<?> system, int nodes) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Receptionist.Listing listing =
+          AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+                  system.receptionist(), replyTo -> Receptionist.find(NetworkSwitch.SERVICE_KEY, replyTo), Duration.ofSeconds(5), system.scheduler())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      if (listing.getServiceInstances(NetworkSwitch.SERVICE_KEY).size() >= nodes) {
+        return List.copyOf(listing.getServiceInstances(NetworkSwitch.SERVICE_KEY));
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("not every node's network switch was found within 60 s");
+  }
+}
