@@ -85,14 +85,25 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
       System.err.println("clusteremu bench-datacenter: --hosts must be above zero and --vms-per-host zero or more");
       return 2;
     }
-    Path dir = Files.createDirectories(Runs.fromEnvironment().root().resolve("bench-scale"));
+    Path root = Runs.fromEnvironment().root();
+    Path dir = Files.createDirectories(root.resolve("bench-scale"));
+    // The steps' runs must not become runs/latest: that stays the user's cluster.
+    Path latest = root.resolve("latest");
+    Path latestBefore = Files.isSymbolicLink(latest) ? Files.readSymbolicLink(latest) : null;
     List<ScaleBench.Step> steps = new ArrayList<>();
-    for (int hosts : hostSteps) {
-      System.out.printf("%n--- %d hosts, %d idle VMs in one node JVM (-Xmx%s) ---%n", hosts, hosts * vmsPerHost, heap);
-      ScaleBench.Step step = ScaleBench.run(dir, hosts, vmsPerHost, heap, Duration.ofSeconds(8), System.out);
-      steps.add(step);
-      if (!step.up()) {
-        break;
+    try {
+      for (int hosts : hostSteps) {
+        System.out.printf("%n--- %d hosts, %d idle VMs in one node JVM (-Xmx%s) ---%n", hosts, hosts * vmsPerHost, heap);
+        ScaleBench.Step step = ScaleBench.run(dir, hosts, vmsPerHost, heap, Duration.ofSeconds(8), System.out);
+        steps.add(step);
+        if (!step.up()) {
+          break;
+        }
+      }
+    } finally {
+      Files.deleteIfExists(latest);
+      if (latestBefore != null) {
+        Files.createSymbolicLink(latest, latestBefore);
       }
     }
     System.out.printf("%n%-7s %-8s %-5s %-14s %-13s %s%n", "hosts", "VMs", "up", "heap used MB", "process CPU", "metrics lines / interval");
