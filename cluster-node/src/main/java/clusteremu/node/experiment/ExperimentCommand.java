@@ -7,6 +7,8 @@ import clusteremu.node.run.RunDirectory;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.tiers.machine.Outbound;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.driver.LoadSettings;
@@ -58,8 +60,47 @@ public final class ExperimentCommand implements Callable<Integer> {
       System.err.println("clusteremu: " + e.getMessage());
       return 2;
     }
-    Scenario scenario = experiment.scenario();
-    out.printf("experiment %s: %s%n%d phases, about %d s of load%n", experiment.name(), experiment.description(), experiment.phases().size(), experiment.loadTime().toSeconds());
+    out.printf("experiment %s: %s%n%d phases%s, about %d s of load%n", experiment.name(), experiment.description(), experiment.phases().size(),
+        experiment.variants().size() > 1 ? " in each of " + experiment.variants().size() + " variants" : "", experiment.loadTime().toSeconds());
+    Map<String, List<PhaseOutcome>> byVariant = new LinkedHashMap<>();
+    for (Experiment.Variant variant : experiment.variants()) {
+      if (experiment.variants().size() > 1) {
+        out.printf("%n##### variant %s #####%n", variant.name());
+      }
+      List<PhaseOutcome> outcomes = new ArrayList<>();
+      int code = runVariant(experiment, variant, outcomes);
+      byVariant.put(variant.name(), outcomes);
+      if (code != 0) {
+        return code;
+      }
+    }
+    if (experiment.variants().size() > 1) {
+      printVariants(byVariant);
+    }
+    return 0;
+  }
+
+  /** One phase as measured, for the comparison of variants. */
+  record PhaseOutcome(String phase, Summary summary, Path run) {}
+
+  private void printVariants(Map<String, List<PhaseOutcome>> byVariant) {
+    out.printf("%n=== variants compared ===%n");
+    clusteremu.node.cli.TextTable table =
+        new clusteremu.node.cli.TextTable("VARIANT", "PHASE", "OFFERED/S", "THROUGHPUT/S", "P50 MS", "P99 MS", "FAILED", "TIMED OUT", "RUN");
+    byVariant.forEach(
+        (variant, outcomes) -> {
+          for (PhaseOutcome o : outcomes) {
+            Summary s = o.summary();
+            table.row(variant, o.phase(), String.format("%.1f", s.offeredRate()), String.format("%.1f", s.throughput()),
+                String.format("%.1f", s.latencyMicros().getValueAtPercentile(50) / 1000.0), String.format("%.1f", s.latencyMicros().getValueAtPercentile(99) / 1000.0), String.valueOf(s.failed()), String.valueOf(s.timeouts()),
+                o.run().getFileName().toString());
+          }
+        });
+    table.print(out);
+  }
+
+  private int runVariant(Experiment experiment, Experiment.Variant variant, List<PhaseOutcome> outcomes) throws Exception {
+    Scenario scenario = variant.scenario();
     RunDirectory run;
     try {
       run = ClusterLauncher.launch(scenario, scenario.startupTimeout(), out);
@@ -124,6 +165,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 summary.measuredToMillis(),
                 summary.interrupted()));
         JSON.writeValue(run.root().resolve("phases.json").toFile(), records);
+        outcomes.add(new PhaseOutcome(phase.name(), summary, run.root()));
         out.printf("%sdone: offered %.1f req/s, throughput %.1f req/s, %d failed, %d timed out%n", prefix, summary.offeredRate(), summary.throughput(), summary.failed(), summary.timeouts());
       }
     } finally {
@@ -140,6 +182,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     } catch (IllegalStateException shuttingDown) {
       // interrupted: the hook is waiting for us, and we are done
     }
+
     if (records.isEmpty()) {
       System.err.println("clusteremu experiment: interrupted before any phase was measured; no report");
       return 1;

@@ -42,14 +42,14 @@ public final class ExperimentLoader {
       Config reference = ConfigFactory.parseResources("experiment-reference.conf");
       checkKeys(own, reference);
       Config experiment = own.withFallback(reference).resolve().getConfig("experiment");
-      Scenario scenario = scenario(file, experiment);
-      List<Phase> phases = phases(experiment, scenario.config().getConfig("clusteremu.driver"));
+      List<Experiment.Variant> variants = variants(file, experiment);
+      List<Phase> phases = phases(experiment, variants.get(0).scenario().config().getConfig("clusteremu.driver"));
       String fileName = file.getFileName().toString();
       return new Experiment(
           file,
           fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName,
           experiment.getString("description"),
-          scenario,
+          variants,
           Checked.nonNegativeDuration(experiment, "cluster-warmup"),
           phases);
     } catch (ConfigException e) {
@@ -84,7 +84,40 @@ public final class ExperimentLoader {
         value.origin().description() + ": unknown key '" + path + "'; expected one of: " + String.join(", ", new TreeSet<>(expected)));
   }
 
-  private static Scenario scenario(Path file, Config experiment) {
+  /** The scenario under each variant's overrides, every one validated before anything starts. */
+  private static List<Experiment.Variant> variants(Path file, Config experiment) {
+    List<? extends Config> given = experiment.getConfigList("variants");
+    if (given.isEmpty()) {
+      return List.of(new Experiment.Variant("", scenario(file, experiment, ConfigFactory.empty())));
+    }
+    List<Experiment.Variant> variants = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < given.size(); i++) {
+      Config variant = given.get(i);
+      String where = "experiment.variants[" + i + "]";
+      for (Map.Entry<String, ConfigValue> entry : variant.root().entrySet()) {
+        if (!Set.of("name", "overrides").contains(entry.getKey())) {
+          throw unknown(entry.getValue(), where + "." + entry.getKey(), Set.of("name", "overrides"));
+        }
+      }
+      if (!variant.hasPath("name") || !variant.getString("name").matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        throw new ScenarioException(variant.root().origin().description() + ": " + where + " needs a name of letters, digits, '-', '_' or '.' (it names run directories)");
+      }
+      String name = variant.getString("name");
+      if (!names.add(name)) {
+        throw new ScenarioException(variant.root().origin().description() + ": two variants are named '" + name + "'; expected a name of its own for each");
+      }
+      Config overrides = variant.hasPath("overrides") ? variant.getConfig("overrides") : ConfigFactory.empty();
+      try {
+        variants.add(new Experiment.Variant(name, scenario(file, experiment, overrides)));
+      } catch (ScenarioException e) {
+        throw new ScenarioException(e.getMessage() + " (in variant '" + name + "')", e);
+      }
+    }
+    return List.copyOf(variants);
+  }
+
+  private static Scenario scenario(Path file, Config experiment, Config variantOverrides) {
     Path dir = file.toAbsolutePath().getParent();
     Path scenarioFile = dir.resolve(experiment.getString("scenario")).normalize();
     if (!Files.isRegularFile(scenarioFile)) {
@@ -95,7 +128,7 @@ public final class ExperimentLoader {
               + ", which does not exist; expected a scenario file, relative to the experiment file");
     }
     Config scenarioOwn = ConfigFactory.parseFile(scenarioFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-    Config overrides = experiment.getConfig("overrides").atPath("clusteremu");
+    Config overrides = variantOverrides.withFallback(experiment.getConfig("overrides")).atPath("clusteremu");
     return ScenarioLoader.fromConfig(file, overrides.withFallback(scenarioOwn), ConfigFactory.defaultReferenceUnresolved());
   }
 

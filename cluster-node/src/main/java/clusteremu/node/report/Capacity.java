@@ -1,5 +1,9 @@
 package clusteremu.node.report;
 
+import clusteremu.node.datacenter.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
+
 import clusteremu.node.scenario.ComponentKind;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -22,6 +26,28 @@ public record Capacity(double dispatcherProxy, double dispatcherHandoff, double 
     return of(scenario, 0);
   }
 
+  /** A component where it runs: its settings and the cores (or, in a VM, vCPUs) it has. */
+  private record Placed(ComponentKind kind, Config settings, int cores) {}
+
+  /** Every component of the scenario: on its node, or in a datacenter as the guest of its VM. */
+  private static List<Placed> placed(Scenario scenario) {
+    List<Placed> placed = new ArrayList<>();
+    if (scenario.datacenter().isPresent()) {
+      // VMs by name, as nodes are by port: dispatchersUsed counts the first ones.
+      for (VmSpec vm : scenario.datacenter().get().vms().values()) {
+        vm.guest().ifPresent(kind -> placed.add(new Placed(kind, vm.guestSettings(), vm.vcpus())));
+      }
+      return placed;
+    }
+    for (NodeSpec node : scenario.nodes()) {
+      for (ComponentKind kind : node.components()) {
+        Config settings = node.componentSettings(kind);
+        placed.add(new Placed(kind, settings, settings.getInt("cores")));
+      }
+    }
+    return placed;
+  }
+
   /** With the load spread over only the first {@code dispatchersUsed} dispatchers by port (0: all), as the driver does. */
   public static Capacity of(Scenario scenario, int dispatchersUsed) {
     int dispatchersCounted = 0;
@@ -31,10 +57,11 @@ public record Capacity(double dispatcherProxy, double dispatcherHandoff, double 
     double data = 0;
     double dataCallsPerRequest = 0;
     int appServers = 0;
-    for (NodeSpec node : scenario.nodes()) {
-      for (ComponentKind kind : node.components()) {
-        Config settings = node.componentSettings(kind);
-        int cores = settings.getInt("cores");
+    for (Placed placed : placed(scenario)) {
+      {
+        ComponentKind kind = placed.kind();
+        Config settings = placed.settings();
+        int cores = placed.cores();
         switch (kind) {
           case DISPATCHER -> {
             if (dispatchersUsed > 0 && dispatchersCounted++ >= dispatchersUsed) {
@@ -46,7 +73,8 @@ public record Capacity(double dispatcherProxy, double dispatcherHandoff, double 
           }
           case APP_SERVER -> {
             AppServerSettings a = AppServerSettings.fromConfig(settings);
-            app += perSecond(cores, a.demand().meanNanos());
+            // The CPU bound: the cores its threads can keep busy (blocking on data calls aside).
+            app += perSecond(Math.min(cores, a.runningThreads(cores)), a.demand().meanNanos());
             dataCallsPerRequest += a.dataCalls();
             appServers++;
           }

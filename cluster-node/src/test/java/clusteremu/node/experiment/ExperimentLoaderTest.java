@@ -10,6 +10,7 @@ import clusteremu.tiers.dispatcher.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,22 @@ class ExperimentLoaderTest {
   }
 
   @Test
+  void variantsLayTheirOverridesOverTheExperiments() {
+    Experiment placement = ExperimentLoader.load(Path.of("../config/experiments/placement.conf"));
+    assertEquals(List.of("same-rack", "other-row"), placement.variants().stream().map(Experiment.Variant::name).toList());
+    var near = placement.variants().get(0).scenario().datacenter().orElseThrow();
+    var far = placement.variants().get(1).scenario().datacenter().orElseThrow();
+    assertEquals("a1", near.hosts().get(near.vm("data-1").orElseThrow().host()).rack());
+    assertEquals("row-b", far.hosts().get(far.vm("data-1").orElseThrow().host()).row());
+    assertEquals("a1-h4", far.vm("app-2").orElseThrow().host(), "the experiment's overrides hold in every variant");
+    assertEquals(4, placement.variants().get(0).scenario().config().getInt("clusteremu.app-server.data-calls"));
+    Experiment threading = ExperimentLoader.load(Path.of("../config/experiments/threading-models.conf"));
+    assertEquals(6, threading.variants().size());
+    assertEquals(
+        32, threading.variants().get(4).scenario().datacenter().orElseThrow().vm("app-1").orElseThrow().guestSettings().getInt("workers"));
+  }
+
+  @Test
   void refusesWhatCannotRun() throws IOException {
     assertMentions(error(dir.resolve("none.conf")), "no such experiment file");
     assertMentions(error(experiment("sweep { modes = [proxy], rate = [1] }")), "unknown key 'experiment.sweep.rate'", "rates");
@@ -93,6 +110,11 @@ class ExperimentLoaderTest {
     assertMentions(error(experiment("sweep { modes = [sideways], rates = [5] }")), "mode", "proxy, handoff");
     assertMentions(error(experiment("phases = [ { name = a, rate = 5 }, { name = a, rate = 6 } ]")), "two phases are named 'a'");
     assertMentions(error(experiment("phases = [ { rate = -5 } ]")), "rate", "experiment.phases[0]");
+    assertMentions(error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a, overides {} } ]")), "experiment.variants[0].overides", "overrides");
+    assertMentions(error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a }, { name = a } ]")), "two variants are named 'a'");
+    assertMentions(
+        error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a, overrides.app-server.threading = forked } ]")),
+        "threading", "single-threaded, thread-pool, event-driven", "variant 'a'");
     Path badScenario = dir.resolve("y.conf");
     Files.writeString(badScenario, "experiment { scenario = \"nowhere.conf\", phases = [ { rate = 5 } ] }");
     assertMentions(error(badScenario), "nowhere.conf", "does not exist");
