@@ -26,7 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * Measures the highest sustained request rate of the three tiers (zero emulated demand, so only
@@ -44,24 +44,14 @@ import picocli.CommandLine.Option;
     })
 public final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--users", defaultValue = "256", description = "Requests kept in flight (closed loop, no think time). Default: ${DEFAULT-VALUE}.")
-  int users;
-
-  @Option(names = "--warmup", defaultValue = "40", description = "Seconds of warm-up, spread over all variants (the JIT needs 30-40 s). Default: ${DEFAULT-VALUE}.")
-  int warmupSeconds;
-
-  @Option(names = "--measure", defaultValue = "5", description = "Seconds each variant is measured per round. Default: ${DEFAULT-VALUE}.")
-  int measureSeconds;
-
-  @Option(names = "--rounds", defaultValue = "5", description = "Rounds; each measures every variant once. Default: ${DEFAULT-VALUE}.")
-  int rounds;
+  @Mixin RoundsOptions load;
 
   private record Variant(String name, ClosedLoop.Target target, Mode mode) {}
 
   @Override
   public Integer call() throws Exception {
-    if (users <= 0 || warmupSeconds < 0 || measureSeconds <= 0 || rounds <= 0) {
-      System.err.println("clusteremu bench: --users, --measure and --rounds must be above zero and --warmup zero or more");
+    if (load.problem() != null) {
+      System.err.println("clusteremu bench: " + load.problem());
       return 2;
     }
     Optional<RunningCluster> cluster;
@@ -94,17 +84,17 @@ public final class BenchCommand implements Callable<Integer> {
               new Variant("tiers, proxy mode", new ClosedLoop.Tiers(dispatcher, Outbound.DIRECT), Mode.PROXY),
               new Variant("bare chain, direct reply", new ClosedLoop.Bare(entry, true), null),
               new Variant("tiers, handoff mode", new ClosedLoop.Tiers(dispatcher, Outbound.DIRECT), Mode.HANDOFF));
-      System.out.printf("warming up for %d s over %d variants, %d requests in flight ...%n", warmupSeconds, variants.size(), users);
+      System.out.printf("warming up for %d s over %d variants, %d requests in flight ...%n", load.warmupSeconds, variants.size(), load.users);
       for (int pass = 0; pass < 2; pass++) {
         for (Variant variant : variants) {
-          measure(system, dispatcher, variant, Duration.ofMillis(warmupSeconds * 1000L / (2 * variants.size()) + 1));
+          measure(system, dispatcher, variant, Duration.ofMillis(load.warmupSeconds * 1000L / (2 * variants.size()) + 1));
         }
       }
       Map<String, List<Double>> rates = new LinkedHashMap<>();
-      for (int round = 1; round <= rounds; round++) {
+      for (int round = 1; round <= load.rounds; round++) {
         StringBuilder line = new StringBuilder(String.format("round %d:", round));
         for (Variant variant : variants) {
-          ClosedLoop.Result result = measure(system, dispatcher, variant, Duration.ofSeconds(measureSeconds));
+          ClosedLoop.Result result = measure(system, dispatcher, variant, Duration.ofSeconds(load.measureSeconds));
           if (result.failed() > 0) {
             System.err.printf("clusteremu bench: %s: %d of %d requests failed%n", variant.name(), result.failed(), result.answered());
             return 1;
@@ -127,15 +117,15 @@ public final class BenchCommand implements Callable<Integer> {
     double proxyRatio = median.get("tiers, proxy mode") / median.get("bare chain, proxy style");
     double handoffRatio = median.get("tiers, handoff mode") / median.get("bare chain, direct reply");
     System.out.println();
-    System.out.printf("%-26s %12s   (%d rounds of %d s, %d in flight; min-max)%n", "variant", "median req/s", rounds, measureSeconds, users);
+    System.out.printf("%-26s %12s   (%d rounds of %d s, %d in flight; min-max)%n", "variant", "median req/s", load.rounds, load.measureSeconds, load.users);
     rates.forEach(
         (name, values) ->
             System.out.printf("%-26s %12.0f   (%.0f-%.0f)%n", name, median.get(name), values.stream().mapToDouble(d -> d).min().orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0)));
     System.out.printf("tiers / bare chain: proxy %.2f, handoff %.2f (target 0.70)%n", proxyRatio, handoffRatio);
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("users", users);
-    json.put("rounds", rounds);
-    json.put("measure_seconds", measureSeconds);
+    json.put("users", load.users);
+    json.put("rounds", load.rounds);
+    json.put("measure_seconds", load.measureSeconds);
     json.put("rates", rates);
     json.put("median", median);
     json.put("ratio_proxy", proxyRatio);
@@ -155,12 +145,17 @@ public final class BenchCommand implements Callable<Integer> {
           .get(15, TimeUnit.SECONDS);
     }
     return AskPattern.<ClosedLoop.Command, ClosedLoop.Result>ask(
-            system, replyTo -> new ClosedLoop.Run(variant.target(), users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
+            system, replyTo -> new ClosedLoop.Run(variant.target(), load.users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
         .toCompletableFuture()
         .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
   }
 
   static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {
+    return findAll(system, key, 1).get(0);
+  }
+
+  /** At least {@code count} instances of {@code key} in the cluster, waiting up to 60 s for them. */
+  static <T> List<ActorRef<T>> findAll(ActorSystem<?> system, ServiceKey<T> key, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       Receptionist.Listing listing =
@@ -168,12 +163,12 @@ public final class BenchCommand implements Callable<Integer> {
                   system.receptionist(), replyTo -> Receptionist.find(key, replyTo), Duration.ofSeconds(5), system.scheduler())
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
-      if (!listing.getServiceInstances(key).isEmpty()) {
-        return listing.getServiceInstances(key).iterator().next();
+      if (listing.getServiceInstances(key).size() >= count) {
+        return List.copyOf(listing.getServiceInstances(key));
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("no " + key.id() + " found in the cluster within 60 s");
+    throw new IllegalStateException("fewer than " + count + " " + key.id() + " found in the cluster within 60 s");
   }
 
   static double median(List<Double> values) {

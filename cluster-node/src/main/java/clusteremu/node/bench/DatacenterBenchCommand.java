@@ -23,8 +23,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,17 +56,7 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
   @Option(names = "--heap", defaultValue = "512m", description = "scale: the node JVM's -Xmx. Default: ${DEFAULT-VALUE}.")
   String heap;
 
-  @Option(names = "--users", defaultValue = "256", description = "network: requests kept in flight. Default: ${DEFAULT-VALUE}.")
-  int users;
-
-  @Option(names = "--warmup", defaultValue = "40", description = "network: seconds of warm-up over both variants. Default: ${DEFAULT-VALUE}.")
-  int warmupSeconds;
-
-  @Option(names = "--measure", defaultValue = "5", description = "network: seconds per variant per round. Default: ${DEFAULT-VALUE}.")
-  int measureSeconds;
-
-  @Option(names = "--rounds", defaultValue = "5", description = "network: rounds. Default: ${DEFAULT-VALUE}.")
-  int rounds;
+  @Mixin RoundsOptions load;
 
   @Override
   public Integer call() throws Exception {
@@ -118,6 +108,10 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
   }
 
   private int network() throws Exception {
+    if (load.problem() != null) {
+      System.err.println("clusteremu bench-datacenter: " + load.problem());
+      return 2;
+    }
     Optional<RunningCluster> cluster = RunningCluster.latest();
     if (cluster.isEmpty() || cluster.get().scenario().datacenter().isEmpty()) {
       System.err.println("clusteremu bench-datacenter: no running datacenter cluster; start one with scripts/cluster up config/bench-datacenter.conf");
@@ -132,17 +126,17 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
             MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
     try {
       ActorRef<Dispatcher.Command> dispatcher = BenchCommand.find(system, Dispatcher.SERVICE_KEY);
-      List<ActorRef<NetworkSwitch.Set>> switches = switches(system, scenario.nodes().size());
+      List<ActorRef<NetworkSwitch.Set>> switches = BenchCommand.findAll(system, NetworkSwitch.SERVICE_KEY, scenario.nodes().size());
       ClosedLoop.Tiers target = new ClosedLoop.Tiers(dispatcher, outside);
-      System.out.printf("warming up for %d s, %d requests in flight ...%n", warmupSeconds, users);
+      System.out.printf("warming up for %d s, %d requests in flight ...%n", load.warmupSeconds, load.users);
       for (boolean on : List.of(true, false, true, false)) {
-        measure(system, switches, outside, on, target, Duration.ofMillis(warmupSeconds * 250L + 1));
+        measure(system, switches, outside, on, target, Duration.ofMillis(load.warmupSeconds * 250L + 1));
       }
       Map<String, List<Double>> rates = new LinkedHashMap<>();
-      for (int round = 1; round <= rounds; round++) {
+      for (int round = 1; round <= load.rounds; round++) {
         StringBuilder line = new StringBuilder(String.format("round %d:", round));
         for (boolean on : List.of(false, true)) {
-          ClosedLoop.Result result = measure(system, switches, outside, on, target, Duration.ofSeconds(measureSeconds));
+          ClosedLoop.Result result = measure(system, switches, outside, on, target, Duration.ofSeconds(load.measureSeconds));
           if (result.failed() > 0) {
             System.err.printf("clusteremu bench-datacenter: %d of %d requests failed%n", result.failed(), result.answered());
             return 1;
@@ -174,24 +168,8 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     }
     outside.setModelled(on);
     return AskPattern.<ClosedLoop.Command, ClosedLoop.Result>ask(
-            system, replyTo -> new ClosedLoop.Run(target, users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
+            system, replyTo -> new ClosedLoop.Run(target, load.users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
         .toCompletableFuture()
         .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
-  }
-
-  private static List<ActorRef<NetworkSwitch.Set>> switches(ActorSystem<?> system, int nodes) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Receptionist.Listing listing =
-          AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-                  system.receptionist(), replyTo -> Receptionist.find(NetworkSwitch.SERVICE_KEY, replyTo), Duration.ofSeconds(5), system.scheduler())
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
-      if (listing.getServiceInstances(NetworkSwitch.SERVICE_KEY).size() >= nodes) {
-        return List.copyOf(listing.getServiceInstances(NetworkSwitch.SERVICE_KEY));
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("not every node's network switch was found within 60 s");
   }
 }
