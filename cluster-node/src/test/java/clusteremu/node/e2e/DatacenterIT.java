@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The emulated network against its configured latencies, on two real node JVMs. Five app servers
- * sit at different distances from one data server; each app server's metrics give the mean
- * round trip of its data calls. Two "floor" app servers have routes of zero configured latency,
+ * sit at different distances from one data server; each app server's metrics give the median
+ * round trip of its data calls in every interval. Two "floor" app servers have routes of zero configured latency,
  * one on the data server's node and one on the other, so their round trips are what Pekko and
  * this machine really cost (between JVMs a few milliseconds at light load, within one far
  * less). Every other round trip must be twice its route's configured latency above the floor of
@@ -27,14 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 class DatacenterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One-way configured latency from each app server's host to the data server's host h1, ms. */
+  /**
+   * One-way configured latency from each app server's host to the data server's host h1, ms.
+   * Large enough that 10% of each round trip (at least 1 ms) stands above this machine's own
+   * noise: the real floor itself moves by up to a millisecond between app servers and runs.
+   */
   private static final Map<String, Double> ONE_WAY_MS =
       Map.of(
           "app-floor", 0.0, // h5 -> h1: both host links 0
           "app-host", 5.0, // same host: the same-host copy
-          "app-rack", 2.0, // h2 link 2 + h1 link 0
-          "app-row", 8.0, // h3 link 2 + rack r2 up 3 + rack r1 down 3 + h1 link 0
-          "app-far", 18.0); // h4 link 2 + r3 up 3 + row-2 up 5 + row-1 down 5 + r1 down 3 + 0
+          "app-rack", 5.0, // h2 link 5 + h1 link 0
+          "app-row", 15.0, // h3 link 5 + rack r2 up 5 + rack r1 down 5 + h1 link 0
+          "app-far", 35.0); // h4 link 5 + r3 up 5 + row-2 up 10 + row-1 down 10 + r1 down 5 + 0
 
   @TempDir Path dir;
 
@@ -53,9 +57,9 @@ class DatacenterIT {
           }
           datacenter {
             links {
-              host { latency = 2ms }
-              rack { latency = 3ms }
-              row { latency = 5ms }
+              host { latency = 5ms }
+              rack { latency = 5ms }
+              row { latency = 10ms }
               border { latency = 1ms }
             }
             same-host { latency = 5ms }
@@ -115,20 +119,29 @@ class DatacenterIT {
           lines.add(JSON.readTree(line));
         }
       }
-      double remoteFloor = meanRoundTripMs(lines, "app-floor");
-      double localFloor = meanRoundTripMs(lines, "app-floor-local");
-      StringBuilder measured = new StringBuilder(String.format("floors: between JVMs %.3f ms, within one %.3f ms; above them:", remoteFloor, localFloor));
+      double remoteFloor = roundTripMs(lines, "app-floor");
+      double localFloor = roundTripMs(lines, "app-floor-local");
+      StringBuilder measured =
+          new StringBuilder(String.format("median floors: between JVMs %.3f ms, within one %.3f ms; above them (median / mean):", remoteFloor, localFloor));
+      double remoteMeanFloor = meanRoundTripMs(lines, "app-floor");
+      double localMeanFloor = meanRoundTripMs(lines, "app-floor-local");
       for (var app : ONE_WAY_MS.entrySet()) {
-        double floor = app.getKey().equals("app-host") ? localFloor : remoteFloor;
-        measured.append(String.format(" %s %.3f", app.getKey(), meanRoundTripMs(lines, app.getKey()) - floor));
+        boolean local = app.getKey().equals("app-host");
+        measured.append(
+            String.format(
+                " %s %.3f / %.3f",
+                app.getKey(),
+                roundTripMs(lines, app.getKey()) - (local ? localFloor : remoteFloor),
+                meanRoundTripMs(lines, app.getKey()) - (local ? localMeanFloor : remoteMeanFloor)));
       }
+      measured.append("; emulation loops' timer lateness, median of the intervals' p50 / p99, ms:").append(lateness(lines));
+      System.out.println("DatacenterIT: " + measured);
       for (var app : ONE_WAY_MS.entrySet()) {
         double floor = app.getKey().equals("app-host") ? localFloor : remoteFloor;
-        double above = meanRoundTripMs(lines, app.getKey()) - floor;
+        double above = roundTripMs(lines, app.getKey()) - floor;
         double expected = 2 * app.getValue();
         assertEquals(expected, above, Math.max(0.1 * expected, 0.3), app.getKey() + " round trip above the floor, ms (" + measured + ")");
       }
-      System.out.println("DatacenterIT: " + measured);
 
       assertTrue(sum(lines, "link", "up:host:h4", "bytes") > 0, "the far app server's host link carried bytes");
       assertTrue(lines.stream().anyMatch(l -> l.get("kind").asText().equals("tlp") && l.get("tlp").asDouble() >= 1), "a TLP of at least 1 while busy");
@@ -139,18 +152,47 @@ class DatacenterIT {
     assertEquals(List.of(), scripts.livePids(), "no node JVM left running");
   }
 
-  /** Mean data-call round trip of an app server over its last eight busy intervals. */
-  private static double meanRoundTripMs(List<JsonNode> lines, String app) {
+  /**
+   * An app server's typical data-call round trip: the median, over its last eight busy
+   * intervals, of each interval's median. Medians, because one call that meets a garbage
+   * collection or a late-woken thread on this small machine moves a mean by milliseconds.
+   */
+  private static double roundTripMs(List<JsonNode> lines, String app) {
     List<JsonNode> busy =
         lines.stream().filter(l -> l.get("component").asText().equals(app) && l.path("data_calls").asLong() > 0).toList();
     assertTrue(busy.size() >= 8, app + " was busy in only " + busy.size() + " intervals");
+    double[] medians =
+        busy.subList(busy.size() - 8, busy.size()).stream().mapToDouble(l -> l.get("data_call_p50_ms").asDouble()).sorted().toArray();
+    return (medians[3] + medians[4]) / 2;
+  }
+
+  /** The mean data-call round trip over the same intervals, printed beside the median. */
+  private static double meanRoundTripMs(List<JsonNode> lines, String app) {
+    List<JsonNode> busy =
+        lines.stream().filter(l -> l.get("component").asText().equals(app) && l.path("data_calls").asLong() > 0).toList();
     double totalMs = 0;
     long calls = 0;
-    for (JsonNode line : busy.subList(busy.size() - 8, busy.size())) {
+    for (JsonNode line : busy.subList(Math.max(0, busy.size() - 8), busy.size())) {
       totalMs += line.get("data_call_mean_ms").asDouble() * line.get("data_calls").asLong();
       calls += line.get("data_calls").asLong();
     }
-    return totalMs / calls;
+    return calls == 0 ? 0 : totalMs / calls;
+  }
+
+  /** Each node's median and 99th percentile of its loop's timer lateness over the run, ms. */
+  private static String lateness(List<JsonNode> lines) {
+    StringBuilder text = new StringBuilder();
+    for (String node : List.of("dc-1", "dc-2")) {
+      List<JsonNode> loop =
+          lines.stream().filter(l -> l.get("kind").asText().equals("loop") && l.get("node").asText().equals(node) && l.get("timers").asLong() > 0).toList();
+      text.append(String.format(" %s %.2f / %.2f", node, median(loop, "lateness_p50_ms"), median(loop, "lateness_p99_ms")));
+    }
+    return text.toString();
+  }
+
+  private static double median(List<JsonNode> lines, String field) {
+    double[] values = lines.stream().mapToDouble(l -> l.get(field).asDouble()).sorted().toArray();
+    return values.length == 0 ? Double.NaN : values[values.length / 2];
   }
 
   private static double sum(List<JsonNode> lines, String kind, String component, String field) {

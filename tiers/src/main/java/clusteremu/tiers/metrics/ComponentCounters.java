@@ -1,6 +1,8 @@
 package clusteremu.tiers.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * What a tier component has done so far, read once a second by the node's metrics log from
@@ -19,11 +21,25 @@ public final class ComponentCounters {
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong callsAnswered = new AtomicLong();
   private final AtomicLong callNanos = new AtomicLong();
+  /**
+   * Round trips of the calls, in microseconds, for their percentiles: a mean is pulled far by
+   * one call that met a garbage collection, a median is not. Recording is wait-free.
+   */
+  private final Recorder callMicros = new Recorder(3);
 
   /** A call to the next tier was answered {@code nanos} after it was sent (network included). */
   public void callAnswered(long nanos) {
     callNanos.addAndGet(nanos);
     callsAnswered.incrementAndGet();
+    callMicros.recordValue(Math.max(0, nanos / 1000));
+  }
+
+  /**
+   * The round trips recorded since the last call of this method (in microseconds). For one
+   * reader: the metrics log, once an interval.
+   */
+  public Histogram callRoundTripsSinceLast() {
+    return callMicros.getIntervalHistogram();
   }
 
   /** Calls to the next tier answered so far. */

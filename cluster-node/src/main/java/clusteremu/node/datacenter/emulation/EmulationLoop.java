@@ -4,6 +4,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 
 /**
  * The one thread that owns a node's emulated hosts and links: it runs work handed to it from any
@@ -31,6 +32,8 @@ public final class EmulationLoop implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private long sequence;
+  /** How late timed events ran, in microseconds, since the metrics log last asked. */
+  private final Histogram lateness = new Histogram(3);
 
   /** An event due at {@code due}; {@code action} is told the instant it was due. */
   public interface Action {
@@ -62,6 +65,16 @@ public final class EmulationLoop implements AutoCloseable {
     timers.add(new Timed(dueNanos, sequence++, action));
   }
 
+  /**
+   * How late the timed events ran since the last call (microseconds; a copy). Every emulated
+   * delay is this much longer than the model says. Loop thread only.
+   */
+  public Histogram latenessSinceLast() {
+    Histogram copy = lateness.copy();
+    lateness.reset();
+    return copy;
+  }
+
   public boolean onLoopThread() {
     return Thread.currentThread() == thread;
   }
@@ -76,6 +89,7 @@ public final class EmulationLoop implements AutoCloseable {
       Timed next;
       while ((next = timers.peek()) != null && next.due - now <= 0) {
         timers.poll();
+        lateness.recordValue(Math.max(0, (now - next.due) / 1000));
         next.action.run(next.due);
         while ((work = inbox.poll()) != null) {
           work.run();

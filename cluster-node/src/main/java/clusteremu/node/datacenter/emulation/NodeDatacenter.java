@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * The part of the datacenter one node carries: its hosts with their VMs, the links its guests
@@ -158,8 +159,21 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     }
     line.put("c", fractions);
     lines.add(line);
+    lines.add(loopLine());
     status = List.copyOf(hostStatus);
     return lines;
+  }
+
+  /** How late the loop ran its timed events: every emulated delay is longer by this. */
+  private Map<String, Object> loopLine() {
+    Histogram lateness = loop.latenessSinceLast();
+    boolean any = lateness.getTotalCount() > 0;
+    Map<String, Object> line = line("emulation-loop", "loop");
+    line.put("timers", lateness.getTotalCount());
+    line.put("lateness_mean_ms", any ? round(lateness.getMean() / 1000) : 0.0);
+    line.put("lateness_p50_ms", any ? round(lateness.getValueAtPercentile(50) / 1000.0) : 0.0);
+    line.put("lateness_p99_ms", any ? round(lateness.getValueAtPercentile(99) / 1000.0) : 0.0);
+    return line;
   }
 
   private static Map<String, Object> line(String component, String kind) {

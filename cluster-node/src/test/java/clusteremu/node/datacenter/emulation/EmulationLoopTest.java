@@ -1,0 +1,40 @@
+package clusteremu.node.datacenter.emulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class EmulationLoopTest {
+  @Test
+  void runsTimedEventsInDueOrderAndRecordsHowLateTheyRan() throws Exception {
+    try (EmulationLoop loop = new EmulationLoop("test-loop")) {
+      List<String> ran = new CopyOnWriteArrayList<>();
+      CompletableFuture<Long> lastDue = new CompletableFuture<>();
+      long now = System.nanoTime();
+      loop.execute(
+          () -> {
+            loop.at(now + 3_000_000, due -> ran.add("in 3 ms"));
+            loop.at(now - 5_000_000, due -> ran.add("5 ms ago")); // already overdue
+            loop.at(now + 6_000_000, due -> lastDue.complete(due));
+          });
+      assertEquals(now + 6_000_000, lastDue.get(5, TimeUnit.SECONDS), "an event is told the instant it was due");
+      assertEquals(List.of("5 ms ago", "in 3 ms"), ran);
+
+      CompletableFuture<Histogram> lateness = new CompletableFuture<>();
+      loop.execute(() -> lateness.complete(loop.latenessSinceLast()));
+      Histogram late = lateness.get(5, TimeUnit.SECONDS);
+      assertEquals(3, late.getTotalCount());
+      assertTrue(late.getMaxValue() >= 5000, "the overdue event ran at least 5 ms late: " + late.getMaxValue() + " us");
+
+      CompletableFuture<Long> next = new CompletableFuture<>();
+      loop.execute(() -> next.complete(loop.latenessSinceLast().getTotalCount()));
+      assertEquals(0, next.get(5, TimeUnit.SECONDS), "each read starts a new interval");
+    }
+  }
+}
