@@ -29,3 +29,13 @@ ensure_built() {
 clusteremu_cli() {
   java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$CLASSPATH_EMU" clusteremu.node.cli.Main "$@"
 }
+
+# True when the arguments ask for help or the version: scripts that start a cluster before their
+# command runs answer that first, and start nothing.
+help_requested() {
+  local arg
+  for arg in "$@"; do
+    case "$arg" in -h | --help | -V | --version) return 0 ;; esac
+  done
+  return 1
+}

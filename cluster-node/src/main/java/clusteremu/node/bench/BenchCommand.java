@@ -54,6 +54,9 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("clusteremu bench: " + load.problem());
       return 2;
     }
+    if (load.checkOnly) {
+      return 0;
+    }
     Optional<RunningCluster> cluster;
     Scenario scenario;
     try {

@@ -60,6 +60,15 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (load.checkOnly) {
+      String problem = !part.equals("scale") && !part.equals("network") ? "part is '" + part + "'; expected scale or network" : scaleProblem();
+      problem = problem != null ? problem : load.problem();
+      if (problem != null) {
+        System.err.println("clusteremu bench-datacenter: " + problem);
+        return 2;
+      }
+      return 0;
+    }
     return switch (part) {
       case "scale" -> scale();
       case "network" -> network();
@@ -70,9 +79,16 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     };
   }
 
+  /** What is wrong with the scale part's options, or null. */
+  private String scaleProblem() {
+    return vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)
+        ? "--hosts must be above zero and --vms-per-host zero or more"
+        : null;
+  }
+
   private int scale() throws Exception {
-    if (vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)) {
-      System.err.println("clusteremu bench-datacenter: --hosts must be above zero and --vms-per-host zero or more");
+    if (scaleProblem() != null) {
+      System.err.println("clusteremu bench-datacenter: " + scaleProblem());
       return 2;
     }
     Path root = Runs.fromEnvironment().root();

@@ -16,6 +16,10 @@ final class RoundsOptions {
   @Option(names = "--rounds", defaultValue = "5", description = "Rounds; each measures every variant once. Default: ${DEFAULT-VALUE}.")
   int rounds;
 
+  /** The scripts check the options with this before they start a cluster, so bad ones start nothing. */
+  @Option(names = "--check-options", hidden = true, description = "Only check the options, then exit (0 good, 2 bad).")
+  boolean checkOnly;
+
   /** What is wrong with the options, or null. */
   String problem() {
     return users <= 0 || warmupSeconds < 0 || measureSeconds <= 0 || rounds <= 0

@@ -50,6 +50,16 @@ class BadInputIT {
   }
 
   @Test
+  void badBenchmarkOptionsStartNoCluster() {
+    assertRefused(scripts.run(LIMIT, "bench", "--rounds", "0"), "--rounds must be above zero");
+    assertRefused(scripts.run(LIMIT, "bench-datacenter", "--hosts", "0"), "--hosts must be above zero");
+    Scripts.Result help = scripts.run(LIMIT, "bench-datacenter", "--help");
+    assertEquals(0, help.exitCode(), help.output());
+    assertTrue(help.output().contains("--vms-per-host"), help.output());
+    assertFalse(Files.exists(dir.resolve("runs/latest")), "no run is created");
+  }
+
+  @Test
   void anUnknownKey() throws IOException {
     Path scenario = Scripts.defaultScenarioOnFreePorts(dir, "clusteremu.dispatcher.polcy = random");
     assertRefused(scripts.run(LIMIT, "cluster", "up", scenario.toString()), "it.conf", "unknown key 'clusteremu.dispatcher.polcy'", "policy");
