@@ -93,6 +93,11 @@ class ExperimentLoaderTest {
     assertEquals("row-b", far.hosts().get(far.vm("data-1").orElseThrow().host()).row());
     assertEquals("a1-h4", far.vm("app-2").orElseThrow().host(), "the experiment's overrides hold in every variant");
     assertEquals(4, placement.variants().get(0).scenario().config().getInt("clusteremu.app-server.data-calls"));
+    for (var variant : List.of(near, far)) {
+      assertTrue(
+          variant.hostsOf("rack-a2").stream().anyMatch(h -> h.name().equals(variant.vm("data-1").orElseThrow().host())),
+          "the data server's JVM is the same in every variant, so only the emulated distance differs");
+    }
     Experiment threading = ExperimentLoader.load(Path.of("../config/experiments/threading-models.conf"));
     assertEquals(6, threading.variants().size());
     assertEquals(
