@@ -72,11 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("clusteremu bench: " + e.getMessage());
       return 2;
     }
-    ActorSystem<ClosedLoop.Command> system =
-        ActorSystem.create(
-            ClosedLoop.create(),
-            scenario.clusterName(),
-            MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
+    ActorSystem<ClosedLoop.Command> system = clientSystem(scenario);
     try {
       ActorRef<Dispatcher.Command> dispatcher = find(system, Dispatcher.SERVICE_KEY);
       ActorRef<BareRelay.Command> entry = find(system, BareRelay.ENTRY);
@@ -151,6 +147,14 @@ public final class BenchCommand implements Callable<Integer> {
             system, replyTo -> new ClosedLoop.Run(variant.target(), load.users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
         .toCompletableFuture()
         .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
+  }
+
+  /** The benchmark's client: a member of the running cluster with the role "bench". */
+  static ActorSystem<ClosedLoop.Command> clientSystem(Scenario scenario) {
+    return ActorSystem.create(
+        ClosedLoop.create(),
+        scenario.clusterName(),
+        MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
   }
 
   static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {

@@ -1,6 +1,5 @@
 package clusteremu.node.bench;
 
-import clusteremu.node.MemberConfig;
 import clusteremu.node.datacenter.emulation.NetworkSwitch;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.run.RunningCluster;
@@ -8,7 +7,6 @@ import clusteremu.node.run.Runs;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.dispatcher.Dispatcher;
-import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,11 +133,7 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     }
     Scenario scenario = cluster.get().scenario();
     OutsideNetwork outside = OutsideNetwork.of(scenario).orElseThrow();
-    ActorSystem<ClosedLoop.Command> system =
-        ActorSystem.create(
-            ClosedLoop.create(),
-            scenario.clusterName(),
-            MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
+    ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(scenario);
     try {
       ActorRef<Dispatcher.Command> dispatcher = BenchCommand.find(system, Dispatcher.SERVICE_KEY);
       List<ActorRef<NetworkSwitch.Set>> switches = BenchCommand.findAll(system, NetworkSwitch.SERVICE_KEY, scenario.nodes().size());
