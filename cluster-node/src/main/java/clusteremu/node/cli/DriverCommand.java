@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
@@ -134,19 +135,21 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
               scenario.clusterName(),
               config);
       // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request; this
-      // hook holds the JVM until the summary is written and the cluster has been left.
-      Thread hook =
-          new Thread(
-              () -> {
-                system.tell(Driver.Interrupt.INSTANCE);
-                try {
-                  finished.await(Driver.INTERRUPT_GRACE.toSeconds() + 20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "driver-interrupt");
-      Runtime.getRuntime().addShutdownHook(hook);
+      // hook holds the JVM until the summary is written and the cluster has been left. It is
+      // registered with coordinated shutdown, not the JVM alone: Artery's own shutdown hook
+      // waits only for those, and would otherwise close remoting at once, losing the answers
+      // still on their way and the requests sent since the signal.
+      Cancellable hook =
+          CoordinatedShutdown.get(system)
+              .addCancellableJvmShutdownHook(
+                  () -> {
+                    system.tell(Driver.Interrupt.INSTANCE);
+                    try {
+                      finished.await(Driver.INTERRUPT_GRACE.toSeconds() + 20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
       Duration limit =
           Driver.DISPATCHER_WAIT.plus(settings.warmup()).plus(settings.duration()).plus(settings.timeout()).plusSeconds(30);
       try {
@@ -165,11 +168,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
       } finally {
         leave(system, finished);
       }
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is what brought us here; it returns now that the latch is open
-      }
+      hook.cancel(); // false when the hook is what brought us here: it returns now that the latch is open
     }
     outside.ifPresent(OutsideNetwork::close);
     if (!summary.balanced()) {

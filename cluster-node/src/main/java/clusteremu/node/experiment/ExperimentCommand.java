@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
@@ -119,19 +120,20 @@ public final class ExperimentCommand implements Callable<Integer> {
             MemberConfig.forMember(scenario, 0, List.of("driver"))
                 .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
                 .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off")));
-    Thread hook =
-        new Thread(
-            () -> {
-              interrupted.set(true);
-              system.tell(PhaseRunner.InterruptPhase.INSTANCE);
-              try {
-                finished.await(90, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "experiment-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // Registered with coordinated shutdown so that Artery's own shutdown hook waits for it
+    // instead of closing remoting while the interrupted phase still drains (see DriverCommand).
+    Cancellable hook =
+        CoordinatedShutdown.get(system)
+            .addCancellableJvmShutdownHook(
+                () -> {
+                  interrupted.set(true);
+                  system.tell(PhaseRunner.InterruptPhase.INSTANCE);
+                  try {
+                    finished.await(90, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     List<PhaseRecord> records = new ArrayList<>();
     try {
       warmUp(system, experiment);
@@ -177,11 +179,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       out.printf("%nstopped the %d nodes of %s%n", stopped.size(), run.root());
       finished.countDown();
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // interrupted: the hook is waiting for us, and we are done
-    }
+    hook.cancel(); // false when interrupted: the hook is waiting for us, and we are done
 
     if (records.isEmpty()) {
       System.err.println("clusteremu experiment: interrupted before any phase was measured; no report");

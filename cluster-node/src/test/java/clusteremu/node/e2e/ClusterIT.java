@@ -1,6 +1,7 @@
 package clusteremu.node.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,6 +98,11 @@ class ClusterIT {
       driver.process().destroyForcibly();
     }
     assertTrue(driver.outputSoFar().contains("interrupted"), driver.outputSoFar());
+    // Remoting stays up until the driver has left: had it closed at the signal (Artery's own
+    // shutdown hook does, unless ours is registered with coordinated shutdown), the answers on
+    // their way would be lost and the driver would lose sight of every node.
+    assertFalse(driver.outputSoFar().contains("UNREACHABLE"), "the interrupted driver leaves gracefully:\n" + driver.outputSoFar());
+    assertFalse(driver.outputSoFar().contains("timed out after"), "no shutdown phase times out:\n" + driver.outputSoFar());
     JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
     assertTrue(summary.get("interrupted").asBoolean(), summary.toString());
     long sent = summary.get("sent").asLong();
