@@ -58,37 +58,29 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String problem = problem();
+    if (problem != null) {
+      System.err.println("clusteremu bench-datacenter: " + problem);
+      return 2;
+    }
     if (load.checkOnly) {
-      String problem = !part.equals("scale") && !part.equals("network") ? "part is '" + part + "'; expected scale or network" : scaleProblem();
-      problem = problem != null ? problem : load.problem();
-      if (problem != null) {
-        System.err.println("clusteremu bench-datacenter: " + problem);
-        return 2;
-      }
       return 0;
     }
-    return switch (part) {
-      case "scale" -> scale();
-      case "network" -> network();
-      default -> {
-        System.err.println("clusteremu bench-datacenter: part is '" + part + "'; expected scale or network");
-        yield 2;
-      }
-    };
+    return part.equals("scale") ? scale() : network();
   }
 
-  /** What is wrong with the scale part's options, or null. */
-  private String scaleProblem() {
-    return vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)
-        ? "--hosts must be above zero and --vms-per-host zero or more"
-        : null;
+  /** What is wrong with the part or any option, or null: checked before either part starts. */
+  private String problem() {
+    if (!part.equals("scale") && !part.equals("network")) {
+      return "part is '" + part + "'; expected scale or network";
+    }
+    if (vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)) {
+      return "--hosts must be above zero and --vms-per-host zero or more";
+    }
+    return load.problem();
   }
 
   private int scale() throws Exception {
-    if (scaleProblem() != null) {
-      System.err.println("clusteremu bench-datacenter: " + scaleProblem());
-      return 2;
-    }
     Path root = Runs.fromEnvironment().root();
     Path dir = Files.createDirectories(root.resolve("bench-scale"));
     // The steps' runs must not become runs/latest: that stays the user's cluster.
@@ -122,10 +114,6 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
   }
 
   private int network() throws Exception {
-    if (load.problem() != null) {
-      System.err.println("clusteremu bench-datacenter: " + load.problem());
-      return 2;
-    }
     Optional<RunningCluster> cluster = RunningCluster.latest();
     if (cluster.isEmpty() || cluster.get().scenario().datacenter().isEmpty()) {
       System.err.println("clusteremu bench-datacenter: no running datacenter cluster; start one with scripts/cluster up config/bench-datacenter.conf");

@@ -1,5 +1,6 @@
 package clusteremu.node.cli;
 
+import clusteremu.node.InterruptHook;
 import clusteremu.node.MemberConfig;
 import clusteremu.node.run.RunningCluster;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
@@ -134,22 +135,9 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
                   outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
               scenario.clusterName(),
               config);
-      // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request; this
-      // hook holds the JVM until the summary is written and the cluster has been left. It is
-      // registered with coordinated shutdown, not the JVM alone: Artery's own shutdown hook
-      // waits only for those, and would otherwise close remoting at once, losing the answers
-      // still on their way and the requests sent since the signal.
+      // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request.
       Cancellable hook =
-          CoordinatedShutdown.get(system)
-              .addCancellableJvmShutdownHook(
-                  () -> {
-                    system.tell(Driver.Interrupt.INSTANCE);
-                    try {
-                      finished.await(Driver.INTERRUPT_GRACE.toSeconds() + 20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  });
+          InterruptHook.register(system, () -> system.tell(Driver.Interrupt.INSTANCE), finished, Driver.INTERRUPT_GRACE.plusSeconds(20));
       Duration limit =
           Driver.DISPATCHER_WAIT.plus(settings.warmup()).plus(settings.duration()).plus(settings.timeout()).plusSeconds(30);
       try {

@@ -1,5 +1,6 @@
 package clusteremu.node.experiment;
 
+import clusteremu.node.InterruptHook;
 import clusteremu.node.MemberConfig;
 import clusteremu.node.report.Report;
 import clusteremu.node.run.ClusterLauncher;
@@ -7,6 +8,7 @@ import clusteremu.node.run.RunDirectory;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.tiers.machine.Outbound;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -120,20 +122,15 @@ public final class ExperimentCommand implements Callable<Integer> {
             MemberConfig.forMember(scenario, 0, List.of("driver"))
                 .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
                 .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off")));
-    // Registered with coordinated shutdown so that Artery's own shutdown hook waits for it
-    // instead of closing remoting while the interrupted phase still drains (see DriverCommand).
     Cancellable hook =
-        CoordinatedShutdown.get(system)
-            .addCancellableJvmShutdownHook(
-                () -> {
-                  interrupted.set(true);
-                  system.tell(PhaseRunner.InterruptPhase.INSTANCE);
-                  try {
-                    finished.await(90, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+        InterruptHook.register(
+            system,
+            () -> {
+              interrupted.set(true);
+              system.tell(PhaseRunner.InterruptPhase.INSTANCE);
+            },
+            finished,
+            Duration.ofSeconds(90));
     List<PhaseRecord> records = new ArrayList<>();
     try {
       warmUp(system, experiment);
@@ -199,7 +196,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     LoadSettings first = experiment.phases().get(0).load();
     LoadSettings warmup =
         new LoadSettings(
-            first.rate(), first.arrivals(), first.users(), first.thinkTime(), experiment.clusterWarmup(), java.time.Duration.ZERO,
+            first.rate(), first.arrivals(), first.users(), first.thinkTime(), experiment.clusterWarmup(), Duration.ZERO,
             first.timeout(), first.readRatio(), first.keys(), first.seed(), first.maxInFlight(), 0, first.mode(), first.policy());
     out.printf("%n=== warming up the cluster for %d s (not measured) ===%n", experiment.clusterWarmup().toSeconds());
     CompletableFuture<Summary> result = new CompletableFuture<>();

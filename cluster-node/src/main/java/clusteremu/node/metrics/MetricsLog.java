@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,10 +128,7 @@ public final class MetricsLog implements AutoCloseable {
         long callNanos = w.counters.callNanosTotal();
         line.put("data_calls", calls - w.lastCalls);
         line.put("data_call_mean_ms", calls == w.lastCalls ? 0.0 : round((callNanos - w.lastCallNanos) / 1e6 / (calls - w.lastCalls)));
-        Histogram roundTrips = w.counters.callRoundTripsSinceLast();
-        boolean any = roundTrips.getTotalCount() > 0;
-        line.put("data_call_p50_ms", any ? round(roundTrips.getValueAtPercentile(50) / 1000.0) : 0.0);
-        line.put("data_call_p99_ms", any ? round(roundTrips.getValueAtPercentile(99) / 1000.0) : 0.0);
+        MillisecondPercentiles.put(line, "data_call", w.counters.callRoundTripsSinceLast());
         w.lastCalls = calls;
         w.lastCallNanos = callNanos;
       }

@@ -4,6 +4,7 @@ import clusteremu.node.datacenter.HostSpec;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.metrics.MetricsSource;
+import clusteremu.node.metrics.MillisecondPercentiles;
 import clusteremu.node.status.NodeStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -167,12 +168,10 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   /** How late the loop ran its timed events: every emulated delay is longer by this. */
   private Map<String, Object> loopLine() {
     Histogram lateness = loop.latenessSinceLast();
-    boolean any = lateness.getTotalCount() > 0;
     Map<String, Object> line = line("emulation-loop", "loop");
     line.put("timers", lateness.getTotalCount());
-    line.put("lateness_mean_ms", any ? round(lateness.getMean() / 1000) : 0.0);
-    line.put("lateness_p50_ms", any ? round(lateness.getValueAtPercentile(50) / 1000.0) : 0.0);
-    line.put("lateness_p99_ms", any ? round(lateness.getValueAtPercentile(99) / 1000.0) : 0.0);
+    line.put("lateness_mean_ms", lateness.getTotalCount() > 0 ? round(lateness.getMean() / 1000) : 0.0);
+    MillisecondPercentiles.put(line, "lateness", lateness);
     return line;
   }
 
