@@ -122,6 +122,7 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     Scenario scenario = cluster.get().scenario();
     OutsideNetwork outside = OutsideNetwork.of(scenario).orElseThrow();
     ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(scenario);
+    outside.follow(system);
     try {
       ActorRef<Dispatcher.Command> dispatcher = BenchCommand.find(system, Dispatcher.SERVICE_KEY);
       List<ActorRef<NetworkSwitch.Set>> switches = BenchCommand.findAll(system, NetworkSwitch.SERVICE_KEY, scenario.nodes().size());

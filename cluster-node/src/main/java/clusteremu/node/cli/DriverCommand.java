@@ -135,6 +135,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
                   outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
               scenario.clusterName(),
               config);
+      outside.ifPresent(network -> network.follow(system));
       // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request.
       Cancellable hook =
           InterruptHook.register(system, () -> system.tell(Driver.Interrupt.INSTANCE), finished, Driver.INTERRUPT_GRACE.plusSeconds(20));

@@ -122,6 +122,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             MemberConfig.forMember(scenario, 0, List.of("driver"))
                 .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
                 .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off")));
+    outside.ifPresent(network -> network.follow(system));
     Cancellable hook =
         InterruptHook.register(
             system,

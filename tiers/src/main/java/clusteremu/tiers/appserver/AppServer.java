@@ -84,7 +84,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     final Serve request;
     boolean holdsThread;
     int callsMade;
-    ActorRef<DataServer.Command> calling;
+    /** The data VM the call under way went to. */
+    String calling;
     long callSent;
     long callDeadline;
 
@@ -93,17 +94,19 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     }
   }
 
+  /** @param partitioning which data VM owns each key */
   public static Behavior<Command> create(
-      AppServerSettings settings, Machine machine, ComponentCounters counters) {
+      AppServerSettings settings, Machine machine, ComponentCounters counters, Partitioning partitioning) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new AppServer(context, timers, settings, machine, counters)));
+                timers -> new AppServer(context, timers, settings, machine, counters, partitioning)));
   }
 
   private final AppServerSettings settings;
   private final Machine machine;
   private final ComponentCounters counters;
+  private final Partitioning partitioning;
   private final SplittableRandom random;
   private final ActorRef<Command> self;
   private final ActorRef<DataServer.Answer> answerInbox;
@@ -115,7 +118,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
   private final int runningThreads;
   private int requestsServed;
   private int running;
-  private List<ActorRef<DataServer.Command>> dataServers = List.of();
+  /** The data VMs the receptionist lists now, by name. */
+  private Set<String> liveDataVms = Set.of();
   private long nextJob;
 
   private AppServer(
@@ -123,11 +127,13 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
       TimerScheduler<Command> timers,
       AppServerSettings settings,
       Machine machine,
-      ComponentCounters counters) {
+      ComponentCounters counters,
+      Partitioning partitioning) {
     super(context);
     this.settings = settings;
     this.machine = machine;
     this.counters = counters;
+    this.partitioning = partitioning;
     this.random = new SplittableRandom(settings.seed());
     this.self = context.getSelf();
     this.threadsForRequests = settings.threadsHeldPerRequest(machine.cores());
@@ -221,26 +227,31 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
       finish(jobId, Reply.ok(job.request.requestId()));
       return;
     }
-    if (dataServers.isEmpty()) {
+    long key = job.request.key() + job.callsMade;
+    String owner = partitioning.owner(key);
+    if (owner == null) {
       finish(jobId, Reply.failed(job.request.requestId(), FailureReason.NO_DATA_SERVER));
       return;
     }
-    long key = job.request.key() + job.callsMade;
-    job.calling = Partitioning.owner(key, dataServers);
+    if (!liveDataVms.contains(owner)) {
+      finish(jobId, Reply.failed(job.request.requestId(), FailureReason.DATA_UNAVAILABLE));
+      return;
+    }
+    job.calling = owner;
     job.callSent = System.nanoTime();
     job.callDeadline = job.callSent + settings.dataTimeout().toNanos();
-    machine.send(
-        job.calling,
+    machine.sendToVm(
+        owner,
         new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));
     job.callsMade++;
   }
 
   private Behavior<Command> onDataServersChanged(DataServersChanged changed) {
-    List<ActorRef<DataServer.Command>> now =
-        new ArrayList<>(changed.listing().getServiceInstances(DataServer.SERVICE_KEY));
-    now.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
-    Set<ActorRef<DataServer.Command>> present = new HashSet<>(now);
-    dataServers = List.copyOf(now);
+    Set<String> present = new HashSet<>();
+    for (ActorRef<DataServer.Command> server : changed.listing().getServiceInstances(DataServer.SERVICE_KEY)) {
+      present.add(machine.vmOf(server));
+    }
+    liveDataVms = Set.copyOf(present);
     failJobsWhere(job -> job.calling != null && !present.contains(job.calling), FailureReason.DATA_SERVER_LOST);
     return this;
   }

@@ -2,9 +2,28 @@ package clusteremu.tiers.dataserver;
 
 import java.util.List;
 
-/** Which data server owns a key: the key's hash modulo the number of data servers. */
+/**
+ * Which data VM owns a key: a fixed table of the scenario's data VMs by name, the key's hash
+ * modulo their number. The table never changes while the cluster runs, so a data VM that moves
+ * to another host keeps every key it owns, and one that is gone leaves its keys unavailable
+ * instead of handing them to a server that never saw their writes.
+ */
 public final class Partitioning {
-  private Partitioning() {}
+  private final List<String> dataVms;
+
+  /** @param dataVms every data VM of the scenario, in a stable order (by name) */
+  public Partitioning(List<String> dataVms) {
+    this.dataVms = List.copyOf(dataVms);
+  }
+
+  /** The owner of {@code key}; null when the scenario has no data VM. */
+  public String owner(long key) {
+    return dataVms.isEmpty() ? null : owner(key, dataVms);
+  }
+
+  public List<String> dataVms() {
+    return dataVms;
+  }
 
   /** The owner of {@code key} among {@code servers}, which must not be empty and is in a stable order. */
   public static <T> T owner(long key, List<T> servers) {

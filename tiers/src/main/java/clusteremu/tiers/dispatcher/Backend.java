@@ -1,19 +1,16 @@
 package clusteremu.tiers.dispatcher;
 
-import clusteremu.tiers.appserver.AppServer;
-import org.apache.pekko.actor.typed.ActorRef;
-
-/** An app server as the dispatcher sees it: where it is and how many requests it holds there. */
+/** An app server as the dispatcher sees it: the VM it runs in and how many requests it holds there. */
 final class Backend {
-  final ActorRef<AppServer.Command> server;
+  final String vm;
   int outstanding;
 
-  Backend(ActorRef<AppServer.Command> server) {
-    this.server = server;
+  Backend(String vm) {
+    this.vm = vm;
   }
 
   @Override
   public String toString() {
-    return server.path() + " (" + outstanding + " outstanding)";
+    return vm + " (" + outstanding + " outstanding)";
   }
 }

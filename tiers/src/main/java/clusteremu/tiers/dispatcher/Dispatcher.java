@@ -182,7 +182,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
                 request.key,
                 request.client,
                 self);
-    machine.send(backend.server, serve);
+    machine.sendToVm(backend.vm, serve);
     return this;
   }
 
@@ -222,26 +222,29 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
   }
 
   private Behavior<Command> onAppServersChanged(AppServersChanged changed) {
-    Set<ActorRef<AppServer.Command>> now =
-        new HashSet<>(changed.listing().getServiceInstances(AppServer.SERVICE_KEY));
-    Set<ActorRef<AppServer.Command>> known = new HashSet<>();
+    // App servers are known by the name of their VM, so one that moves stays the same backend.
+    Set<String> now = new HashSet<>();
+    for (ActorRef<AppServer.Command> server : changed.listing().getServiceInstances(AppServer.SERVICE_KEY)) {
+      now.add(machine.vmOf(server));
+    }
+    Set<String> known = new HashSet<>();
     for (Iterator<Backend> it = backends.iterator(); it.hasNext(); ) {
       Backend backend = it.next();
-      known.add(backend.server);
-      if (!now.contains(backend.server)) {
+      known.add(backend.vm);
+      if (!now.contains(backend.vm)) {
         it.remove();
         failHeldOn(backend);
-        getContext().getLog().info("app server {} left", backend.server.path());
+        getContext().getLog().info("app server {} left", backend.vm);
       }
     }
-    for (ActorRef<AppServer.Command> server : now) {
-      if (!known.contains(server)) {
-        backends.add(new Backend(server));
-        getContext().getLog().info("app server {} joined", server.path());
+    for (String vm : now) {
+      if (!known.contains(vm)) {
+        backends.add(new Backend(vm));
+        getContext().getLog().info("app server {} joined", vm);
       }
     }
     // A stable order, so that round robin and the tests see the same sequence everywhere.
-    backends.sort((a, b) -> a.server.path().toString().compareTo(b.server.path().toString()));
+    backends.sort((a, b) -> a.vm.compareTo(b.vm));
     return this;
   }
 

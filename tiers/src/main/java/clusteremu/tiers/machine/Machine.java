@@ -19,9 +19,22 @@ public interface Machine extends Outbound {
    */
   <T> void compute(long demandNanos, ActorRef<T> replyTo, T whenDone);
 
-  /** Sends {@code message} to a peer, paying whatever the machine's network costs. */
+  /**
+   * Sends {@code message} to a reference a peer gave (a client, a reply inbox), paying whatever
+   * the machine's network costs.
+   */
   @Override
   <T> void send(ActorRef<T> to, T message);
+
+  /**
+   * Sends {@code message} to the guest of the VM named {@code vm}, wherever that VM runs now: the
+   * machine finds its current place, so a VM that moves keeps its name and its callers. The
+   * message must be of the type that VM's guest takes.
+   */
+  <T> void sendToVm(String vm, T message);
+
+  /** The name of the VM whose guest {@code guest} is (as listed by the receptionist). */
+  String vmOf(ActorRef<?> guest);
 
   /**
    * Writes the data stored under {@code key} to memory. A VM marks the page it lives on dirty;

@@ -8,6 +8,8 @@ public final class FailureReason {
   public static final String APP_SERVER_QUEUE_FULL = "app-server-queue-full";
   public static final String NO_DATA_SERVER = "no-data-server";
   public static final String DATA_SERVER_LOST = "data-server-lost";
+  /** The data VM that owns the key is not in the cluster now; the key is not served elsewhere. */
+  public static final String DATA_UNAVAILABLE = "data-unavailable";
   public static final String DATA_SERVER_QUEUE_FULL = "data-server-queue-full";
   public static final String DATA_TIMEOUT = "data-timeout";
   public static final String DISPATCHER_LOST = "dispatcher-lost";

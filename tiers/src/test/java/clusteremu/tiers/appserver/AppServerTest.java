@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class AppServerTest {
   private ActorTestKit kit;
   private final ComponentCounters counters = new ComponentCounters();
+  /** The partition table: every data server the test made, by the name its VM has. */
+  private final java.util.List<String> dataVms = new java.util.ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -40,6 +42,7 @@ class AppServerTest {
     TestProbe<Receptionist.Registered> ack = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.register(DataServer.SERVICE_KEY, server.getRef(), ack.getRef()));
     ack.receiveMessage();
+    dataVms.add(server.getRef().path().name());
     return server;
   }
 
@@ -52,7 +55,7 @@ class AppServerTest {
     AppServerSettings settings =
         new AppServerSettings(
             Demand.constant(Duration.ofMillis(1)), dataCalls, capacity, dataTimeout, 1, threading, workers, 0);
-    return kit.spawn(AppServer.create(settings, machine, counters));
+    return kit.spawn(AppServer.create(settings, machine, counters, new clusteremu.tiers.dataserver.Partitioning(dataVms)));
   }
 
   /** Sends three requests and counts the data calls made before any is answered. */
@@ -107,8 +110,11 @@ class AppServerTest {
    */
   private void awaitDataServer(ActorRef<AppServer.Command> app, TestProbe<DataServer.Command> data, int dataCalls) {
     TestProbe<Reply> probe = kit.createTestProbe();
+    clusteremu.tiers.dataserver.Partitioning table = new clusteremu.tiers.dataserver.Partitioning(dataVms);
+    String name = data.getRef().path().name();
+    long key = java.util.stream.LongStream.range(0, 1000).filter(k -> table.owner(k).equals(name)).findFirst().orElseThrow();
     for (int attempt = 0; attempt < 100; attempt++) {
-      app.tell(new AppServer.Serve(-1, -1, Operation.READ, 0, probe.getRef(), null));
+      app.tell(new AppServer.Serve(-1, -1, Operation.READ, key, probe.getRef(), null));
       try {
         DataServer.Access access = data.expectMessageClass(DataServer.Access.class, Duration.ofMillis(50));
         access.replyTo().tell(ok(access));
@@ -119,7 +125,7 @@ class AppServerTest {
         assertEquals(Reply.ok(-1), probe.receiveMessage());
         return;
       } catch (AssertionError notYet) {
-        assertEquals(Reply.failed(-1, FailureReason.NO_DATA_SERVER), probe.receiveMessage());
+        assertEquals(Reply.failed(-1, FailureReason.DATA_UNAVAILABLE), probe.receiveMessage());
       }
     }
     throw new AssertionError("the app server never saw the data server");
@@ -212,6 +218,26 @@ class AppServerTest {
 
     kit.system().receptionist().tell(Receptionist.deregister(DataServer.SERVICE_KEY, data.getRef()));
     assertEquals(Reply.failed(4, FailureReason.DATA_SERVER_LOST), client.receiveMessage());
+  }
+
+  @Test
+  void aKeyWhoseDataVmIsNotListedFailsAsUnavailableAndGoesToNoOtherServer() {
+    TestProbe<DataServer.Command> listed = dataServer();
+    dataVms.add("data-gone"); // in the table, never listed: as a data VM whose node is down
+    ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant());
+    awaitDataServer(app, listed, 1);
+    clusteremu.tiers.dataserver.Partitioning table = new clusteremu.tiers.dataserver.Partitioning(dataVms);
+    long goneKey = java.util.stream.LongStream.range(0, 1000).filter(k -> table.owner(k).equals("data-gone")).findFirst().orElseThrow();
+    long listedKey = java.util.stream.LongStream.range(0, 1000).filter(k -> !table.owner(k).equals("data-gone")).findFirst().orElseThrow();
+    TestProbe<Reply> client = kit.createTestProbe();
+    app.tell(new AppServer.Serve(1, 7, Operation.READ, goneKey, client.getRef(), null));
+    assertEquals(Reply.failed(7, FailureReason.DATA_UNAVAILABLE), client.receiveMessage());
+    listed.expectNoMessage(Duration.ofMillis(100));
+    app.tell(new AppServer.Serve(2, 8, Operation.READ, listedKey, client.getRef(), null));
+    DataServer.Access access = listed.expectMessageClass(DataServer.Access.class);
+    assertEquals(listedKey, access.key());
+    access.replyTo().tell(ok(access));
+    assertEquals(Reply.ok(8), client.receiveMessage());
   }
 
   @Test

@@ -58,16 +58,16 @@ class DataServerTest {
 
   @Test
   void keysSpreadOverAllPartitionsAndAlwaysToTheSameOne() {
-    List<String> servers = List.of("a", "b", "c");
+    Partitioning table = new Partitioning(List.of("a", "b", "c"));
     Set<String> used = new HashSet<>();
     List<String> first = new ArrayList<>();
     for (long key = 0; key < 100; key++) {
-      used.add(Partitioning.owner(key, servers));
-      first.add(Partitioning.owner(key, servers));
+      used.add(table.owner(key));
+      first.add(table.owner(key));
     }
     assertEquals(3, used.size());
     for (long key = 0; key < 100; key++) {
-      assertEquals(first.get((int) key), Partitioning.owner(key, servers));
+      assertEquals(first.get((int) key), new Partitioning(List.of("a", "b", "c")).owner(key));
     }
     assertNotEquals(Partitioning.mix(1), Partitioning.mix(2));
   }

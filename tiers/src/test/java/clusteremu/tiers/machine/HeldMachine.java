@@ -2,15 +2,19 @@ package clusteremu.tiers.machine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A machine for tests whose CPU work completes only when the test says so ({@link #release()}),
- * or at once when built {@link #instant()}. Sending is a plain tell, as on a real node.
+ * or at once when built {@link #instant()}. Sending is a plain tell, as on a real node. A guest's
+ * VM is named after its actor (a probe's name), and a VM name reaches the reference last named so.
  */
 public final class HeldMachine implements Machine {
   private final boolean instant;
   private final List<Runnable> held = new ArrayList<>();
+  private final Map<String, ActorRef<?>> guests = new ConcurrentHashMap<>();
 
   private HeldMachine(boolean instant) {
     this.instant = instant;
@@ -48,6 +52,23 @@ public final class HeldMachine implements Machine {
   @Override
   public <T> void send(ActorRef<T> to, T message) {
     to.tell(message);
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public <T> void sendToVm(String vm, T message) {
+    ActorRef<T> guest = (ActorRef<T>) guests.get(vm);
+    if (guest == null) {
+      throw new IllegalStateException("no guest named " + vm + " was listed to this machine");
+    }
+    guest.tell(message);
+  }
+
+  @Override
+  public String vmOf(ActorRef<?> guest) {
+    String vm = guest.path().name();
+    guests.put(vm, guest);
+    return vm;
   }
 
   @Override

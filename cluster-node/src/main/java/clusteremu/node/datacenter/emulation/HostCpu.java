@@ -1,5 +1,6 @@
 package clusteremu.node.datacenter.emulation;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +16,10 @@ import java.util.PriorityQueue;
  * guest OS switching), and a host whose VMs want w vCPUs' worth on c cores has c / (1 + cost x
  * (w - c)) cores to give (the hypervisor switching). Too many runnable threads therefore get less
  * done in total, as the lecture notes warn.
+ *
+ * <p>A VM's guest may run fewer threads than it has work: an event loop with one thread per
+ * vCPU, say. Its VM then runs at most {@code threads} bursts at once and queues the rest in
+ * arrival order, so such a guest on an uncontended host is exactly c FIFO servers (M/G/c).
  *
  * <p>Each VM keeps virtual time (CPU work each of its threads has been given so far), so a change
  * costs O(VMs on the host + log threads). Loop thread only.
@@ -49,15 +54,19 @@ public final class HostCpu {
   public final class VmCpu {
     final String name;
     final int vcpus;
+    final int threads;
+    /** Bursts waiting for one of the guest's threads, in arrival order. */
+    final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     final PriorityQueue<Job> jobs = new PriorityQueue<>(Comparator.comparingDouble(Job::finishVirtual).thenComparingLong(Job::sequence));
     double virtualNanos;
     /** Cores this VM gets right now, and each of its threads. */
     double rate;
     double busyCoreNanosTotal;
 
-    VmCpu(String name, int vcpus) {
+    VmCpu(String name, int vcpus, int threads) {
       this.name = name;
       this.vcpus = vcpus;
+      this.threads = threads;
     }
 
     public String name() {
@@ -73,6 +82,11 @@ public final class HostCpu {
       return jobs.size();
     }
 
+    /** Bursts waiting for a thread of the guest (not yet runnable). */
+    public int waiting() {
+      return waiting.size();
+    }
+
     /** CPU time this VM has been given, in core-nanoseconds. */
     public double busyCoreNanos() {
       return busyCoreNanosTotal;
@@ -80,11 +94,23 @@ public final class HostCpu {
 
     /** Runs {@code demandNanos} of CPU work from {@code now}; {@code done} hears when it is done. */
     public void run(long now, long demandNanos, Done done) {
+      if (jobs.size() >= threads) {
+        waiting.add(new Waiting(demandNanos, done));
+        return;
+      }
       now = Math.max(now, lastNanos);
       advance(now);
       jobs.add(new Job(virtualNanos + demandNanos, sequence++, done));
       share();
       reschedule();
+    }
+
+    /** After a burst has finished: the next waiting ones take the freed threads. */
+    void startWaiting() {
+      Waiting next;
+      while (jobs.size() < threads && (next = waiting.poll()) != null) {
+        jobs.add(new Job(virtualNanos + next.demandNanos(), sequence++, next.done()));
+      }
     }
   }
 
@@ -95,10 +121,42 @@ public final class HostCpu {
 
   private record Job(double finishVirtual, long sequence, Done done) {}
 
+  private record Waiting(long demandNanos, Done done) {}
+
+  /** A VM whose guest may run as many threads as it likes (its own threading decides). */
   public VmCpu addVm(String vmName, int vcpus) {
-    VmCpu vm = new VmCpu(vmName, vcpus);
-    vms.add(vm);
+    return addVm(vmName, vcpus, Integer.MAX_VALUE);
+  }
+
+  /** A VM whose guest runs at most {@code threads} CPU bursts at once, the rest in arrival order. */
+  public VmCpu addVm(String vmName, int vcpus, int threads) {
+    VmCpu vm = newVm(vmName, vcpus, threads);
+    attach(vm);
     return vm;
+  }
+
+  /** The CPU side of a VM for this host, not yet attached; safe from any thread. */
+  public VmCpu newVm(String vmName, int vcpus, int threads) {
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be above zero, got " + threads);
+    }
+    return new VmCpu(vmName, vcpus, threads);
+  }
+
+  /** Puts a VM made by {@link #newVm} on this host's cores. */
+  public void attach(VmCpu vm) {
+    vms.add(vm);
+  }
+
+  /**
+   * Takes a VM off this host at {@code now}: its cores go to the others, and work it still had is
+   * dropped with it (its guest is gone).
+   */
+  public void removeVm(VmCpu vm, long now) {
+    advance(Math.max(now, lastNanos));
+    vms.remove(vm);
+    share();
+    reschedule();
   }
 
   public String name() {
@@ -202,6 +260,7 @@ public final class HostCpu {
       while ((first = vm.jobs.peek()) != null && first.finishVirtual <= vm.virtualNanos + EPSILON_NANOS) {
         finished.add(vm.jobs.poll());
       }
+      vm.startWaiting();
     }
     share();
     reschedule();

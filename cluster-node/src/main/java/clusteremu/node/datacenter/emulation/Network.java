@@ -2,28 +2,36 @@ package clusteremu.node.datacenter.emulation;
 
 import clusteremu.node.datacenter.Route;
 import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Traffic;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The emulated network as one node's senders see it: a message is held while it crosses each
  * link of its route in turn (store and forward, sharing each link fairly with the other messages
  * on it), then for the route's summed latency, and only then handed to Pekko. Sizes are the
- * emulated sizes of {@link Traffic}, not what Pekko sends.
+ * emulated sizes of {@link Traffic}, not what Pekko sends. Both ends of a route are found in
+ * {@link Placement} per message, so a VM that moves is charged from its new host at once.
  *
  * <p>Links are modelled by the node whose guests send on them: a link carrying the flows of
  * guests on several nodes is shared only among each node's own flows (see README, "Limits").
  */
 public final class Network {
+  private static final Logger log = LoggerFactory.getLogger(Network.class);
+
   private final Topology topology;
   private final EmulationLoop loop;
   private final Set<Integer> nodePorts;
+  private final Placement placement;
+  private final VmAddresses addresses;
   private volatile boolean modelled;
   /** Links by name; loop thread only. */
   private final Map<String, SharedLink> links = new HashMap<>();
@@ -31,12 +39,16 @@ public final class Network {
 
   /**
    * @param nodePorts the Artery ports of the cluster's nodes: a recipient elsewhere is outside
+   * @param addresses where each VM's guest is reached, or null for a sender that only answers
+   *     references (the driver)
    * @param modelled false to hand messages straight to Pekko (the benchmark's baseline)
    */
-  public Network(Topology topology, EmulationLoop loop, Set<Integer> nodePorts, boolean modelled) {
+  public Network(Topology topology, EmulationLoop loop, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean modelled) {
     this.topology = topology;
     this.loop = loop;
     this.nodePorts = nodePorts;
+    this.placement = placement;
+    this.addresses = addresses;
     this.modelled = modelled;
   }
 
@@ -45,13 +57,31 @@ public final class Network {
     this.modelled = modelled;
   }
 
-  /** Sends {@code message} from a guest on host {@code fromHost} (null: from outside). */
+  /** Sends {@code message} from a guest on host {@code fromHost} (null: from outside) to a reference. */
   public <T> void send(String fromHost, ActorRef<T> to, T message) {
     if (!modelled) {
       to.tell(message);
       return;
     }
-    String toHost = hostOf(to);
+    carry(fromHost, hostOf(to), to, message);
+  }
+
+  /** Sends {@code message} from a guest on host {@code fromHost} to the guest of VM {@code vm}, where it runs now. */
+  public <T> void sendToVm(String fromHost, String vm, T message) {
+    Optional<ActorRef<T>> guest = addresses.guestOf(vm);
+    if (guest.isEmpty()) {
+      // Callers send only to VMs the receptionist lists; this is a guest gone in between.
+      log.warn("no guest of VM {} to deliver {} to; dropped", vm, message.getClass().getSimpleName());
+      return;
+    }
+    if (!modelled) {
+      guest.get().tell(message);
+      return;
+    }
+    carry(fromHost, placement.hostOf(vm), guest.get(), message);
+  }
+
+  private <T> void carry(String fromHost, String toHost, ActorRef<T> to, T message) {
     Route route = routes.computeIfAbsent(fromHost + ">" + toHost, key -> topology.route(fromHost, toHost));
     long bytes = topology.sizes().of(Traffic.of(message));
     long now = System.nanoTime();
@@ -85,10 +115,7 @@ public final class Network {
     if (port.isPresent() && !nodePorts.contains(port.get())) {
       return Topology.OUTSIDE;
     }
-    Iterator<String> elements = ref.path().getElements().iterator();
-    if (!elements.hasNext() || !elements.next().equals("user") || !elements.hasNext()) {
-      return Topology.OUTSIDE;
-    }
-    return topology.vm(elements.next()).map(vm -> vm.host()).orElse(Topology.OUTSIDE);
+    String vm = VmAddresses.vmOf(ref);
+    return vm == null ? Topology.OUTSIDE : placement.hostOf(vm);
   }
 }

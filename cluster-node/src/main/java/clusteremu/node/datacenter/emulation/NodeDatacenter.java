@@ -3,6 +3,8 @@ package clusteremu.node.datacenter.emulation;
 import clusteremu.node.datacenter.HostSpec;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.metrics.MetricsSource;
 import clusteremu.node.metrics.MillisecondPercentiles;
 import clusteremu.node.status.NodeStatus;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -29,30 +32,62 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   private final EmulationLoop loop;
   private final Network network;
   private final ThreadLevelParallelism tlp;
+  private final Placement placement;
   private final Map<String, HostCpu> hosts = new LinkedHashMap<>();
-  private final Map<String, VmMachine> machines = new LinkedHashMap<>();
+  /** Written by the Vm actors that start and stop, read by the loop: concurrent. */
+  private final Map<String, VmMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, Double> lastBusy = new LinkedHashMap<>();
   private final Map<String, Long> lastWrites = new LinkedHashMap<>();
   private final Map<String, SharedLink.LinkTotals> lastLinks = new LinkedHashMap<>();
   private volatile List<NodeStatus.Host> status = List.of();
 
-  public NodeDatacenter(Topology topology, String node, Set<Integer> nodePorts, boolean networkModelled) {
+  /**
+   * The hosts of node {@code node}, without VMs yet: each VM is started on its host by
+   * {@link #startVm}, from the {@code Vm} actor that owns it.
+   */
+  public NodeDatacenter(Topology topology, String node, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean networkModelled) {
     this.topology = topology;
+    this.placement = placement;
     this.loop = new EmulationLoop("emulation-" + node);
-    this.network = new Network(topology, loop, nodePorts, networkModelled);
+    this.network = new Network(topology, loop, nodePorts, placement, addresses, networkModelled);
     List<HostSpec> carried = topology.hostsOf(node);
     this.tlp = new ThreadLevelParallelism(carried.stream().mapToInt(HostSpec::cores).sum(), System.nanoTime());
     for (HostSpec host : carried) {
-      HostCpu cpu = new HostCpu(host.name(), host.cores(), topology.contextSwitchCost(), loop, tlp);
-      hosts.put(host.name(), cpu);
-      for (VmSpec vm : topology.vmsOn(host.name())) {
-        GuestMemory memory = new GuestMemory(vm.pages());
-        machines.put(vm.name(), new VmMachine(vm, cpu.addVm(vm.name(), vm.vcpus()), memory, network, loop));
-        if (vm.backgroundDirtyRate() > 0) {
-          loop.execute(() -> dirtyInBackground(vm, memory, new SplittableRandom(vm.name().hashCode()), 0, System.nanoTime()));
-        }
-      }
+      hosts.put(host.name(), new HostCpu(host.name(), host.cores(), topology.contextSwitchCost(), loop, tlp));
     }
+  }
+
+  /** The hosts this node carries, by name. */
+  public Map<String, HostCpu> hosts() {
+    return hosts;
+  }
+
+  /**
+   * Starts VM {@code vm} on host {@code host} of this node: its vCPUs join the host's cores, its
+   * pages are made, and its background writes begin. {@code threads} bounds the CPU bursts its
+   * guest runs at once (see {@link HostCpu}).
+   */
+  public VmMachine startVm(VmSpec vm, String host, int threads) {
+    HostCpu cpu = hosts.get(host);
+    if (cpu == null) {
+      throw new IllegalArgumentException("host " + host + " is not carried by this node; it carries " + hosts.keySet());
+    }
+    GuestMemory memory = new GuestMemory(vm.pages());
+    VmMachine machine = new VmMachine(vm, cpu.newVm(vm.name(), vm.vcpus(), threads), memory, network, placement, loop);
+    machines.put(vm.name(), machine);
+    loop.execute(() -> cpu.attach(machine.cpu()));
+    if (vm.backgroundDirtyRate() > 0) {
+      loop.execute(() -> dirtyInBackground(machine, new SplittableRandom(vm.name().hashCode()), 0, System.nanoTime()));
+    }
+    return machine;
+  }
+
+  /** Takes a VM off its host: its cores go to the others, its pages and background writes end. */
+  public void stopVm(VmMachine machine, String host) {
+    machines.remove(machine.spec().name(), machine);
+    HostCpu cpu = hosts.get(host);
+    long now = System.nanoTime();
+    loop.execute(() -> cpu.removeVm(machine.cpu(), now));
   }
 
   /** The machines of this node's VMs, by VM name. */
@@ -73,15 +108,19 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     return status;
   }
 
-  /** Writes {@code rate} pages per second at random in the hot set, a tick at a time. */
-  private void dirtyInBackground(VmSpec vm, GuestMemory memory, SplittableRandom random, double owed, long due) {
+  /** Writes {@code rate} pages per second at random in the hot set, a tick at a time, while the VM runs here. */
+  private void dirtyInBackground(VmMachine machine, SplittableRandom random, double owed, long due) {
+    VmSpec vm = machine.spec();
+    if (machines.get(vm.name()) != machine) {
+      return;
+    }
     owed += vm.backgroundDirtyRate() * DIRTY_TICK_NANOS / 1e9;
     while (owed >= 1) {
-      memory.write(random.nextLong(vm.hotSetPages()));
+      machine.memory().write(random.nextLong(vm.hotSetPages()));
       owed--;
     }
     double carry = owed;
-    loop.at(due + DIRTY_TICK_NANOS, next -> dirtyInBackground(vm, memory, random, carry, next));
+    loop.at(due + DIRTY_TICK_NANOS, next -> dirtyInBackground(machine, random, carry, next));
   }
 
   @Override
@@ -115,6 +154,9 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
       lines.add(line);
       for (HostCpu.VmCpu vm : host.vms()) {
         VmMachine machine = machines.get(vm.name());
+        if (machine == null) {
+          continue; // stopping: its host lets go of it on the loop's next turn
+        }
         double vmBusy = vm.busyCoreNanos();
         long writes = machine.memory().writes();
         double share = (vmBusy - lastBusy.getOrDefault("vm:" + vm.name(), 0.0)) / (seconds * 1e9);

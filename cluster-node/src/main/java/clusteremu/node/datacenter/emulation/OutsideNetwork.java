@@ -1,6 +1,10 @@
 package clusteremu.node.datacenter.emulation;
 
 import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.PlacementReplica;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.tiers.machine.Outbound;
@@ -16,14 +20,18 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class OutsideNetwork implements Outbound, AutoCloseable {
   private final EmulationLoop loop;
   private final Network network;
+  private final Placement placement;
 
   private OutsideNetwork(Scenario scenario, Topology topology) {
+    this.placement = Placement.initial(topology);
     this.loop = new EmulationLoop("emulation-outside");
     this.network =
         new Network(
             topology,
             loop,
             scenario.nodes().stream().map(NodeSpec::port).collect(Collectors.toSet()),
+            placement,
+            null,
             scenario.config().getBoolean("clusteremu.datacenter.network-model"));
   }
 
@@ -35,6 +43,14 @@ public final class OutsideNetwork implements Outbound, AutoCloseable {
   @Override
   public <T> void send(ActorRef<T> to, T message) {
     network.send(Topology.OUTSIDE, to, message);
+  }
+
+  /**
+   * Keeps where this client believes each VM runs in step with the cluster's placement, from the
+   * cluster member {@code system} it joined with.
+   */
+  public void follow(ActorSystem<?> system) {
+    system.systemActorOf(PlacementReplica.create(placement), "placement", Props.empty());
   }
 
   /** Turns the model on or off (see {@link Network#setModelled}). */

@@ -1,26 +1,30 @@
 package clusteremu.node.datacenter.emulation;
 
 import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Machine;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The machine a guest sees inside a VM: its vCPUs on the host's shared cores, its pages, and the
- * emulated network from its host. The figures it reports to the metrics log are read without
- * stopping the loop, so they may be a moment old.
+ * emulated network from wherever {@link Placement} says the VM runs. The figures it reports to
+ * the metrics log are read without stopping the loop, so they may be a moment old.
  */
 public final class VmMachine implements Machine {
   private final VmSpec spec;
   private final HostCpu.VmCpu cpu;
   private final GuestMemory memory;
   private final Network network;
+  private final Placement placement;
   private final EmulationLoop loop;
 
-  public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, EmulationLoop loop) {
+  public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, Placement placement, EmulationLoop loop) {
     this.spec = spec;
     this.cpu = cpu;
     this.memory = memory;
     this.network = network;
+    this.placement = placement;
     this.loop = loop;
   }
 
@@ -36,7 +40,17 @@ public final class VmMachine implements Machine {
 
   @Override
   public <T> void send(ActorRef<T> to, T message) {
-    network.send(spec.host(), to, message);
+    network.send(placement.hostOf(spec.name()), to, message);
+  }
+
+  @Override
+  public <T> void sendToVm(String vm, T message) {
+    network.sendToVm(placement.hostOf(spec.name()), vm, message);
+  }
+
+  @Override
+  public String vmOf(ActorRef<?> guest) {
+    return VmAddresses.vmOf(guest);
   }
 
   /** A data write dirties the page the key lives on (keys are spread over all the VM's pages). */
@@ -47,7 +61,7 @@ public final class VmMachine implements Machine {
 
   @Override
   public int cpuQueueLength() {
-    return Math.max(0, cpu.runnable() - spec.vcpus());
+    return Math.max(0, cpu.runnable() - spec.vcpus()) + cpu.waiting();
   }
 
   @Override
@@ -66,5 +80,9 @@ public final class VmMachine implements Machine {
 
   public GuestMemory memory() {
     return memory;
+  }
+
+  HostCpu.VmCpu cpu() {
+    return cpu;
   }
 }

@@ -51,6 +51,51 @@ class HostCpuTest {
   }
 
   @Test
+  void aGuestWithAThreadPerVcpuServesABacklogOneBurstAfterAnotherInArrivalOrder() throws Exception {
+    HostCpu host = new HostCpu("h", 1, 0, loop, new ThreadLevelParallelism(1, System.nanoTime()));
+    HostCpu.VmCpu vm = host.addVm("vm", 1, 1);
+    long[] demands = new long[10];
+    java.util.Arrays.fill(demands, 2 * MS);
+    List<Long> done = run(host, java.util.Collections.nCopies(10, vm), demands);
+    for (int i = 0; i < 10; i++) {
+      assertNear(2 * (i + 1), done.get(i));
+    }
+  }
+
+  @Test
+  void saturatedThreadsServeVcpusOverDemandBurstsPerSecond() throws Exception {
+    // c vCPUs and c threads, demand s, a backlog of n: the last finishes at ceil(n / c) x s (M/D/c).
+    HostCpu host = new HostCpu("h", 4, 0, loop, new ThreadLevelParallelism(4, System.nanoTime()));
+    HostCpu.VmCpu vm = host.addVm("vm", 4, 4);
+    long[] demands = new long[100];
+    java.util.Arrays.fill(demands, 3 * MS);
+    List<Long> done = run(host, java.util.Collections.nCopies(100, vm), demands);
+    assertNear(Math.ceil(100 / 4.0) * 3, done.stream().mapToLong(Long::longValue).max().orElseThrow());
+    assertNear(3, done.get(0));
+    assertNear(6, done.get(4));
+  }
+
+  @Test
+  void aVmTakenOffItsHostGivesItsCoresToTheOthers() throws Exception {
+    HostCpu host = new HostCpu("h", 1, 0, loop, new ThreadLevelParallelism(1, System.nanoTime()));
+    HostCpu.VmCpu staying = host.addVm("staying", 1);
+    HostCpu.VmCpu leaving = host.addVm("leaving", 1);
+    CompletableFuture<Long> finished = new CompletableFuture<>();
+    CompletableFuture<Long> started = new CompletableFuture<>();
+    loop.execute(() -> {
+      long start = System.nanoTime();
+      started.complete(start);
+      staying.run(start, 100 * MS, finished::complete);
+      leaving.run(start, 100 * MS, at -> {});
+      loop.at(start + 50 * MS, at -> host.removeVm(leaving, start + 50 * MS));
+    });
+    long start = started.get(5, TimeUnit.SECONDS);
+    // Half a core for 50 ms (25 ms of work), then the whole core for the 75 ms left.
+    assertNear(125, finished.get(5, TimeUnit.SECONDS) - start);
+    assertEquals(List.of(staying), host.vms());
+  }
+
+  @Test
   void twoCpuBoundJobsOnOneCoreEachTakeTwiceTheirDemand() throws Exception {
     HostCpu host = new HostCpu("h", 1, 0, loop, new ThreadLevelParallelism(1, System.nanoTime()));
     HostCpu.VmCpu vm = host.addVm("vm", 1);

@@ -3,25 +3,34 @@ package clusteremu.node.datacenter.emulation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.Guests;
 import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.host.Host;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.VmAddresses;
+import clusteremu.node.datacenter.vm.Vm;
+import clusteremu.node.metrics.MetricsLog;
+import clusteremu.tiers.dataserver.Partitioning;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.appserver.AppServer;
-import clusteremu.tiers.appserver.AppServerSettings;
-import clusteremu.tiers.dataserver.DataServer;
-import clusteremu.tiers.dataserver.DataServerSettings;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +52,14 @@ class ThreadingModelsTest {
   private double dataCallSeconds;
   private final ActorTestKit kit = ActorTestKit.create();
   private NodeDatacenter datacenter;
+  private MetricsLog metrics;
 
   @AfterEach
   void stop() {
     kit.shutdownTestKit();
+    if (metrics != null) {
+      metrics.close();
+    }
     if (datacenter != null) {
       datacenter.close();
     }
@@ -75,15 +88,24 @@ class ThreadingModelsTest {
                 .formatted(dataCalls, threading));
     var scenario = ScenarioLoader.fromConfig(Path.of("threading-test.conf"), own, ConfigFactory.defaultReferenceUnresolved());
     Topology topology = scenario.datacenter().orElseThrow();
-    datacenter = new NodeDatacenter(topology, "t", Set.of(), true);
-    VmMachine appMachine = datacenter.machines().get("app");
-    VmMachine dataMachine = datacenter.machines().get("data");
-    ActorRef<DataServer.Command> data =
-        kit.spawn(DataServer.create(DataServerSettings.fromConfig(topology.vms().get("data").guestSettings()), dataMachine, new ComponentCounters()), "data");
-    kit.system().receptionist().tell(Receptionist.register(DataServer.SERVICE_KEY, data));
-    ComponentCounters appCounters = new ComponentCounters();
-    ActorRef<AppServer.Command> app =
-        kit.spawn(AppServer.create(AppServerSettings.fromConfig(topology.vms().get("app").guestSettings()), appMachine, appCounters), "app");
+    Placement placement = Placement.initial(topology);
+    VmAddresses addresses =
+        new VmAddresses(placement, "t", Map.of("t", kit.system().address().toString()), ActorRefResolver.get(kit.system()));
+    datacenter = new NodeDatacenter(topology, "t", Set.of(), placement, addresses, true);
+    metrics = new MetricsLog(Files.createTempDirectory("threading").resolve("t.jsonl"), "t", Duration.ofMinutes(10));
+    Map<String, ComponentCounters> counters = new ConcurrentHashMap<>();
+    Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data"))));
+    for (String host : List.of("h-data", "h-app")) {
+      String vm = host.equals("h-app") ? "app" : "data";
+      kit.spawn(Host.create(host, List.of(topology.vms().get(vm)), services), VmAddresses.hostActorName(host));
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (addresses.guestOf("app").isEmpty() || !counters.containsKey("app")) {
+      assertTrue(System.nanoTime() < deadline, "the app server's VM started");
+      Thread.sleep(10);
+    }
+    ActorRef<AppServer.Command> app = addresses.<AppServer.Command>guestOf("app").orElseThrow();
+    ComponentCounters appCounters = counters.get("app");
     Thread.sleep(500); // the app server's listing of data servers
     AtomicLong answered = new AtomicLong();
     kit.spawn(closedLoop(app, 64, answered), "clients");

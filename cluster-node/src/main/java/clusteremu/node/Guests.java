@@ -1,0 +1,83 @@
+package clusteremu.node;
+
+import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.placement.VmAddresses;
+import clusteremu.node.datacenter.vm.Vm;
+import clusteremu.node.metrics.MetricsLog;
+import clusteremu.node.scenario.ComponentKind;
+import clusteremu.tiers.appserver.AppServer;
+import clusteremu.tiers.appserver.AppServerSettings;
+import clusteremu.tiers.dataserver.DataServer;
+import clusteremu.tiers.dataserver.DataServerSettings;
+import clusteremu.tiers.dataserver.Partitioning;
+import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.dispatcher.DispatcherSettings;
+import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.metrics.ComponentCounters;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * The tier components a node runs inside its VMs: each starts as its VM's child with its
+ * settings, is listed with the receptionist under its tier's key (callers take the VM's name from
+ * the listing and send by name), and is watched by the node's metrics log and status file.
+ */
+public final class Guests implements Vm.Guests {
+  private final MetricsLog metrics;
+  private final Map<String, ComponentCounters> counters;
+  private final Partitioning partitioning;
+
+  /**
+   * @param counters where each guest's counters go, by VM name (read by the status reporter)
+   * @param partitioning the data VMs that own the keys, for app servers
+   */
+  public Guests(MetricsLog metrics, Map<String, ComponentCounters> counters, Partitioning partitioning) {
+    this.metrics = metrics;
+    this.counters = counters;
+    this.partitioning = partitioning;
+  }
+
+  /**
+   * The dispatcher and the data server are event loops with a thread per vCPU: they run at most
+   * that many CPU bursts at once, the rest in arrival order. An app server's threading model
+   * decides for itself.
+   */
+  @Override
+  public int threads(VmSpec vm) {
+    return vm.guest().filter(kind -> kind == ComponentKind.APP_SERVER).isPresent() ? Integer.MAX_VALUE : vm.vcpus();
+  }
+
+  @Override
+  public ActorRef<?> start(ActorContext<?> context, VmSpec vm, Machine machine) {
+    ComponentKind kind = vm.guest().orElseThrow();
+    ComponentCounters guestCounters = new ComponentCounters();
+    ActorRef<Receptionist.Command> receptionist = context.getSystem().receptionist();
+    ActorRef<?> guest =
+        switch (kind) {
+          case DISPATCHER -> {
+            ActorRef<Dispatcher.Command> ref =
+                context.spawn(Dispatcher.create(DispatcherSettings.fromConfig(vm.guestSettings()), machine, guestCounters), VmAddresses.GUEST);
+            receptionist.tell(Receptionist.register(Dispatcher.SERVICE_KEY, ref));
+            yield ref;
+          }
+          case APP_SERVER -> {
+            ActorRef<AppServer.Command> ref =
+                context.spawn(
+                    AppServer.create(AppServerSettings.fromConfig(vm.guestSettings()), machine, guestCounters, partitioning), VmAddresses.GUEST);
+            receptionist.tell(Receptionist.register(AppServer.SERVICE_KEY, ref));
+            yield ref;
+          }
+          case DATA_SERVER -> {
+            ActorRef<DataServer.Command> ref =
+                context.spawn(DataServer.create(DataServerSettings.fromConfig(vm.guestSettings()), machine, guestCounters), VmAddresses.GUEST);
+            receptionist.tell(Receptionist.register(DataServer.SERVICE_KEY, ref));
+            yield ref;
+          }
+        };
+    metrics.watch(vm.name(), kind.configName(), guestCounters, machine);
+    counters.put(vm.name(), guestCounters);
+    return guest;
+  }
+}

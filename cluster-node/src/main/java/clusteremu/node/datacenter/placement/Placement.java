@@ -1,0 +1,68 @@
+package clusteremu.node.datacenter.placement;
+
+import clusteremu.node.datacenter.Topology;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where every VM runs and which node carries every host, as this JVM knows it now: the one truth
+ * the network model and every sender consult, per message. It starts from the scenario's initial
+ * placement (every node reads the same scenario) and follows the cluster-wide replicated state
+ * that {@link PlacementReplica} keeps in Pekko Distributed Data, so a VM that moves is found at
+ * its new host by every JVM once the change has spread.
+ *
+ * <p>Reads are lock-free map look-ups, safe from any thread.
+ */
+public final class Placement {
+  private final Map<String, String> hostOfVm = new ConcurrentHashMap<>();
+  private final Map<String, String> nodeOfHost = new ConcurrentHashMap<>();
+  private volatile long version;
+
+  /** Starts from {@code hostOfVm} (VM → host) and {@code nodeOfHost} (host → node). */
+  public Placement(Map<String, String> hostOfVm, Map<String, String> nodeOfHost) {
+    this.hostOfVm.putAll(hostOfVm);
+    this.nodeOfHost.putAll(nodeOfHost);
+  }
+
+  /** The initial placement of a datacenter: where its scenario puts each VM and host. */
+  public static Placement initial(Topology topology) {
+    Map<String, String> vms = new java.util.HashMap<>();
+    topology.vms().values().forEach(vm -> vms.put(vm.name(), vm.host()));
+    return new Placement(vms, topology.nodeOfHost());
+  }
+
+  /** The host VM {@code vm} runs on now, or null for a name that is no VM of the datacenter. */
+  public String hostOf(String vm) {
+    return hostOfVm.get(vm);
+  }
+
+  /** The node JVM that carries host {@code host} now, or empty for an unknown host. */
+  public Optional<String> nodeOf(String host) {
+    return Optional.ofNullable(nodeOfHost.get(host));
+  }
+
+  /** A number that changes whenever anything here does, for callers that cache what they derive. */
+  public long version() {
+    return version;
+  }
+
+  /** Every VM and its host, as known now. */
+  public Map<String, String> vms() {
+    return Map.copyOf(hostOfVm);
+  }
+
+  /** Records that {@code vm} runs on {@code host} from now on. */
+  public void placeVm(String vm, String host) {
+    if (!host.equals(hostOfVm.put(vm, host))) {
+      version++;
+    }
+  }
+
+  /** Records that node {@code node} carries {@code host} from now on. */
+  public void placeHost(String host, String node) {
+    if (!node.equals(nodeOfHost.put(host, node))) {
+      version++;
+    }
+  }
+}

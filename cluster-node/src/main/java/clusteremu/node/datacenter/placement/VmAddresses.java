@@ -1,0 +1,100 @@
+package clusteremu.node.datacenter.placement;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+
+/**
+ * Turns a VM's name into the reference of its guest where the VM runs now. A guest lives at
+ * {@code /user/host-<host>/<vm>/guest} on the node that carries its host: the {@code Host} actor
+ * is the VM's parent, the {@code Vm} actor the guest's. So the path follows from
+ * {@link Placement} alone, and a VM that moves is reached at its new place as soon as placement
+ * says so. Guests on this node are found in a local table (a local path resolved before its actor
+ * exists would stay a dead letter); guests elsewhere by resolving their path, cached until
+ * placement changes.
+ */
+public final class VmAddresses {
+  /** The name of a guest's actor under its {@code Vm} actor. */
+  public static final String GUEST = "guest";
+  private static final String HOST_PREFIX = "host-";
+
+  private record Located(String host, String node, ActorRef<Object> guest) {}
+
+  private final Placement placement;
+  private final String selfNode;
+  private final Map<String, String> nodeAddresses;
+  private final ActorRefResolver resolver;
+  private final Map<String, ActorRef<Object>> local = new ConcurrentHashMap<>();
+  private final Map<String, Located> remote = new ConcurrentHashMap<>();
+
+  /**
+   * @param selfNode the node this JVM is, or null outside the datacenter (the driver)
+   * @param nodeAddresses each node's address in Pekko's form, e.g. {@code pekko://c@127.0.0.1:25521}
+   */
+  public VmAddresses(Placement placement, String selfNode, Map<String, String> nodeAddresses, ActorRefResolver resolver) {
+    this.placement = placement;
+    this.selfNode = selfNode;
+    this.nodeAddresses = Map.copyOf(nodeAddresses);
+    this.resolver = resolver;
+  }
+
+  /** The actor name of host {@code host}'s {@code Host} actor. */
+  public static String hostActorName(String host) {
+    return HOST_PREFIX + host;
+  }
+
+  /**
+   * The VM whose guest {@code ref} is or sits under (a message adapter does), from its path
+   * {@code /user/host-<host>/<vm>/...}; null for anything else, such as the driver.
+   */
+  public static String vmOf(ActorRef<?> ref) {
+    Iterator<String> elements = ref.path().getElements().iterator();
+    if (!elements.hasNext() || !elements.next().equals("user") || !elements.hasNext()) {
+      return null;
+    }
+    if (!elements.next().startsWith(HOST_PREFIX) || !elements.hasNext()) {
+      return null;
+    }
+    return elements.next();
+  }
+
+  /** A guest of this node has started (or, with null, stopped) in VM {@code vm}. */
+  public void local(String vm, ActorRef<?> guest) {
+    if (guest == null) {
+      local.remove(vm);
+    } else {
+      @SuppressWarnings("unchecked")
+      ActorRef<Object> any = (ActorRef<Object>) guest;
+      local.put(vm, any);
+    }
+  }
+
+  /** The guest of VM {@code vm} where it runs now, or empty when placement knows no such VM or its guest is not up. */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<ActorRef<T>> guestOf(String vm) {
+    String host = placement.hostOf(vm);
+    if (host == null) {
+      return Optional.empty();
+    }
+    Optional<String> node = placement.nodeOf(host);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (node.get().equals(selfNode)) {
+      return Optional.ofNullable((ActorRef<T>) local.get(vm));
+    }
+    Located known = remote.get(vm);
+    if (known == null || !known.host().equals(host) || !known.node().equals(node.get())) {
+      String address = nodeAddresses.get(node.get());
+      if (address == null) {
+        return Optional.empty();
+      }
+      known = new Located(host, node.get(), resolver.resolveActorRef(address + "/user/" + hostActorName(host) + "/" + vm + "/" + GUEST));
+      remote.put(vm, known);
+    }
+    return Optional.of((ActorRef<T>) known.guest());
+  }
+}
