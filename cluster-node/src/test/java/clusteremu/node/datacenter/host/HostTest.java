@@ -1,0 +1,123 @@
+package clusteremu.node.datacenter.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusteremu.node.Guests;
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.emulation.NodeDatacenter;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.VmAddresses;
+import clusteremu.node.datacenter.vm.Vm;
+import clusteremu.node.metrics.MetricsLog;
+import clusteremu.node.scenario.ScenarioLoader;
+import clusteremu.tiers.appserver.AppServer;
+import clusteremu.tiers.dataserver.Partitioning;
+import clusteremu.tiers.metrics.ComponentCounters;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Host actor on the real emulation: it runs the VMs placed on it, each with its guest listed
+ * and reachable by the VM's name, and a VM it stops gives back its vCPUs and pages and is listed
+ * no more.
+ */
+class HostTest {
+  private static final ActorTestKit kit = ActorTestKit.create();
+  private static NodeDatacenter datacenter;
+  private static MetricsLog metrics;
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+    if (metrics != null) {
+      metrics.close();
+    }
+    if (datacenter != null) {
+      datacenter.close();
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, what);
+      Thread.sleep(10);
+    }
+  }
+
+  private static int appServersListed() {
+    TestProbe<Receptionist.Listing> listing = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.find(AppServer.SERVICE_KEY, listing.getRef()));
+    return listing.receiveMessage().getServiceInstances(AppServer.SERVICE_KEY).size();
+  }
+
+  @Test
+  void aHostRunsItsVmsAndAStoppedVmGivesBackWhatItHeld() throws Exception {
+    var scenario =
+        ScenarioLoader.fromConfig(
+            Path.of("host-test.conf"),
+            ConfigFactory.parseString(
+                """
+                clusteremu {
+                  nodes { n { port = 2552, hosts = [h] } }
+                  datacenter {
+                    rows { r { racks { k { hosts { h { cores = 4 } } } } } }
+                    vms {
+                      app { host = h, vcpus = 2, guest = app-server }
+                      data { host = h, vcpus = 1, guest = data-server }
+                      dispatcher { host = h, guest = dispatcher }
+                    }
+                  }
+                }
+                """),
+            ConfigFactory.defaultReferenceUnresolved());
+    Topology topology = scenario.datacenter().orElseThrow();
+    Placement placement = Placement.initial(topology);
+    VmAddresses addresses = new VmAddresses(placement, "n", Map.of("n", kit.system().address().toString()), ActorRefResolver.get(kit.system()));
+    datacenter = new NodeDatacenter(topology, "n", Set.of(), placement, addresses, true);
+    metrics = new MetricsLog(Files.createTempDirectory("host-test").resolve("n.jsonl"), "n", Duration.ofMinutes(10));
+    Map<String, ComponentCounters> counters = new ConcurrentHashMap<>();
+    Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data"))));
+    ActorRef<Host.Command> host =
+        kit.spawn(Host.create("h", List.of(topology.vms().get("app"), topology.vms().get("data")), services), VmAddresses.hostActorName("h"));
+
+    await(() -> addresses.guestOf("app").isPresent() && addresses.guestOf("data").isPresent(), "both guests started");
+    assertEquals("/user/host-h/app/guest", addresses.guestOf("app").orElseThrow().path().toStringWithoutAddress());
+    await(() -> appServersListed() == 1, "the app server is listed");
+    await(() -> datacenter.hosts().get("h").vms().size() == 2, "both VMs hold vCPUs on the host");
+
+    TestProbe<Host.VmStopped> stopped = kit.createTestProbe();
+    host.tell(new Host.StopVm("app", stopped.getRef()));
+    assertEquals(new Host.VmStopped("app", true), stopped.receiveMessage());
+    assertFalse(datacenter.machines().containsKey("app"), "its pages are gone");
+    assertTrue(addresses.guestOf("app").isEmpty(), "its name leads nowhere on this node");
+    await(() -> datacenter.hosts().get("h").vms().size() == 1, "its vCPUs are given back");
+    await(() -> appServersListed() == 0, "it is listed no more");
+    host.tell(new Host.StopVm("app", stopped.getRef()));
+    assertEquals(new Host.VmStopped("app", false), stopped.receiveMessage(), "not there any more");
+
+    TestProbe<Host.VmStarted> started = kit.createTestProbe();
+    host.tell(new Host.StartVm(topology.vms().get("dispatcher"), started.getRef()));
+    assertEquals(new Host.VmStarted("dispatcher", true), started.receiveMessage());
+    host.tell(new Host.StartVm(topology.vms().get("data"), started.getRef()));
+    assertEquals(new Host.VmStarted("data", false), started.receiveMessage(), "already runs here: nothing changes");
+    await(() -> datacenter.hosts().get("h").vms().size() == 2, "the new VM holds vCPUs");
+    await(() -> addresses.guestOf("dispatcher").isPresent(), "its guest is reachable by name");
+  }
+}
