@@ -68,6 +68,62 @@ public final class GuestMemory {
     return writesTotal;
   }
 
+  /**
+   * The pages written since they were last cleaned, in page order, and marks them clean: what a
+   * pre-copy round takes to send next. Cost O(pages / 64) plus the pages returned.
+   */
+  public synchronized long[] takeDirty() {
+    long[] taken = new long[(int) Math.min(Integer.MAX_VALUE - 8, dirtyPages)];
+    int n = 0;
+    for (int c = 0; c < chunks.length; c++) {
+      Chunk chunk = chunks[c];
+      if (chunk == null) {
+        continue;
+      }
+      for (int w = 0; w < chunk.dirty.length; w++) {
+        long bits = chunk.dirty[w];
+        while (bits != 0) {
+          int bit = Long.numberOfTrailingZeros(bits);
+          taken[n++] = ((long) c << CHUNK_BITS) + (w << 6) + bit;
+          bits &= bits - 1;
+        }
+        chunk.dirty[w] = 0;
+      }
+    }
+    dirtyPages = 0;
+    return n == taken.length ? taken : java.util.Arrays.copyOf(taken, n);
+  }
+
+  /** Puts a page that arrived from a copy: its version as sent, and clean. */
+  public synchronized void install(long page, int version) {
+    int index = (int) (page >> CHUNK_BITS);
+    Chunk chunk = chunks[index];
+    if (chunk == null) {
+      if (version == 0) {
+        return; // a never-written page: nothing to hold
+      }
+      chunk = chunks[index] = new Chunk();
+    }
+    chunk.versions[(int) (page & (CHUNK - 1))] = version;
+  }
+
+  /**
+   * Pages whose version here differs from {@code other}'s: 0 when a copy holds every last
+   * write. Both must have the same number of pages.
+   */
+  public synchronized long pagesDifferingFrom(GuestMemory other) {
+    if (other.pages != pages) {
+      throw new IllegalArgumentException("memories of " + pages + " and " + other.pages + " pages");
+    }
+    long differing = 0;
+    for (long page = 0; page < pages; page++) {
+      if (version(page) != other.version(page)) {
+        differing++;
+      }
+    }
+    return differing;
+  }
+
   /** Marks every page clean (what a completed copy does). */
   public synchronized void cleanAll() {
     for (Chunk chunk : chunks) {

@@ -82,19 +82,35 @@ public final class Network {
   }
 
   private <T> void carry(String fromHost, String toHost, ActorRef<T> to, T message) {
-    Route route = routes.computeIfAbsent(fromHost + ">" + toHost, key -> topology.route(fromHost, toHost));
+    Route route = route(fromHost, toHost);
     long bytes = topology.sizes().of(Traffic.of(message));
     long now = System.nanoTime();
-    loop.execute(() -> cross(route, 0, now, bytes, () -> to.tell(message)));
+    loop.execute(() -> cross(route, 0, now, bytes, null, due -> to.tell(message)));
   }
 
-  private void cross(Route route, int hop, long at, long bytes, Runnable deliver) {
+  /**
+   * Carries {@code bytes} of bulk traffic (a migration's pages) from host {@code fromHost} to
+   * host {@code toHost} from {@code at}, over the same links as the messages, sharing them as
+   * one flow with the other batches of {@code flow}; {@code arrived} hears the instant they
+   * arrived. Loop thread only.
+   */
+  public void carryBulk(String fromHost, String toHost, long at, long bytes, Object flow, SharedLink.Done arrived) {
+    cross(route(fromHost, toHost), 0, at, bytes, flow, arrived);
+  }
+
+  /** The route between two hosts (either may be {@link Topology#OUTSIDE}). */
+  public Route route(String fromHost, String toHost) {
+    return routes.computeIfAbsent(fromHost + ">" + toHost, key -> topology.route(fromHost, toHost));
+  }
+
+  /** Over hop {@code hop} and the rest of the route; a flow's batches keep their order on each link. */
+  private void cross(Route route, int hop, long at, long bytes, Object flow, SharedLink.Done deliver) {
     if (hop == route.hops().size()) {
-      loop.at(at + route.latencyNanos(), due -> deliver.run());
+      loop.at(at + route.latencyNanos(), deliver::crossed);
       return;
     }
     Route.Hop next = route.hops().get(hop);
-    link(next).send(at, bytes, crossed -> cross(route, hop + 1, crossed, bytes, deliver));
+    link(next).send(at, bytes, flow, crossed -> cross(route, hop + 1, crossed, bytes, flow, deliver));
   }
 
   private SharedLink link(Route.Hop hop) {

@@ -1,13 +1,19 @@
 package clusteremu.node.datacenter.emulation;
 
 import clusteremu.node.datacenter.LinkSpec;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
  * One direction of a link, shared fairly (processor sharing) by the messages crossing it at once:
  * with n messages on it, each moves at bandwidth / n. Kept in virtual time (bytes each message
  * has been given so far), so an arrival or departure costs O(log n), not a pass over all.
- * Loop thread only.
+ *
+ * <p>Bulk data that travels as a stream (a migration's page batches) is a <em>flow</em>: its
+ * batches cross one after another, in order, and the flow takes one share of the link however
+ * many of its batches wait, as a TCP stream would against other traffic. Loop thread only.
  */
 public final class SharedLink {
   /** Rounding slack: a message this close to done is done. */
@@ -17,6 +23,8 @@ public final class SharedLink {
   private final LinkSpec spec;
   private final EmulationLoop loop;
   private final PriorityQueue<Transfer> transfers = new PriorityQueue<>();
+  /** Batches of each flow waiting behind the one of it on the link. */
+  private final Map<Object, ArrayDeque<Transfer>> flows = new HashMap<>();
   private double virtualBytes;
   private long lastNanos;
   private long generation;
@@ -33,7 +41,7 @@ public final class SharedLink {
     void crossed(long at);
   }
 
-  private record Transfer(double finishVirtual, long sequence, long bytes, long started, Done done)
+  private record Transfer(double finishVirtual, long sequence, long bytes, long started, Object flow, Done done)
       implements Comparable<Transfer> {
     @Override
     public int compareTo(Transfer other) {
@@ -58,11 +66,27 @@ public final class SharedLink {
 
   /** Starts {@code bytes} across the link at {@code now}; {@code done} hears when they are over. */
   public void send(long now, long bytes, Done done) {
+    send(now, bytes, null, done);
+  }
+
+  /**
+   * Starts {@code bytes} of flow {@code flow} (null: a message of its own) across the link at
+   * {@code now}, behind what the flow already has on it; {@code done} hears when they are over.
+   */
+  public void send(long now, long bytes, Object flow, Done done) {
     now = Math.max(now, lastNanos);
     advance(now);
-    transfers.add(new Transfer(virtualBytes + bytes, sequence++, bytes, now, done));
     bytesTotal += bytes;
     messagesTotal++;
+    if (flow != null) {
+      ArrayDeque<Transfer> queued = flows.get(flow);
+      if (queued != null) {
+        queued.add(new Transfer(0, sequence++, bytes, now, flow, done));
+        return;
+      }
+      flows.put(flow, new ArrayDeque<>());
+    }
+    transfers.add(new Transfer(virtualBytes + bytes, sequence++, bytes, now, flow, done));
     reschedule();
   }
 
@@ -101,6 +125,14 @@ public final class SharedLink {
     while ((first = transfers.peek()) != null && first.finishVirtual <= virtualBytes + EPSILON_BYTES) {
       transfers.poll();
       queueingNanosTotal += Math.max(0, (at - first.started) - spec.transferNanos(first.bytes));
+      if (first.flow != null) {
+        Transfer next = flows.get(first.flow).poll();
+        if (next == null) {
+          flows.remove(first.flow);
+        } else {
+          transfers.add(new Transfer(virtualBytes + next.bytes, next.sequence, next.bytes, next.started, next.flow, next.done));
+        }
+      }
       first.done.crossed(at);
     }
     reschedule();

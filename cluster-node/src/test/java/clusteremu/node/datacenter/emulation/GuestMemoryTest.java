@@ -1,5 +1,6 @@
 package clusteremu.node.datacenter.emulation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,5 +22,24 @@ class GuestMemoryTest {
     assertEquals(0, memory.dirtyPages());
     assertEquals(2, memory.version(7), "cleaning keeps versions");
     assertThrows(IndexOutOfBoundsException.class, () -> memory.write(1L << 20));
+  }
+
+  @Test
+  void aCopyTakesTheDirtyPagesInOrderAndProvesItHoldsTheLastWrites() {
+    GuestMemory source = new GuestMemory(5000);
+    GuestMemory copy = new GuestMemory(5000);
+    source.write(4097);
+    source.write(3);
+    source.write(3);
+    assertArrayEquals(new long[] {3, 4097}, source.takeDirty());
+    assertEquals(0, source.dirtyPages(), "taking cleans them");
+    assertArrayEquals(new long[0], source.takeDirty());
+    copy.install(3, source.version(3));
+    assertEquals(1, source.pagesDifferingFrom(copy), "page 4097 has not arrived");
+    copy.install(4097, source.version(4097));
+    assertEquals(0, source.pagesDifferingFrom(copy));
+    assertEquals(0, copy.dirtyPages(), "installed pages are clean");
+    source.write(3);
+    assertEquals(1, copy.pagesDifferingFrom(source), "a write after the copy shows");
   }
 }

@@ -46,6 +46,27 @@ class SharedLinkTest {
   }
 
   @Test
+  void theBatchesOfAFlowCrossInOrderAndTakeOneShare() throws Exception {
+    // Three 1 MB batches of one flow and a 1 MB message, all at 0: the message and the flow's
+    // first batch share the link (160 ms each); the flow's next batches then have it alone.
+    Object flow = new Object();
+    CompletableFuture<Long> message = new CompletableFuture<>();
+    java.util.List<CompletableFuture<Long>> batches = java.util.List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
+    loop.execute(() -> {
+      long start = System.nanoTime();
+      for (CompletableFuture<Long> batch : batches) {
+        link.send(start, 1_000_000, flow, at -> batch.complete(at - start));
+      }
+      link.send(start, 1_000_000, at -> message.complete(at - start));
+    });
+    assertEquals(160.0, message.get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(160.0, batches.get(0).get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(240.0, batches.get(1).get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(320.0, batches.get(2).get(5, TimeUnit.SECONDS) / 1e6, 0.01);
+    assertEquals(4_000_000, totals().bytes());
+  }
+
+  @Test
   void aLaterSmallFlowSharesOnlyWhileBothAreOn() throws Exception {
     CompletableFuture<Long> big = new CompletableFuture<>();
     CompletableFuture<Long> small = new CompletableFuture<>();

@@ -1,0 +1,242 @@
+package clusteremu.node.migration;
+
+import clusteremu.node.datacenter.emulation.EmulationLoop;
+import clusteremu.node.datacenter.emulation.GuestMemory;
+import clusteremu.node.datacenter.emulation.SharedLink;
+import java.util.BitSet;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * The memory side of pre-copy and stop-and-copy, run on the emulation loop: rounds of pages sent
+ * over a {@link PageChannel} to the destination's memory, the {@link StopRule} after each round,
+ * then the pause, the last dirty pages and the execution state, and the resume at the
+ * destination. Pages carry their version as sent; at the end the destination's versions are
+ * compared with the source's last ones ({@code verified}).
+ *
+ * <p>At most a window of batches is on the way at once, enough to fill the path, and each batch
+ * frees its place when its acknowledgement is back; on each link the batches form one flow (see
+ * {@link PageChannel}), as a TCP stream would. Loop thread only.
+ */
+public final class PageCopy {
+  /** The VM being moved, as the copy needs it. Calls come on the loop thread; answers may come from any. */
+  public interface Guest {
+    /**
+     * Stops the guest, asked at {@code at}; {@code paused} hears (on the loop) the instant from
+     * which it no longer writes memory.
+     */
+    void pause(long at, LongConsumer paused);
+
+    /** Lets the guest run at the destination from {@code at}; {@code resumed} hears (on the loop) the instant it does. */
+    void resumeAtDestination(long at, LongConsumer resumed);
+
+    /** Takes {@code percent} of the guest's CPU away (auto-converge), 0 to give it all back. */
+    void throttle(int percent);
+  }
+
+  private final EmulationLoop loop;
+  private final GuestMemory source;
+  private final GuestMemory destination;
+  private final PageChannel channel;
+  private final MigrationSettings settings;
+  private final Guest guest;
+  private final Consumer<MigrationFigures> finished;
+  private final StopRule rule;
+  private final AutoConverge autoConverge = new AutoConverge();
+  private final long pageBytes;
+  private final int window;
+  private final MigrationFigures figures = new MigrationFigures();
+
+  private long[] sending = new long[0];
+  private int cursor;
+  private int onTheWay;
+  private boolean extraSent;
+  private long extra;
+  private int notArrived;
+  private long roundStart;
+  private long roundBytes;
+  private long pausedAt;
+  private LongConsumer whenSent;
+
+  public PageCopy(
+      EmulationLoop loop,
+      GuestMemory source,
+      GuestMemory destination,
+      long pageBytes,
+      PageChannel channel,
+      MigrationSettings settings,
+      Guest guest,
+      Consumer<MigrationFigures> finished) {
+    if (settings.strategy() != Strategy.PRECOPY && settings.strategy() != Strategy.STOPCOPY) {
+      throw new IllegalArgumentException("PageCopy runs precopy and stopcopy, not " + settings.strategy().configName());
+    }
+    this.loop = loop;
+    this.source = source;
+    this.destination = destination;
+    this.pageBytes = pageBytes;
+    this.channel = channel;
+    this.settings = settings;
+    this.guest = guest;
+    this.finished = finished;
+    this.rule = new StopRule(settings.maxDowntime().toNanos(), settings.maxRounds());
+    double bandwidth = Math.min(settings.bandwidthBytesPerSecond(), channel.bottleneckBytesPerSecond());
+    long batchBytes = settings.batchPages() * pageBytes;
+    // Enough batches on the way to keep the narrowest link busy for a whole cycle of one batch.
+    // Enough batches on the way to keep the narrowest link busy for one batch's whole cycle.
+    this.window = (int) Math.min(1024, Math.ceil(bandwidth * channel.cycleNanos(batchBytes) / 1e9 / batchBytes) + 2);
+  }
+
+  /** Starts the copy at {@code now}. */
+  public void start(long now) {
+    figures.startNanos = now;
+    figures.status = "active";
+    long[] all = new long[(int) source.pages()];
+    for (int page = 0; page < all.length; page++) {
+      all[page] = page;
+    }
+    source.takeDirty(); // from here on, dirty means written since it was sent
+    if (settings.strategy() == Strategy.STOPCOPY) {
+      figures.stopReason = "stopcopy";
+      pauseAndFinish(now, all);
+    } else {
+      round(now, all);
+    }
+  }
+
+  private void round(long now, long[] pages) {
+    roundStart = now;
+    roundBytes = 0;
+    send(now, pages, 0, this::roundDone);
+  }
+
+  private void roundDone(long now) {
+    int round = figures.rounds.size();
+    long duration = Math.max(1, now - roundStart);
+    double bytesPerSecond = roundBytes * 1e9 / duration;
+    long[] dirty = source.takeDirty();
+    long remainingBytes = dirty.length * pageBytes;
+    long expected = StopRule.expectedDowntimeNanos(remainingBytes + settings.executionStateBytes(), bytesPerSecond);
+    figures.dirtyRatePagesPerSecond = dirty.length * 1e9 / duration;
+    figures.expectedDowntimeNanos = expected;
+    int throttle = settings.autoConverge() ? autoConverge.afterRound(roundBytes, remainingBytes) : 0;
+    figures.rounds.add(new MigrationFigures.Round(round, sending.length, roundBytes, duration, bytesPerSecond, dirty.length, expected, throttle));
+    StopRule.Reason reason =
+        rule.decide(round, sending.length, dirty.length, remainingBytes + settings.executionStateBytes(), bytesPerSecond, settings.autoConverge() && autoConverge.canRise());
+    if (reason == null) {
+      if (throttle != figures.throttlePercent) {
+        figures.throttlePercent = throttle;
+        guest.throttle(throttle);
+      }
+      round(now, dirty);
+      return;
+    }
+    figures.stopReason = reason.text;
+    pauseAndFinish(now, dirty);
+  }
+
+  /** Pauses the guest, sends what is still dirty and the execution state, and resumes it at the destination. */
+  private void pauseAndFinish(long now, long[] dirtyBeforePause) {
+    guest.pause(
+        now,
+        paused -> {
+          pausedAt = paused;
+          BitSet last = new BitSet();
+          for (long page : dirtyBeforePause) {
+            last.set((int) page);
+          }
+          for (long page : source.takeDirty()) {
+            last.set((int) page);
+          }
+          long[] pages = last.stream().asLongStream().toArray();
+          send(pausedAt, pages, settings.executionStateBytes(), this::resume);
+        });
+  }
+
+  private void resume(long arrived) {
+    guest.resumeAtDestination(
+        arrived,
+        resumed -> {
+          figures.downtimeNanos = resumed - pausedAt;
+          figures.totalNanos = resumed - figures.startNanos;
+          figures.verified = destination.pagesDifferingFrom(source) == 0;
+          figures.status = "completed";
+          if (figures.throttlePercent != 0) {
+            guest.throttle(0);
+          }
+          finished.accept(figures);
+        });
+  }
+
+  /**
+   * Sends {@code pages} (and {@code extraBytes} after them); {@code done} hears the instant the
+   * last of them arrived at the destination.
+   */
+  private void send(long now, long[] pages, long extraBytes, LongConsumer done) {
+    sending = pages;
+    cursor = 0;
+    extra = extraBytes;
+    extraSent = extraBytes == 0;
+    whenSent = done;
+    if (pages.length == 0 && extraSent) {
+      done.accept(now);
+      return;
+    }
+    fill(now);
+  }
+
+  private boolean allSent() {
+    return cursor >= sending.length && extraSent;
+  }
+
+  private void fill(long now) {
+    while (onTheWay < window && !allSent()) {
+      long bytes;
+      SharedLink.Done arrival;
+      if (cursor < sending.length) {
+        int count = Math.min(settings.batchPages(), sending.length - cursor);
+        long[] batch = new long[count];
+        int[] versions = new int[count];
+        for (int i = 0; i < count; i++) {
+          batch[i] = sending[cursor + i];
+          versions[i] = source.version(batch[i]);
+        }
+        cursor += count;
+        bytes = count * pageBytes;
+        figures.pages += count;
+        arrival = arrived -> {
+          for (int i = 0; i < batch.length; i++) {
+            destination.install(batch[i], versions[i]);
+          }
+          arrived(arrived);
+        };
+      } else {
+        extraSent = true;
+        bytes = extra;
+        arrival = this::arrived;
+      }
+      onTheWay++;
+      notArrived++;
+      roundBytes += bytes;
+      figures.bytes += bytes;
+      channel.send(now, bytes, arrival);
+    }
+  }
+
+  /** A batch is at the destination: the phase may be over; its acknowledgement frees its place a latency later. */
+  private void arrived(long at) {
+    notArrived--;
+    loop.at(
+        at + channel.latencyNanos(),
+        acked -> {
+          onTheWay--;
+          fill(acked);
+        });
+    if (notArrived == 0 && allSent()) {
+      whenSent.accept(at);
+    }
+  }
+
+  public MigrationFigures figures() {
+    return figures;
+  }
+}

@@ -1,0 +1,245 @@
+package clusteremu.node.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.emulation.EmulationLoop;
+import clusteremu.node.datacenter.emulation.GuestMemory;
+import clusteremu.node.datacenter.emulation.Network;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.scenario.ScenarioLoader;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pre-copy and stop-and-copy on the real emulation loop and network model, against their
+ * analytic answers (each within 10%): stop-and-copy takes memory / bandwidth + path latency, all
+ * of it downtime; a pre-copy round sends the distinct pages the guest dirtied during the last;
+ * a guest that dirties faster than the copy does not converge and the copy says why, unless
+ * auto-converge throttles it; the narrowest link of the path sets the pace; two copies sharing
+ * an uplink each take twice as long.
+ *
+ * <p>The VM has 32 MiB (8192 pages of 4 KiB); pages in use carry versions, so that {@code
+ * verified} proves the destination holds every last write.
+ */
+class PageCopyTest {
+  private static final int PAGES = 8192;
+  private static final long PAGE = 4096;
+  private static final double CAP = 128.0 * (1 << 20);
+  /** Row uplinks of 400 Mbit/s (50 MB/s): narrower than the cap. */
+  private static final double ROW_UPLINK = 50e6;
+
+  private final EmulationLoop loop = new EmulationLoop("page-copy-test");
+  private final Topology topology =
+      ScenarioLoader.fromConfig(
+              Path.of("page-copy-test.conf"),
+              ConfigFactory.parseString(
+                  """
+                  clusteremu {
+                    nodes { n { port = 2552, racks = [a, b, c] } }
+                    datacenter {
+                      links.row.bandwidth = 400Mbit
+                      rows {
+                        row-1 { racks { a { hosts { a1 {}, a2 {} } }, b { hosts { b1 {} } } } }
+                        row-2 { racks { c { hosts { c1 {} } } } }
+                      }
+                      vms {
+                        d { host = c1, guest = data-server }
+                        p { host = c1, guest = dispatcher }
+                        s { host = c1, guest = app-server }
+                      }
+                    }
+                  }
+                  """),
+              ConfigFactory.defaultReferenceUnresolved())
+          .datacenter()
+          .orElseThrow();
+  private final Network network = new Network(topology, loop, Set.of(), Placement.initial(topology), null, true);
+
+  @AfterEach
+  void stop() {
+    loop.close();
+  }
+
+  /** A guest that writes {@code rate} pages a second at random over its first {@code hotSet} pages, until paused. */
+  private final class Dirtier implements PageCopy.Guest {
+    final GuestMemory memory;
+    final double rate;
+    final long hotSet;
+    final SplittableRandom random = new SplittableRandom(7);
+    volatile boolean paused;
+    volatile int throttle;
+    int highestThrottle;
+
+    Dirtier(GuestMemory memory, double rate, long hotSet) {
+      this.memory = memory;
+      this.rate = rate;
+      this.hotSet = hotSet;
+    }
+
+    void start() {
+      loop.execute(() -> tick(System.nanoTime(), 0));
+    }
+
+    private void tick(long due, double owed) {
+      if (paused || rate == 0) {
+        return;
+      }
+      owed += rate * (100 - throttle) / 100.0 * 0.001;
+      while (owed >= 1) {
+        memory.write(random.nextLong(hotSet));
+        owed--;
+      }
+      double carry = owed;
+      loop.at(due + 1_000_000, next -> tick(next, carry));
+    }
+
+    @Override
+    public void pause(long at, java.util.function.LongConsumer paused) {
+      this.paused = true;
+      paused.accept(at);
+    }
+
+    @Override
+    public void resumeAtDestination(long at, java.util.function.LongConsumer resumed) {
+      resumed.accept(at);
+    }
+
+    @Override
+    public void throttle(int percent) {
+      throttle = percent;
+      highestThrottle = Math.max(highestThrottle, percent);
+    }
+  }
+
+  private GuestMemory usedMemory() {
+    GuestMemory memory = new GuestMemory(PAGES);
+    for (long page = 0; page < PAGES; page += 3) {
+      memory.write(page);
+    }
+    return memory;
+  }
+
+  private CompletableFuture<MigrationFigures> copy(String from, String to, MigrationSettings settings, GuestMemory memory, PageCopy.Guest guest) {
+    CompletableFuture<MigrationFigures> done = new CompletableFuture<>();
+    GuestMemory destination = new GuestMemory(PAGES);
+    loop.execute(() -> {
+      PageChannel channel = new PageChannel(from + "-" + to, settings.bandwidthBytesPerSecond(), network, loop, from, to);
+      new PageCopy(loop, memory, destination, PAGE, channel, settings, guest, done::complete).start(System.nanoTime());
+    });
+    return done;
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  private static void assertWithin10Percent(double expected, double measured, String what) {
+    assertEquals(expected, measured, expected * 0.10, what + ": expected " + expected + ", measured " + measured);
+  }
+
+  /** Memory and execution state over {@code bytesPerSecond}, plus the path's latency, in ms. */
+  private double copyMs(long pages, double bytesPerSecond, String from, String to) {
+    double bytes = pages * PAGE + MigrationSettings.DEFAULT_EXECUTION_STATE_BYTES;
+    return bytes / bytesPerSecond * 1e3 + network.route(from, to).latencyNanos() / 1e6;
+  }
+
+  @Test
+  void stopAndCopyTakesMemoryOverBandwidthPlusLatencyAllOfItDowntime() throws Exception {
+    GuestMemory memory = usedMemory();
+    MigrationFigures f = copy("a1", "a2", MigrationSettings.defaults(Strategy.STOPCOPY), memory, new Dirtier(memory, 0, 1)).get(30, TimeUnit.SECONDS);
+    double expected = copyMs(PAGES, CAP, "a1", "a2");
+    System.out.printf("stop-and-copy: total %.1f ms, downtime %.1f ms, model %.1f ms%n", ms(f.totalNanos), ms(f.downtimeNanos), expected);
+    assertWithin10Percent(expected, ms(f.totalNanos), "total");
+    assertWithin10Percent(expected, ms(f.downtimeNanos), "downtime");
+    assertEquals(PAGES, f.pages);
+    assertEquals(PAGES * PAGE + MigrationSettings.DEFAULT_EXECUTION_STATE_BYTES, f.bytes);
+    assertEquals(Boolean.TRUE, f.verified);
+    assertEquals("completed", f.status);
+  }
+
+  @Test
+  void eachPrecopyRoundSendsTheDistinctPagesDirtiedDuringTheLast() throws Exception {
+    GuestMemory memory = usedMemory();
+    double rate = 4000; // pages/s over the whole memory, an eighth of what the copy sends
+    Dirtier guest = new Dirtier(memory, rate, PAGES);
+    guest.start();
+    MigrationSettings settings = MigrationSettings.defaults(Strategy.PRECOPY).withMaxDowntime(Duration.ofMillis(5));
+    MigrationFigures f = copy("a1", "a2", settings, memory, guest).get(30, TimeUnit.SECONDS);
+    f.rounds.forEach(r -> System.out.println("pre-copy " + r.line()));
+    assertTrue(f.rounds.size() >= 2, "iterated: " + f.rounds.size() + " rounds");
+    assertEquals(PAGES, f.rounds.get(0).pages());
+    // Writes during round 0, spread at random over H pages, leave H (1 - e^(-writes / H)) distinct.
+    double writes = rate * f.rounds.get(0).durationNanos() / 1e9;
+    assertWithin10Percent(PAGES * (1 - Math.exp(-writes / PAGES)), f.rounds.get(1).pages(), "round 1 pages");
+    assertWithin10Percent(CAP, f.rounds.get(0).bytesPerSecond(), "round 0 runs at the cap");
+    assertEquals("converged", f.stopReason);
+    // What was left went within the limit, give or take the last batch's store and forward.
+    assertTrue(ms(f.downtimeNanos) < 5 + 1, "downtime within the 5 ms limit: " + ms(f.downtimeNanos));
+    assertEquals(Boolean.TRUE, f.verified);
+  }
+
+  @Test
+  void aGuestDirtyingFasterThanTheCopyDoesNotConvergeAndTheCopySaysWhy() throws Exception {
+    GuestMemory memory = usedMemory();
+    Dirtier guest = new Dirtier(memory, 2 * CAP / PAGE, PAGES); // twice the pages a second the copy sends
+    guest.start();
+    MigrationSettings settings = MigrationSettings.defaults(Strategy.PRECOPY).withMaxDowntime(Duration.ofMillis(5)).withMaxRounds(6);
+    MigrationFigures f = copy("a1", "a2", settings, memory, guest).get(30, TimeUnit.SECONDS);
+    System.out.println("not converging: " + f.line(Strategy.PRECOPY));
+    assertTrue(List.of("no-progress", "max-rounds").contains(f.stopReason), f.stopReason);
+    assertTrue(ms(f.expectedDowntimeNanos) > 5, "what was left would not go within the limit");
+    assertEquals(Boolean.TRUE, f.verified, "the stop-and-copy at the end still moves every last write");
+  }
+
+  @Test
+  void autoConvergeThrottlesTheGuestUntilTheCopyConverges() throws Exception {
+    GuestMemory memory = usedMemory();
+    Dirtier guest = new Dirtier(memory, 2 * CAP / PAGE, PAGES);
+    guest.start();
+    MigrationSettings settings =
+        MigrationSettings.defaults(Strategy.PRECOPY).withMaxDowntime(Duration.ofMillis(30)).withAutoConverge(true);
+    MigrationFigures f = copy("a1", "a2", settings, memory, guest).get(60, TimeUnit.SECONDS);
+    System.out.println("auto-converge: " + f.line(Strategy.PRECOPY) + " after throttles up to " + guest.highestThrottle + "%");
+    assertEquals("converged", f.stopReason);
+    assertTrue(guest.highestThrottle >= AutoConverge.INITIAL, "throttled: " + guest.highestThrottle);
+    assertEquals(0, guest.throttle, "the throttle is lifted at the end");
+    assertEquals(Boolean.TRUE, f.verified);
+  }
+
+  @Test
+  void theNarrowestLinkOfThePathSetsThePace() throws Exception {
+    GuestMemory memory = usedMemory();
+    MigrationFigures sameRack =
+        copy("a1", "a2", MigrationSettings.defaults(Strategy.STOPCOPY), memory, new Dirtier(memory, 0, 1)).get(30, TimeUnit.SECONDS);
+    MigrationFigures otherRow =
+        copy("a1", "c1", MigrationSettings.defaults(Strategy.STOPCOPY), memory, new Dirtier(memory, 0, 1)).get(30, TimeUnit.SECONDS);
+    System.out.printf("same rack %.1f ms, other row %.1f ms%n", ms(sameRack.totalNanos), ms(otherRow.totalNanos));
+    assertWithin10Percent(copyMs(PAGES, CAP, "a1", "a2"), ms(sameRack.totalNanos), "same rack, at the cap");
+    assertWithin10Percent(copyMs(PAGES, ROW_UPLINK, "a1", "c1"), ms(otherRow.totalNanos), "other row, at the row uplink");
+  }
+
+  @Test
+  void twoCopiesSharingAnUplinkEachTakeTwiceAsLong() throws Exception {
+    GuestMemory first = usedMemory();
+    GuestMemory second = usedMemory();
+    CompletableFuture<MigrationFigures> a = copy("a1", "c1", MigrationSettings.defaults(Strategy.STOPCOPY), first, new Dirtier(first, 0, 1));
+    CompletableFuture<MigrationFigures> b = copy("b1", "c1", MigrationSettings.defaults(Strategy.STOPCOPY), second, new Dirtier(second, 0, 1));
+    double alone = copyMs(PAGES, ROW_UPLINK, "a1", "c1");
+    double shared = 2 * (alone - network.route("a1", "c1").latencyNanos() / 1e6) + network.route("a1", "c1").latencyNanos() / 1e6;
+    MigrationFigures fa = a.get(30, TimeUnit.SECONDS);
+    MigrationFigures fb = b.get(30, TimeUnit.SECONDS);
+    System.out.printf("sharing the row uplink: %.1f and %.1f ms, model %.1f ms each (alone %.1f)%n", ms(fa.totalNanos), ms(fb.totalNanos), shared, alone);
+    assertWithin10Percent(shared, ms(fa.totalNanos), "first");
+    assertWithin10Percent(shared, ms(fb.totalNanos), "second");
+  }
+}
