@@ -14,7 +14,11 @@ import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.dispatcher.DispatcherSettings;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.node.datacenter.vm.GuestState;
+import com.typesafe.config.Config;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -28,6 +32,8 @@ public final class Guests implements Vm.Guests {
   private final MetricsLog metrics;
   private final Map<String, ComponentCounters> counters;
   private final Partitioning partitioning;
+  /** Each guest's counters, so that a guest that left is unwatched and not a newer one of its VM. */
+  private final Map<ActorRef<?>, ComponentCounters> countersOf = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param counters where each guest's counters go, by VM name (read by the status reporter)
@@ -50,34 +56,50 @@ public final class Guests implements Vm.Guests {
   }
 
   @Override
-  public ActorRef<?> start(ActorContext<?> context, VmSpec vm, Machine machine) {
+  public ActorRef<?> start(
+      ActorContext<?> context, VmSpec vm, Machine machine, GuestState restored, UnaryOperator<Behavior<?>> shell) {
     ComponentKind kind = vm.guest().orElseThrow();
     ComponentCounters guestCounters = new ComponentCounters();
     ActorRef<Receptionist.Command> receptionist = context.getSystem().receptionist();
-    ActorRef<?> guest =
+    Config settings = vm.guestSettings();
+    ActorRef<Object> guest =
         switch (kind) {
           case DISPATCHER -> {
-            ActorRef<Dispatcher.Command> ref =
-                context.spawn(Dispatcher.create(DispatcherSettings.fromConfig(vm.guestSettings()), machine, guestCounters), VmAddresses.GUEST);
-            receptionist.tell(Receptionist.register(Dispatcher.SERVICE_KEY, ref));
+            Dispatcher.State state = restored == null ? null : restored.dispatcher();
+            ActorRef<Object> ref =
+                context.spawn(shell.apply(Dispatcher.create(DispatcherSettings.fromConfig(settings), machine, guestCounters, state)).unsafeCast(), VmAddresses.GUEST);
+            receptionist.tell(Receptionist.register(Dispatcher.SERVICE_KEY, ref.narrow()));
             yield ref;
           }
           case APP_SERVER -> {
-            ActorRef<AppServer.Command> ref =
+            AppServer.State state = restored == null ? null : restored.appServer();
+            ActorRef<Object> ref =
                 context.spawn(
-                    AppServer.create(AppServerSettings.fromConfig(vm.guestSettings()), machine, guestCounters, partitioning), VmAddresses.GUEST);
-            receptionist.tell(Receptionist.register(AppServer.SERVICE_KEY, ref));
+                    shell.apply(AppServer.create(AppServerSettings.fromConfig(settings), machine, guestCounters, partitioning, state)).unsafeCast(),
+                    VmAddresses.GUEST);
+            receptionist.tell(Receptionist.register(AppServer.SERVICE_KEY, ref.narrow()));
             yield ref;
           }
           case DATA_SERVER -> {
-            ActorRef<DataServer.Command> ref =
-                context.spawn(DataServer.create(DataServerSettings.fromConfig(vm.guestSettings()), machine, guestCounters), VmAddresses.GUEST);
-            receptionist.tell(Receptionist.register(DataServer.SERVICE_KEY, ref));
+            DataServer.State state = restored == null ? null : restored.dataServer();
+            ActorRef<Object> ref =
+                context.spawn(shell.apply(DataServer.create(DataServerSettings.fromConfig(settings), machine, guestCounters, state)).unsafeCast(), VmAddresses.GUEST);
+            receptionist.tell(Receptionist.register(DataServer.SERVICE_KEY, ref.narrow()));
             yield ref;
           }
         };
     metrics.watch(vm.name(), kind.configName(), guestCounters, machine);
     counters.put(vm.name(), guestCounters);
+    countersOf.put(guest, guestCounters);
     return guest;
+  }
+
+  @Override
+  public void left(VmSpec vm, ActorRef<?> guest) {
+    ComponentCounters left = countersOf.remove(guest);
+    if (left != null) {
+      metrics.unwatch(left);
+      counters.remove(vm.name(), left);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package clusteremu.node;
 
 import clusteremu.node.bench.BareRelay;
+import clusteremu.node.control.ControlApi;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.emulation.NetworkSwitch;
@@ -11,6 +12,8 @@ import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.node.metrics.MetricsLog;
+import clusteremu.node.migration.MigrationLog;
+import clusteremu.node.migration.Migrations;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.ComponentKind;
 import clusteremu.node.scenario.NodeSpec;
@@ -29,6 +32,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -59,13 +63,25 @@ public final class Node {
           Set<Integer> ports = scenario.nodes().stream().map(NodeSpec::port).collect(Collectors.toSet());
           boolean modelled = scenario.datacenter().isPresent() && scenario.config().getBoolean("clusteremu.datacenter.network-model");
           NodeDatacenter datacenter = new NodeDatacenter(topology, spec.name(), ports, placement, addresses, modelled);
-          context.spawn(PlacementReplica.create(placement), "placement");
+          ActorRef<PlacementReplica.Command> replica = context.spawn(PlacementReplica.create(placement), "placement");
 
           Partitioning partitioning = new Partitioning(dataVms(topology));
           Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, partitioning));
+          Map<String, ActorRef<Host.Command>> hosts = new LinkedHashMap<>();
           for (String host : datacenter.hosts().keySet()) {
             List<VmSpec> placed = topology.vms().values().stream().filter(vm -> host.equals(placement.hostOf(vm.name()))).toList();
-            context.spawn(Host.create(host, placed, services), VmAddresses.hostActorName(host));
+            hosts.put(host, context.spawn(Host.create(topology.hosts().get(host), placed, services), VmAddresses.hostActorName(host)));
+          }
+          ActorRef<Migrations.Command> migrations = context.spawn(
+              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, replica, nodeAddresses(scenario), new MigrationLog(run.migrations())),
+              Migrations.NAME);
+          if (spec.name().equals(controlNode(scenario))) {
+            ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
+            Map<String, String> addressOf = nodeAddresses(scenario);
+            new ControlApi(
+                    context.getSystem(), topology, placement, scenario.nodes().stream().map(NodeSpec::name).toList(),
+                    node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME))
+                .bind(scenario.config().getInt("clusteremu.control.port"));
           }
           Optional<NodeDatacenter> drawn = scenario.datacenter().map(t -> datacenter);
           if (drawn.isPresent()) {
@@ -88,6 +104,12 @@ public final class Node {
           context.getLog().info("node {} carries {}", spec.name(), spec.roles());
           return Behaviors.empty();
         });
+  }
+
+  /** The node that serves the control API: the one named, or the first seed node. */
+  static String controlNode(Scenario scenario) {
+    String named = scenario.config().getString("clusteremu.control.node");
+    return named.isEmpty() ? scenario.seedNodes().get(0).name() : named;
   }
 
   /** Every data VM of the scenario by name: the fixed table that says which one owns a key. */

@@ -89,6 +89,11 @@ public final class MetricsLog implements AutoCloseable {
     watched.add(new Watched(component, kind, counters, machine));
   }
 
+  /** Stops writing lines for the component counted by {@code counters} (its guest has moved away). */
+  public synchronized void unwatch(ComponentCounters counters) {
+    watched.removeIf(w -> w.counters == counters);
+  }
+
   /** Adds lines of other kinds (host, vm, link, tlp) to every interval. */
   public synchronized void add(MetricsSource source) {
     sources.add(source);

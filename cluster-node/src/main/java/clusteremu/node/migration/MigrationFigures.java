@@ -1,14 +1,14 @@
 package clusteremu.node.migration;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What one migration measured, as QEMU's migration-stats counts it; each field is what a line of
- * {@code migrations.jsonl} carries (README, "Migration"). Written by the copy on the loop thread,
- * read once it has ended.
+ * {@code migrations.jsonl} carries (README, "Migration"). Written by the copy on the loop thread;
+ * progress queries read it meanwhile (each field on its own may be a moment old).
  */
 public final class MigrationFigures {
   /** One pre-copy round. */
@@ -41,7 +41,8 @@ public final class MigrationFigures {
   public long postcopyFaultWaitNanos;
   public Boolean verified;
   public int throttlePercent;
-  public final List<Round> rounds = new ArrayList<>();
+  /** Appended by the copy, read by progress queries from other threads. */
+  public final List<Round> rounds = new CopyOnWriteArrayList<>();
 
   static double millis(long nanos) {
     return Math.round(nanos / 1e4) / 100.0;

@@ -27,16 +27,31 @@ public final class PageCopy {
      */
     void pause(long at, LongConsumer paused);
 
-    /** Lets the guest run at the destination from {@code at}; {@code resumed} hears (on the loop) the instant it does. */
-    void resumeAtDestination(long at, LongConsumer resumed);
+    /**
+     * Lets the guest run at the destination from {@code at}, once every page has arrived there;
+     * {@code resumed} hears (on the loop) the instant it does and whether the destination's
+     * pages hold every last write.
+     */
+    void resumeAtDestination(long at, Resumed resumed);
 
     /** Takes {@code percent} of the guest's CPU away (auto-converge), 0 to give it all back. */
     void throttle(int percent);
   }
 
+  /** The guest runs at the destination. */
+  public interface Resumed {
+    void at(long instant, boolean verified);
+  }
+
+  /** Where the pages go: the destination's memory, here or on another node. */
+  public interface PageSink {
+    /** Pages that have arrived, with the versions they were sent with. Loop thread. */
+    void install(long[] pages, int[] versions);
+  }
+
   private final EmulationLoop loop;
   private final GuestMemory source;
-  private final GuestMemory destination;
+  private final PageSink destination;
   private final PageChannel channel;
   private final MigrationSettings settings;
   private final Guest guest;
@@ -61,7 +76,7 @@ public final class PageCopy {
   public PageCopy(
       EmulationLoop loop,
       GuestMemory source,
-      GuestMemory destination,
+      PageSink destination,
       long pageBytes,
       PageChannel channel,
       MigrationSettings settings,
@@ -155,10 +170,10 @@ public final class PageCopy {
   private void resume(long arrived) {
     guest.resumeAtDestination(
         arrived,
-        resumed -> {
+        (resumed, verified) -> {
           figures.downtimeNanos = resumed - pausedAt;
           figures.totalNanos = resumed - figures.startNanos;
-          figures.verified = destination.pagesDifferingFrom(source) == 0;
+          figures.verified = verified;
           figures.status = "completed";
           if (figures.throttlePercent != 0) {
             guest.throttle(0);
@@ -204,9 +219,7 @@ public final class PageCopy {
         bytes = count * pageBytes;
         figures.pages += count;
         arrival = arrived -> {
-          for (int i = 0; i < batch.length; i++) {
-            destination.install(batch[i], versions[i]);
-          }
+          destination.install(batch, versions);
           arrived(arrived);
         };
       } else {

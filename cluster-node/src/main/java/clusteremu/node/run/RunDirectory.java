@@ -17,6 +17,11 @@ public record RunDirectory(Path root) {
     return root.resolve("logs").resolve(node + ".log");
   }
 
+  /** One line per migration and per pre-copy round, from every node (README, "Migration"). */
+  public Path migrations() {
+    return root().resolve("migrations.jsonl");
+  }
+
   public Path metrics(String node) {
     return root.resolve("metrics").resolve(node + ".jsonl");
   }

@@ -83,6 +83,7 @@ public final class ScenarioLoader {
         nodes = withGuests(nodes, topology, emu);
       }
       checkEveryTierCarried(nodes, emu);
+      checkControl(emu, nodes);
       String fileName = file.getFileName().toString();
       return new Scenario(
           file,
@@ -99,6 +100,18 @@ public final class ScenarioLoader {
           topology);
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
+    }
+  }
+
+  /** The control API's port is a TCP port and its node one of the scenario's. */
+  private static void checkControl(Config emu, List<NodeSpec> nodes) {
+    int port = emu.getInt("control.port");
+    if (port < 1 || port > 65535) {
+      throw Checked.bad(emu, "control.port", "expected a TCP port from 1 to 65535, got " + port);
+    }
+    String node = emu.getString("control.node");
+    if (!node.isEmpty() && nodes.stream().noneMatch(n -> n.name().equals(node))) {
+      throw Checked.bad(emu, "control.node", "expected one of " + nodes.stream().map(NodeSpec::name).toList() + " or \"\" (the first seed node), got '" + node + "'");
     }
   }
 

@@ -73,6 +73,7 @@ class PageCopyTest {
   /** A guest that writes {@code rate} pages a second at random over its first {@code hotSet} pages, until paused. */
   private final class Dirtier implements PageCopy.Guest {
     final GuestMemory memory;
+    final GuestMemory destination = new GuestMemory(PAGES);
     final double rate;
     final long hotSet;
     final SplittableRandom random = new SplittableRandom(7);
@@ -110,8 +111,8 @@ class PageCopyTest {
     }
 
     @Override
-    public void resumeAtDestination(long at, java.util.function.LongConsumer resumed) {
-      resumed.accept(at);
+    public void resumeAtDestination(long at, PageCopy.Resumed resumed) {
+      resumed.at(at, destination.pagesDifferingFrom(memory) == 0);
     }
 
     @Override
@@ -129,12 +130,16 @@ class PageCopyTest {
     return memory;
   }
 
-  private CompletableFuture<MigrationFigures> copy(String from, String to, MigrationSettings settings, GuestMemory memory, PageCopy.Guest guest) {
+  private CompletableFuture<MigrationFigures> copy(String from, String to, MigrationSettings settings, GuestMemory memory, Dirtier guest) {
     CompletableFuture<MigrationFigures> done = new CompletableFuture<>();
-    GuestMemory destination = new GuestMemory(PAGES);
+    PageCopy.PageSink sink = (pages, versions) -> {
+      for (int i = 0; i < pages.length; i++) {
+        guest.destination.install(pages[i], versions[i]);
+      }
+    };
     loop.execute(() -> {
       PageChannel channel = new PageChannel(from + "-" + to, settings.bandwidthBytesPerSecond(), network, loop, from, to);
-      new PageCopy(loop, memory, destination, PAGE, channel, settings, guest, done::complete).start(System.nanoTime());
+      new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete).start(System.nanoTime());
     });
     return done;
   }

@@ -5,6 +5,7 @@ import clusteremu.tiers.dataserver.DataServer;
 import clusteremu.tiers.dataserver.Partitioning;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Mobile;
 import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
@@ -40,7 +41,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * <p>The answer goes to {@code replyTo} of the request: the dispatcher in proxy mode, the client in
  * handoff mode (when the dispatcher is also told that the request has finished).
  */
-public final class AppServer extends AbstractBehavior<AppServer.Command> {
+public final class AppServer extends AbstractBehavior<AppServer.Command> implements Mobile<AppServer.State> {
 
   public static final ServiceKey<Command> SERVICE_KEY =
       ServiceKey.create(Command.class, "app-server");
@@ -94,13 +95,73 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
     }
   }
 
+  /** One request held, as it moves: its times as ages, since clocks differ between JVMs. */
+  public record JobState(
+      long id, Serve request, boolean holdsThread, int callsMade, String calling, long callAgeNanos, long deadlineInNanos)
+      implements CborSerializable {}
+
+  /**
+   * Everything an app server holds, as it moves with its VM: its requests and how far each has
+   * got, the queues for threads and cores, and the counts. Completions of CPU work and data
+   * answers still on their way reach the old place and are forwarded, and find their job here.
+   */
+  public record State(
+      List<JobState> jobs,
+      List<Long> waitingForThread,
+      List<Long> waitingToRun,
+      int requestsServed,
+      int running,
+      long nextJob,
+      List<String> liveDataVms,
+      ComponentCounters.Snapshot counters)
+      implements CborSerializable {}
+
   /** @param partitioning which data VM owns each key */
   public static Behavior<Command> create(
       AppServerSettings settings, Machine machine, ComponentCounters counters, Partitioning partitioning) {
+    return create(settings, machine, counters, partitioning, null);
+  }
+
+  /** An app server that begins from {@code restored} (null: with nothing held). */
+  public static Behavior<Command> create(
+      AppServerSettings settings, Machine machine, ComponentCounters counters, Partitioning partitioning, State restored) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new AppServer(context, timers, settings, machine, counters, partitioning)));
+                timers -> new AppServer(context, timers, settings, machine, counters, partitioning, restored)));
+  }
+
+  @Override
+  public State capture() {
+    long now = System.nanoTime();
+    List<JobState> held = new ArrayList<>();
+    jobs.forEach(
+        (id, job) ->
+            held.add(
+                new JobState(id, job.request, job.holdsThread, job.callsMade, job.calling, now - job.callSent, job.callDeadline - now)));
+    return new State(
+        held, List.copyOf(waitingForThread), List.copyOf(waitingToRun), requestsServed, running, nextJob,
+        List.copyOf(liveDataVms), counters.snapshot());
+  }
+
+  private void restore(State state) {
+    long now = System.nanoTime();
+    for (JobState held : state.jobs()) {
+      Job job = new Job(held.request());
+      job.holdsThread = held.holdsThread();
+      job.callsMade = held.callsMade();
+      job.calling = held.calling();
+      job.callSent = now - held.callAgeNanos();
+      job.callDeadline = now + held.deadlineInNanos();
+      jobs.put(held.id(), job);
+    }
+    waitingForThread.addAll(state.waitingForThread());
+    waitingToRun.addAll(state.waitingToRun());
+    requestsServed = state.requestsServed();
+    running = state.running();
+    nextJob = state.nextJob();
+    liveDataVms = Set.copyOf(state.liveDataVms());
+    counters.restore(state.counters());
   }
 
   private final AppServerSettings settings;
@@ -128,7 +189,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
       AppServerSettings settings,
       Machine machine,
       ComponentCounters counters,
-      Partitioning partitioning) {
+      Partitioning partitioning,
+      State restored) {
     super(context);
     this.settings = settings;
     this.machine = machine;
@@ -147,6 +209,10 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> {
                 DataServer.SERVICE_KEY,
                 context.messageAdapter(Receptionist.Listing.class, DataServersChanged::new)));
     timers.startTimerWithFixedDelay(CheckDataTimeouts.INSTANCE, DATA_TIMEOUT_CHECK);
+    if (restored != null) {
+      restore(restored);
+    }
+    machine.carry(this);
   }
 
   @Override

@@ -2,6 +2,7 @@ package clusteremu.tiers.dataserver;
 
 import clusteremu.tiers.CborSerializable;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Mobile;
 import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
@@ -23,7 +24,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * is its version: a write increments it, a read returns it, so a caller can tell which write it
  * saw.
  */
-public final class DataServer extends AbstractBehavior<DataServer.Command> {
+public final class DataServer extends AbstractBehavior<DataServer.Command> implements Mobile<DataServer.State> {
 
   public static final ServiceKey<Command> SERVICE_KEY =
       ServiceKey.create(Command.class, "data-server");
@@ -51,9 +52,22 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> {
 
   private record AccessServed(Access access) implements Command {}
 
+  /**
+   * Everything a data server holds, as it moves with its VM: each key and its version, the
+   * accesses still on the CPU (their completions reach the old place and are forwarded) and the
+   * counts.
+   */
+  public record State(long[] keys, long[] versions, int held, ComponentCounters.Snapshot counters) implements CborSerializable {}
+
   public static Behavior<Command> create(
       DataServerSettings settings, Machine machine, ComponentCounters counters) {
-    return Behaviors.setup(context -> new DataServer(context, settings, machine, counters));
+    return create(settings, machine, counters, null);
+  }
+
+  /** A data server that begins from {@code restored} (null: empty). */
+  public static Behavior<Command> create(
+      DataServerSettings settings, Machine machine, ComponentCounters counters, State restored) {
+    return Behaviors.setup(context -> new DataServer(context, settings, machine, counters, restored));
   }
 
   private final DataServerSettings settings;
@@ -67,12 +81,33 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> {
       ActorContext<Command> context,
       DataServerSettings settings,
       Machine machine,
-      ComponentCounters counters) {
+      ComponentCounters counters,
+      State restored) {
     super(context);
     this.settings = settings;
     this.machine = machine;
     this.counters = counters;
     this.random = new SplittableRandom(settings.seed());
+    if (restored != null) {
+      for (int i = 0; i < restored.keys().length; i++) {
+        versions.put(restored.keys()[i], restored.versions()[i]);
+      }
+      held = restored.held();
+      counters.restore(restored.counters());
+    }
+    machine.carry(this);
+  }
+
+  @Override
+  public State capture() {
+    long[] keys = new long[versions.size()];
+    long[] values = new long[versions.size()];
+    int i = 0;
+    for (Map.Entry<Long, Long> entry : versions.entrySet()) {
+      keys[i] = entry.getKey();
+      values[i++] = entry.getValue();
+    }
+    return new State(keys, values, held, counters.snapshot());
   }
 
   @Override

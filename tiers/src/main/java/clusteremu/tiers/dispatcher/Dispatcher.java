@@ -3,6 +3,7 @@ package clusteremu.tiers.dispatcher;
 import clusteremu.tiers.CborSerializable;
 import clusteremu.tiers.appserver.AppServer;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Mobile;
 import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
@@ -35,7 +36,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * an app server leaves or dies the requests held there are failed with a reason instead of being
  * lost. Holding is bounded: past {@code queue-capacity} a request is rejected at once.
  */
-public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
+public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> implements Mobile<Dispatcher.State> {
 
   public static final ServiceKey<Command> SERVICE_KEY =
       ServiceKey.create(Command.class, "dispatcher");
@@ -86,9 +87,67 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
     }
   }
 
+  /** One request held, as it moves: {@code backend} is the app server's VM, null while it waits for the CPU. */
+  public record HeldState(long ticket, long requestId, Operation operation, long key, ActorRef<Reply> client, String backend, Mode mode)
+      implements CborSerializable {}
+
+  /** One app server as known, as it moves. */
+  public record BackendState(String vm, int outstanding) implements CborSerializable {}
+
+  /**
+   * Everything a dispatcher holds, as it moves with its VM: the requests it has accepted and
+   * where each went, its app servers, mode and policy, and the counts.
+   */
+  public record State(
+      List<HeldState> held, List<BackendState> backends, Mode mode, PolicyName policy, long nextTicket, ComponentCounters.Snapshot counters)
+      implements CborSerializable {}
+
   public static Behavior<Command> create(
       DispatcherSettings settings, Machine machine, ComponentCounters counters) {
-    return Behaviors.setup(context -> new Dispatcher(context, settings, machine, counters));
+    return create(settings, machine, counters, null);
+  }
+
+  /** A dispatcher that begins from {@code restored} (null: holding nothing). */
+  public static Behavior<Command> create(
+      DispatcherSettings settings, Machine machine, ComponentCounters counters, State restored) {
+    return Behaviors.setup(context -> new Dispatcher(context, settings, machine, counters, restored));
+  }
+
+  @Override
+  public State capture() {
+    List<HeldState> requests = new ArrayList<>();
+    held.forEach(
+        (ticket, request) ->
+            requests.add(
+                new HeldState(
+                    ticket, request.requestId, request.operation, request.key, request.client,
+                    request.backend == null ? null : request.backend.vm, request.mode)));
+    List<BackendState> servers = new ArrayList<>();
+    backends.forEach(backend -> servers.add(new BackendState(backend.vm, backend.outstanding)));
+    return new State(requests, servers, mode, policyName, nextTicket, counters.snapshot());
+  }
+
+  private void restore(State state) {
+    Map<String, Backend> byVm = new HashMap<>();
+    for (BackendState server : state.backends()) {
+      Backend backend = new Backend(server.vm());
+      backend.outstanding = server.outstanding();
+      backends.add(backend);
+      byVm.put(server.vm(), backend);
+    }
+    for (HeldState request : state.held()) {
+      Held h = new Held(new Submit(request.requestId(), request.operation(), request.key(), request.client()));
+      h.backend = request.backend() == null ? null : byVm.get(request.backend());
+      h.mode = request.mode();
+      held.put(request.ticket(), h);
+    }
+    mode = state.mode();
+    if (state.policy() != policyName) {
+      policyName = state.policy();
+      policy = policyName.newPolicy(random);
+    }
+    nextTicket = state.nextTicket();
+    counters.restore(state.counters());
   }
 
   private final DispatcherSettings settings;
@@ -110,7 +169,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
       ActorContext<Command> context,
       DispatcherSettings settings,
       Machine machine,
-      ComponentCounters counters) {
+      ComponentCounters counters,
+      State restored) {
     super(context);
     this.settings = settings;
     this.machine = machine;
@@ -129,6 +189,10 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> {
         .getSystem()
         .receptionist()
         .tell(Receptionist.subscribe(AppServer.SERVICE_KEY, listings));
+    if (restored != null) {
+      restore(restored);
+    }
+    machine.carry(this);
   }
 
   @Override

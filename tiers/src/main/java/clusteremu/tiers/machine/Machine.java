@@ -42,6 +42,12 @@ public interface Machine extends Outbound {
    */
   default void writeData(long key) {}
 
+  /**
+   * The guest whose state this machine's VM carries when it moves; guests call it once, as they
+   * start. A machine that never moves ignores it.
+   */
+  default void carry(Mobile<?> guest) {}
+
   /** CPU work items waiting for a core (not counting those running). */
   int cpuQueueLength();
 

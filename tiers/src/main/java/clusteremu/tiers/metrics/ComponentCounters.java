@@ -52,6 +52,28 @@ public final class ComponentCounters {
     return callNanos.get();
   }
 
+  /** The cumulative counts, as they move with a guest to another VM. */
+  public record Snapshot(long received, long completed, long failed, long rejected, long inFlight, long callsAnswered, long callNanos)
+      implements clusteremu.tiers.CborSerializable {}
+
+  public Snapshot snapshot() {
+    return new Snapshot(received.get(), completed.get(), failed.get(), rejected.get(), inFlight.get(), callsAnswered.get(), callNanos.get());
+  }
+
+  /** Continues from {@code from} (a guest that moved here); null leaves the counts at zero. */
+  public void restore(Snapshot from) {
+    if (from == null) {
+      return;
+    }
+    received.set(from.received());
+    completed.set(from.completed());
+    failed.set(from.failed());
+    rejected.set(from.rejected());
+    inFlight.set(from.inFlight());
+    callsAnswered.set(from.callsAnswered());
+    callNanos.set(from.callNanos());
+  }
+
   public void received() {
     received.incrementAndGet();
     inFlight.incrementAndGet();

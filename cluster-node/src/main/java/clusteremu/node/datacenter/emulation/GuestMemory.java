@@ -124,6 +124,30 @@ public final class GuestMemory {
     return differing;
   }
 
+  /**
+   * A digest of every page's version, the same for two memories whose pages hold the same
+   * versions (pages never written count as version 0 and add nothing), whatever the order they
+   * were written or copied in: what the destination of a copy compares with its source.
+   */
+  public synchronized long checksum() {
+    long sum = 0;
+    for (int c = 0; c < chunks.length; c++) {
+      Chunk chunk = chunks[c];
+      if (chunk == null) {
+        continue;
+      }
+      for (int offset = 0; offset < CHUNK; offset++) {
+        int version = chunk.versions[offset];
+        if (version != 0) {
+          long z = (((long) c << CHUNK_BITS) + offset) * 0x9E3779B97F4A7C15L + version;
+          z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+          sum += z ^ (z >>> 27);
+        }
+      }
+    }
+    return sum;
+  }
+
   /** Marks every page clean (what a completed copy does). */
   public synchronized void cleanAll() {
     for (Chunk chunk : chunks) {

@@ -61,6 +61,8 @@ public final class HostCpu {
     double virtualNanos;
     /** Cores this VM gets right now, and each of its threads. */
     double rate;
+    /** The fraction of its CPU the VM may use (auto-converge throttles it below 1). */
+    double allowed = 1;
     double busyCoreNanosTotal;
 
     VmCpu(String name, int vcpus, int threads) {
@@ -101,6 +103,15 @@ public final class HostCpu {
       now = Math.max(now, lastNanos);
       advance(now);
       jobs.add(new Job(virtualNanos + demandNanos, sequence++, done));
+      share();
+      reschedule();
+    }
+
+    /** Lets the VM use only {@code fraction} of the CPU it would get, from {@code now} (auto-converge). */
+    public void throttle(long now, double fraction) {
+      now = Math.max(now, lastNanos);
+      advance(now);
+      allowed = fraction;
       share();
       reschedule();
     }
@@ -229,7 +240,7 @@ public final class HostCpu {
   /** The most a VM can use: a core per vCPU or thread, less its guest's switching. */
   private double cap(VmCpu vm) {
     int threads = vm.jobs.size();
-    return Math.min(vm.vcpus, threads) / (1 + contextSwitchCost * Math.max(0, threads - vm.vcpus));
+    return vm.allowed * Math.min(vm.vcpus, threads) / (1 + contextSwitchCost * Math.max(0, threads - vm.vcpus));
   }
 
   private void reschedule() {

@@ -68,11 +68,15 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
    * guest runs at once (see {@link HostCpu}).
    */
   public VmMachine startVm(VmSpec vm, String host, int threads) {
+    return startVm(vm, host, threads, new GuestMemory(vm.pages()));
+  }
+
+  /** As {@link #startVm(VmSpec, String, int)}, with the pages a migration brought. */
+  public VmMachine startVm(VmSpec vm, String host, int threads, GuestMemory memory) {
     HostCpu cpu = hosts.get(host);
     if (cpu == null) {
       throw new IllegalArgumentException("host " + host + " is not carried by this node; it carries " + hosts.keySet());
     }
-    GuestMemory memory = new GuestMemory(vm.pages());
     VmMachine machine = new VmMachine(vm, cpu.newVm(vm.name(), vm.vcpus(), threads), memory, network, placement, loop);
     machines.put(vm.name(), machine);
     loop.execute(() -> cpu.attach(machine.cpu()));
@@ -82,9 +86,11 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     return machine;
   }
 
-  /** Takes a VM off its host: its cores go to the others, its pages and background writes end. */
+  /** Takes a VM off its host: its cores go to the others, its pages and background writes end. Once. */
   public void stopVm(VmMachine machine, String host) {
-    machines.remove(machine.spec().name(), machine);
+    if (!machines.remove(machine.spec().name(), machine)) {
+      return;
+    }
     HostCpu cpu = hosts.get(host);
     long now = System.nanoTime();
     loop.execute(() -> cpu.removeVm(machine.cpu(), now));
@@ -97,6 +103,11 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
 
   public Network network() {
     return network;
+  }
+
+  /** The loop thread that runs this node's hosts and links. */
+  public EmulationLoop loop() {
+    return loop;
   }
 
   public Topology topology() {
@@ -114,7 +125,9 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     if (machines.get(vm.name()) != machine) {
       return;
     }
-    owed += vm.backgroundDirtyRate() * DIRTY_TICK_NANOS / 1e9;
+    if (!machine.paused()) {
+      owed += vm.backgroundDirtyRate() * DIRTY_TICK_NANOS / 1e9 * (100 - machine.throttlePercent()) / 100.0;
+    }
     while (owed >= 1) {
       machine.memory().write(random.nextLong(vm.hotSetPages()));
       owed--;

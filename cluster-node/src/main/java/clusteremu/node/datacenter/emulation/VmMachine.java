@@ -4,6 +4,7 @@ import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Machine;
+import clusteremu.tiers.machine.Mobile;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -18,6 +19,9 @@ public final class VmMachine implements Machine {
   private final Network network;
   private final Placement placement;
   private final EmulationLoop loop;
+  private volatile Mobile<?> guest;
+  private volatile boolean paused;
+  private volatile int throttlePercent;
 
   public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, Placement placement, EmulationLoop loop) {
     this.spec = spec;
@@ -72,6 +76,37 @@ public final class VmMachine implements Machine {
   @Override
   public int cores() {
     return spec.vcpus();
+  }
+
+  @Override
+  public void carry(Mobile<?> guest) {
+    this.guest = guest;
+  }
+
+  /** Everything the guest holds now, or null for a VM without a guest. Call on the guest's actor thread. */
+  public Object captureGuest() {
+    Mobile<?> carried = guest;
+    return carried == null ? null : carried.capture();
+  }
+
+  /** Paused: the guest takes no new work and the rest of it writes no memory. */
+  public void pause(boolean paused) {
+    this.paused = paused;
+  }
+
+  public boolean paused() {
+    return paused;
+  }
+
+  /** Takes {@code percent} of the guest's CPU away (auto-converge): it computes and writes that much less. */
+  public void throttle(int percent) {
+    this.throttlePercent = percent;
+    long now = System.nanoTime();
+    loop.execute(() -> cpu.throttle(now, (100 - percent) / 100.0));
+  }
+
+  public int throttlePercent() {
+    return throttlePercent;
   }
 
   public VmSpec spec() {

@@ -1,10 +1,13 @@
 package clusteremu.node.datacenter.host;
 
+import clusteremu.node.datacenter.HostSpec;
 import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.emulation.GuestMemory;
+import clusteremu.node.datacenter.vm.GuestState;
 import clusteremu.node.datacenter.vm.Vm;
-import clusteremu.tiers.CborSerializable;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,58 +16,104 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * A physical host: the hypervisor that owns its cores and memory (modelled by the node's
- * {@code HostCpu} and the VMs' pages) and runs its VMs as child actors named after them. Starting
- * a VM here gives it vCPUs and pages on this host; stopping one gives them back.
+ * {@code HostCpu} and the VMs' pages) and runs its VMs as child actors named after them. It admits
+ * a VM only while it has the memory and the vCPUs for it (a core per vCPU: no overcommit), so a
+ * migration is refused before anything moves; stopping a VM, or its moving away, gives them back.
  */
 public final class Host {
   public interface Command {}
 
-  /** Starts VM {@code vm} on this host; answered with {@link VmStarted}. */
-  public record StartVm(VmSpec vm, ActorRef<VmStarted> replyTo) implements Command {}
+  /** Holds room for VM {@code vm} (a migration about to bring it); answered with {@link Reserved}. */
+  public record Reserve(VmSpec vm, ActorRef<Reserved> replyTo) implements Command {}
 
-  /** @param started false when a VM of that name already runs here (nothing changed) */
-  public record VmStarted(String vm, boolean started) implements CborSerializable {}
+  /** @param refusal why there is no room, or null when it is held */
+  public record Reserved(String vm, String refusal) {}
+
+  /** Gives back room held for a VM that will not come. */
+  public record Release(String vm) implements Command {}
+
+  /**
+   * Starts VM {@code vm} here, in the room held for it if any; with {@code memory} and {@code
+   * state} (null for a fresh VM) as a migration brings them. Answered with {@link VmStarted}.
+   */
+  public record StartVm(VmSpec vm, GuestMemory memory, GuestState state, ActorRef<VmStarted> replyTo) implements Command {}
+
+  /**
+   * @param refusal why it did not start (null when it did)
+   * @param guest the guest's reference, once it runs (null without a guest or when refused)
+   */
+  public record VmStarted(String vm, String refusal, ActorRef<Object> guest) {}
 
   /** Stops VM {@code vm} and frees what it held; answered with {@link VmStopped} once it has. */
   public record StopVm(String vm, ActorRef<VmStopped> replyTo) implements Command {}
 
   /** @param wasHere false when no VM of that name ran here */
-  public record VmStopped(String vm, boolean wasHere) implements CborSerializable {}
+  public record VmStopped(String vm, boolean wasHere) {}
 
-  private record VmEnded(String vm) implements Command {}
+  /** VM {@code vm} runs at {@code guest} now, on another host: give back its room; it forwards a while, then stops. */
+  public record VmMoved(String vm, ActorRef<Object> guest) implements Command {}
+
+  private record VmEnded(String vm, ActorRef<Vm.Command> ref) implements Command {}
 
   private Host() {}
 
   /** Host {@code host} of this node, starting with the VMs {@code initial} placed on it. */
-  public static Behavior<Command> create(String host, List<VmSpec> initial, Vm.Services services) {
+  public static Behavior<Command> create(HostSpec host, List<VmSpec> initial, Vm.Services services) {
     return Behaviors.setup(
         context -> {
-          Map<String, ActorRef<Void>> vms = new HashMap<>();
+          Map<String, ActorRef<Vm.Command>> vms = new HashMap<>();
+          /** What holds room here: VMs running and VMs on their way in. */
+          Map<String, VmSpec> room = new LinkedHashMap<>();
           Map<String, List<ActorRef<VmStopped>>> stopping = new HashMap<>();
+          java.util.function.BiFunction<VmSpec, Behavior<Vm.Command>, ActorRef<Vm.Command>> spawn =
+              (vm, behavior) -> {
+                ActorRef<Vm.Command> ref = context.spawn(behavior, vm.name());
+                context.watchWith(ref, new VmEnded(vm.name(), ref));
+                vms.put(vm.name(), ref);
+                room.put(vm.name(), vm);
+                return ref;
+              };
           for (VmSpec vm : initial) {
-            ActorRef<Void> ref = context.spawn(Vm.create(vm, host, services), vm.name());
-            context.watchWith(ref, new VmEnded(vm.name()));
-            vms.put(vm.name(), ref);
+            spawn.apply(vm, Vm.create(vm, host.name(), services));
           }
           return Behaviors.receive(Command.class)
               .onMessage(
+                  Reserve.class,
+                  reserve -> {
+                    String refusal = refusal(host, room, reserve.vm());
+                    if (refusal == null) {
+                      room.put(reserve.vm().name(), reserve.vm());
+                    }
+                    reserve.replyTo().tell(new Reserved(reserve.vm().name(), refusal));
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  Release.class,
+                  release -> {
+                    if (!vms.containsKey(release.vm())) {
+                      room.remove(release.vm());
+                    }
+                    return Behaviors.same();
+                  })
+              .onMessage(
                   StartVm.class,
                   start -> {
-                    String name = start.vm().name();
-                    if (vms.containsKey(name) || stopping.containsKey(name)) {
-                      start.replyTo().tell(new VmStarted(name, false));
+                    VmSpec vm = start.vm();
+                    String refusal = vms.containsKey(vm.name()) ? "VM " + vm.name() + " already runs on host " + host.name() : null;
+                    if (refusal == null && !room.containsKey(vm.name())) {
+                      refusal = refusal(host, room, vm);
+                    }
+                    if (refusal != null) {
+                      start.replyTo().tell(new VmStarted(vm.name(), refusal, null));
                       return Behaviors.same();
                     }
-                    ActorRef<Void> ref = context.spawn(Vm.create(start.vm(), host, services), name);
-                    context.watchWith(ref, new VmEnded(name));
-                    vms.put(name, ref);
-                    start.replyTo().tell(new VmStarted(name, true));
+                    spawn.apply(vm, Vm.create(vm, host.name(), services, start.memory(), start.state(), start.replyTo()));
                     return Behaviors.same();
                   })
               .onMessage(
                   StopVm.class,
                   stop -> {
-                    ActorRef<Void> ref = vms.get(stop.vm());
+                    ActorRef<Vm.Command> ref = vms.get(stop.vm());
                     if (ref == null) {
                       stop.replyTo().tell(new VmStopped(stop.vm(), false));
                       return Behaviors.same();
@@ -74,18 +123,44 @@ public final class Host {
                     return Behaviors.same();
                   })
               .onMessage(
+                  VmMoved.class,
+                  moved -> {
+                    ActorRef<Vm.Command> ref = vms.remove(moved.vm());
+                    room.remove(moved.vm());
+                    if (ref != null) {
+                      ref.tell(new Vm.Moved(moved.guest()));
+                    }
+                    return Behaviors.same();
+                  })
+              .onMessage(
                   VmEnded.class,
                   ended -> {
-                    vms.remove(ended.vm());
+                    if (vms.remove(ended.vm(), ended.ref())) {
+                      room.remove(ended.vm());
+                    }
                     List<ActorRef<VmStopped>> waiting = stopping.remove(ended.vm());
                     if (waiting != null) {
                       waiting.forEach(replyTo -> replyTo.tell(new VmStopped(ended.vm(), true)));
-                    } else {
-                      context.getLog().warn("VM {} on host {} stopped unasked", ended.vm(), host);
                     }
                     return Behaviors.same();
                   })
               .build();
         });
+  }
+
+  /** Why {@code vm} does not fit beside what holds room on {@code host}, or null when it does. */
+  static String refusal(HostSpec host, Map<String, VmSpec> room, VmSpec vm) {
+    if (room.containsKey(vm.name())) {
+      return "VM " + vm.name() + " already runs on, or is on its way to, host " + host.name();
+    }
+    long memory = room.values().stream().mapToLong(VmSpec::memoryBytes).sum();
+    int vcpus = room.values().stream().mapToInt(VmSpec::vcpus).sum();
+    if (memory + vm.memoryBytes() > host.memoryBytes()) {
+      return "host " + host.name() + " has " + ((host.memoryBytes() - memory) >> 20) + " MiB of memory free, VM " + vm.name() + " needs " + (vm.memoryBytes() >> 20) + " MiB";
+    }
+    if (vcpus + vm.vcpus() > host.cores()) {
+      return "host " + host.name() + " has " + (host.cores() - vcpus) + " cores free, VM " + vm.name() + " needs " + vm.vcpus();
+    }
+    return null;
   }
 }

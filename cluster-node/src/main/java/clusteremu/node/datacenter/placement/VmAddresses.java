@@ -28,6 +28,7 @@ public final class VmAddresses {
   private final Map<String, String> nodeAddresses;
   private final ActorRefResolver resolver;
   private final Map<String, ActorRef<Object>> local = new ConcurrentHashMap<>();
+  private final Map<String, ActorRef<Object>> vms = new ConcurrentHashMap<>();
   private final Map<String, Located> remote = new ConcurrentHashMap<>();
 
   /**
@@ -61,15 +62,32 @@ public final class VmAddresses {
     return elements.next();
   }
 
-  /** A guest of this node has started (or, with null, stopped) in VM {@code vm}. */
+  /** A guest of this node has started in VM {@code vm}. */
+  @SuppressWarnings("unchecked")
   public void local(String vm, ActorRef<?> guest) {
-    if (guest == null) {
-      local.remove(vm);
-    } else {
-      @SuppressWarnings("unchecked")
-      ActorRef<Object> any = (ActorRef<Object>) guest;
-      local.put(vm, any);
-    }
+    local.put(vm, (ActorRef<Object>) guest);
+  }
+
+  /** The guest {@code guest} of VM {@code vm} has stopped or left this node (a newer one of the same VM stays). */
+  public void forget(String vm, ActorRef<?> guest) {
+    local.remove(vm, guest);
+  }
+
+  /** The {@code Vm} actor of VM {@code vm} runs on this node. */
+  @SuppressWarnings("unchecked")
+  public void localVm(String vm, ActorRef<?> ref) {
+    vms.put(vm, (ActorRef<Object>) ref);
+  }
+
+  /** The {@code Vm} actor {@code ref} has stopped or let its VM go (a newer one of the same VM stays). */
+  public void forgetVm(String vm, ActorRef<?> ref) {
+    vms.remove(vm, ref);
+  }
+
+  /** The {@code Vm} actor of VM {@code vm} on this node, if it runs here. */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<ActorRef<T>> localVm(String vm) {
+    return Optional.ofNullable((ActorRef<T>) vms.get(vm));
   }
 
   /** The guest of VM {@code vm} where it runs now, or empty when placement knows no such VM or its guest is not up. */

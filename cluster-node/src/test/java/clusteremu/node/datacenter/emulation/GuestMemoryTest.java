@@ -2,6 +2,7 @@ package clusteremu.node.datacenter.emulation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,10 @@ class GuestMemoryTest {
     assertEquals(1, source.pagesDifferingFrom(copy), "page 4097 has not arrived");
     copy.install(4097, source.version(4097));
     assertEquals(0, source.pagesDifferingFrom(copy));
+    assertEquals(source.checksum(), copy.checksum(), "same versions, same digest");
     assertEquals(0, copy.dirtyPages(), "installed pages are clean");
     source.write(3);
     assertEquals(1, copy.pagesDifferingFrom(source), "a write after the copy shows");
+    assertNotEquals(source.checksum(), copy.checksum(), "in the digest too");
   }
 }

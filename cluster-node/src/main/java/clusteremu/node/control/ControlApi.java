@@ -1,0 +1,202 @@
+package clusteremu.node.control;
+
+import clusteremu.node.datacenter.HostSpec;
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.migration.MigrationRequests;
+import clusteremu.node.migration.Migrations;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control API, HTTP with JSON on loopback, served by one node of the cluster:
+ *
+ * <ul>
+ *   <li>{@code GET /hosts}: every host, where it is, its node, its VMs and the room left;
+ *   <li>{@code GET /vms}: every VM, its host and node, guest and size;
+ *   <li>{@code GET /migrations}, {@code GET /migrations/ID}: how migrations stand;
+ *   <li>{@code POST /migrations}: start one (body: {@link MigrationBody}); 201 with its id, 400
+ *       for a bad request (the error names the field), 409 when it is refused (no room, already
+ *       migrating); nothing changes on an error.
+ * </ul>
+ */
+public final class ControlApi extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  private static final Duration ASK = Duration.ofSeconds(20);
+
+  private final ActorSystem<?> system;
+  private final Topology topology;
+  private final Placement placement;
+  private final List<String> nodes;
+  private final Function<String, ActorRef<Migrations.Command>> migrationsOf;
+
+  /**
+   * @param nodes every node of the cluster, by name
+   * @param migrationsOf the migrations actor of a node
+   */
+  public ControlApi(
+      ActorSystem<?> system, Topology topology, Placement placement, List<String> nodes, Function<String, ActorRef<Migrations.Command>> migrationsOf) {
+    this.system = system;
+    this.topology = topology;
+    this.placement = placement;
+    this.nodes = nodes;
+    this.migrationsOf = migrationsOf;
+  }
+
+  /** Serves on 127.0.0.1:{@code port}; a port in use is logged, and the node runs on without the API. */
+  public CompletionStage<ServerBinding> bind(int port) {
+    return Http.get(system)
+        .newServerAt("127.0.0.1", port)
+        .bind(routes())
+        .whenComplete(
+            (binding, failure) -> {
+              if (failure != null) {
+                log.error("control API: cannot listen on 127.0.0.1:{} ({}); set clusteremu.control.port to a free port", port, failure.toString());
+              } else {
+                log.info("control API on http://127.0.0.1:{}", port);
+              }
+            });
+  }
+
+  Route routes() {
+    return concat(
+        path("hosts", () -> get(() -> complete(json(200, hosts())))),
+        path("vms", () -> get(() -> complete(json(200, vms())))),
+        pathPrefix(
+            "migrations",
+            () ->
+                concat(
+                    pathEnd(
+                        () ->
+                            concat(
+                                get(() -> completeWithFuture(migrations())),
+                                post(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(start(body)))))),
+                    path(
+                        PathMatchers.segment(),
+                        id ->
+                            concat(
+                                get(() -> completeWithFuture(migration(id))),
+                                delete(() -> complete(json(501, error("cancelling a migration is not built yet")))))))));
+  }
+
+  private List<Map<String, Object>> hosts() {
+    List<Map<String, Object>> hosts = new ArrayList<>();
+    Map<String, String> vmsNow = placement.vms();
+    for (HostSpec host : topology.hosts().values()) {
+      List<VmSpec> on = topology.vms().values().stream().filter(vm -> host.name().equals(vmsNow.get(vm.name()))).toList();
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("host", host.name());
+      line.put("node", placement.nodeOf(host.name()).orElse(null));
+      line.put("row", host.row());
+      line.put("rack", host.rack());
+      line.put("cores", host.cores());
+      line.put("memory_mib", host.memoryBytes() >> 20);
+      line.put("vms", on.stream().map(VmSpec::name).toList());
+      line.put("free_cores", host.cores() - on.stream().mapToInt(VmSpec::vcpus).sum());
+      line.put("free_memory_mib", (host.memoryBytes() - on.stream().mapToLong(VmSpec::memoryBytes).sum()) >> 20);
+      hosts.add(line);
+    }
+    return hosts;
+  }
+
+  private List<Map<String, Object>> vms() {
+    List<Map<String, Object>> vms = new ArrayList<>();
+    for (VmSpec vm : topology.vms().values()) {
+      String host = placement.hostOf(vm.name());
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("vm", vm.name());
+      line.put("host", host);
+      line.put("node", host == null ? null : placement.nodeOf(host).orElse(null));
+      line.put("guest", vm.guest().map(g -> g.configName()).orElse("none"));
+      line.put("vcpus", vm.vcpus());
+      line.put("memory_mib", vm.memoryBytes() >> 20);
+      vms.add(line);
+    }
+    return vms;
+  }
+
+  private CompletionStage<HttpResponse> start(String body) {
+    Migrations.Request request;
+    try {
+      request = MigrationBody.parse(body);
+    } catch (MigrationBody.Invalid e) {
+      return CompletableFuture.completedFuture(json(400, error(e.getMessage())));
+    }
+    Optional<String> bad = MigrationRequests.check(request, topology, placement);
+    if (bad.isPresent()) {
+      return CompletableFuture.completedFuture(json(400, error(bad.get())));
+    }
+    String carrier = placement.nodeOf(placement.hostOf(request.vm())).orElseThrow();
+    return AskPattern.<Migrations.Command, Migrations.Started>ask(
+            migrationsOf.apply(carrier), replyTo -> new Migrations.Start(request, replyTo), ASK, system.scheduler())
+        .thenApply(started -> started.refusal() == null ? json(201, Map.of("id", started.id())) : json(409, error(started.refusal())))
+        .exceptionally(e -> json(503, error("node " + carrier + " did not answer: " + e.getMessage())));
+  }
+
+  private CompletionStage<HttpResponse> migration(String id) {
+    int dot = id.lastIndexOf('.');
+    String node = dot < 0 ? "" : id.substring(0, dot);
+    if (!nodes.contains(node)) {
+      return CompletableFuture.completedFuture(json(404, error("no migration " + id + "; ids look like <node>.<n>, e.g. " + nodes.get(0) + ".1")));
+    }
+    return AskPattern.<Migrations.Command, Migrations.Progress>ask(migrationsOf.apply(node), replyTo -> new Migrations.Get(id, replyTo), ASK, system.scheduler())
+        .thenApply(progress -> progress.status().equals("unknown") ? json(404, error(progress.reason())) : json(200, progress))
+        .exceptionally(e -> json(503, error("node " + node + " did not answer: " + e.getMessage())));
+  }
+
+  /** Every node's migrations; a node that does not answer within 3 s is left out. */
+  private CompletionStage<HttpResponse> migrations() {
+    List<CompletableFuture<List<Migrations.Progress>>> asks = new ArrayList<>();
+    for (String node : nodes) {
+      asks.add(
+          AskPattern.<Migrations.Command, Migrations.ProgressList>ask(migrationsOf.apply(node), Migrations.ListAll::new, Duration.ofSeconds(3), system.scheduler())
+              .thenApply(Migrations.ProgressList::migrations)
+              .exceptionally(e -> List.of())
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Migrations.Progress> all = new ArrayList<>();
+              asks.forEach(a -> all.addAll(a.join()));
+              return json(200, all);
+            });
+  }
+
+  private static Map<String, Object> error(String message) {
+    return Map.of("error", message);
+  }
+
+  private static HttpResponse json(int status, Object body) {
+    try {
+      return HttpResponse.create().withStatus(StatusCodes.get(status)).withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsString(body));
+    } catch (Exception e) {
+      return HttpResponse.create().withStatus(StatusCodes.INTERNAL_SERVER_ERROR).withEntity(ContentTypes.APPLICATION_JSON, "{\"error\":\"cannot write the answer\"}");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package clusteremu.node.migration;
+
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.tiers.settings.ConfigNamed;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** What a migration request must say, checked before anything moves, and the settings it gives. */
+public final class MigrationRequests {
+  private MigrationRequests() {}
+
+  /** Why {@code request} cannot run, naming the field; empty when it can. */
+  public static Optional<String> check(Migrations.Request request, Topology topology, Placement placement) {
+    if (request.vm() == null || request.vm().isBlank()) {
+      return Optional.of("vm: expected the name of a VM, one of " + topology.vms().keySet());
+    }
+    if (!topology.vms().containsKey(request.vm())) {
+      return Optional.of("vm: no VM '" + request.vm() + "'; expected one of " + topology.vms().keySet());
+    }
+    if (request.to() == null || !topology.hosts().containsKey(request.to())) {
+      return Optional.of("to: no host '" + request.to() + "'; expected one of " + topology.hosts().keySet());
+    }
+    String from = placement.hostOf(request.vm());
+    if (request.to().equals(from)) {
+      return Optional.of("to: VM " + request.vm() + " already runs on host " + from + "; expected another host");
+    }
+    Optional<Strategy> strategy = strategy(request.strategy());
+    if (strategy.isEmpty()) {
+      return Optional.of("strategy: '" + request.strategy() + "'; expected one of " + names());
+    }
+    if (strategy.get() == Strategy.POSTCOPY || strategy.get() == Strategy.HYBRID) {
+      return Optional.of("strategy: " + request.strategy() + " is not built yet; expected precopy, stopcopy or cold");
+    }
+    if (request.maxDowntimeMs() <= 0) {
+      return Optional.of("max_downtime_ms: expected milliseconds above zero, got " + request.maxDowntimeMs());
+    }
+    if (request.maxRounds() < 1) {
+      return Optional.of("max_rounds: expected at least 1, got " + request.maxRounds());
+    }
+    if (!(request.bandwidthBytesPerSecond() > 0)) {
+      return Optional.of("bandwidth: expected bytes per second above zero, got " + request.bandwidthBytesPerSecond());
+    }
+    return Optional.empty();
+  }
+
+  /** The settings of a request that passed {@link #check}. */
+  public static MigrationSettings settings(Migrations.Request request) {
+    return new MigrationSettings(
+        strategy(request.strategy()).orElseThrow(),
+        Duration.ofMillis(request.maxDowntimeMs()),
+        request.maxRounds(),
+        request.bandwidthBytesPerSecond(),
+        request.autoConverge(),
+        MigrationSettings.DEFAULT_BATCH_PAGES,
+        MigrationSettings.DEFAULT_EXECUTION_STATE_BYTES);
+  }
+
+  static Optional<Strategy> strategy(String name) {
+    return Arrays.stream(Strategy.values()).filter(s -> s.configName().equals(name)).findFirst();
+  }
+
+  static String names() {
+    return Arrays.stream(Strategy.values()).map(ConfigNamed::configName).collect(Collectors.joining(", "));
+  }
+}

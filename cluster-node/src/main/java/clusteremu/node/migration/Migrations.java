@@ -1,0 +1,586 @@
+package clusteremu.node.migration;
+
+import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.emulation.GuestMemory;
+import clusteremu.node.datacenter.emulation.NodeDatacenter;
+import clusteremu.node.datacenter.emulation.VmMachine;
+import clusteremu.node.datacenter.host.Host;
+import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.PlacementReplica;
+import clusteremu.node.datacenter.placement.VmAddresses;
+import clusteremu.node.datacenter.vm.GuestState;
+import clusteremu.node.datacenter.vm.Vm;
+import clusteremu.tiers.CborSerializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The migrations of one node, at {@code /user/migrations} on every node: as the source of a VM
+ * that moves away, and as the destination of one that comes. A request may reach any node; it is
+ * passed to the node that carries the VM now.
+ *
+ * <p>The source checks the request, asks the destination node to hold room on its host, then
+ * runs the copy (see {@link PageCopy}) on its emulation loop: pages go as {@link Pages} messages,
+ * each sent when the emulated network says it has arrived. On the pause the VM hands over its
+ * guest's state; once the last pages are there the destination starts the VM with them and the
+ * state, places it cluster-wide, and the old VM forwards what still reaches it. Every migration
+ * ends as a line in {@code migrations.jsonl}, with one per pre-copy round.
+ */
+public final class Migrations extends AbstractBehavior<Migrations.Command> {
+  public static final String NAME = "migrations";
+  /** How long the destination may take to answer before the migration fails and the VM runs on at its source. */
+  static final Duration PEER_TIMEOUT = Duration.ofSeconds(15);
+
+  public interface Command extends CborSerializable {}
+
+  /** What a user asks for (the control API's body). */
+  public record Request(
+      String vm, String to, String strategy, long maxDowntimeMs, int maxRounds, double bandwidthBytesPerSecond, boolean autoConverge)
+      implements CborSerializable {}
+
+  /** Starts a migration; answered with {@link Started} once it is under way, or refused before anything moved. */
+  public record Start(Request request, ActorRef<Started> replyTo) implements Command {}
+
+  /** @param refusal why nothing moves, or null */
+  public record Started(String id, String refusal) implements CborSerializable {}
+
+  /** Asks how a migration stands; answered with a {@link Progress}, or one with status {@code unknown}. */
+  public record Get(String id, ActorRef<Progress> replyTo) implements Command {}
+
+  /** Asks for every migration this node has been the source of. */
+  public record ListAll(ActorRef<ProgressList> replyTo) implements Command {}
+
+  public record ProgressList(List<Progress> migrations) implements CborSerializable {}
+
+  /** How a migration stands, as {@code GET /migrations/ID} and {@code scripts/migrate} show it. */
+  public record Progress(
+      String id,
+      String vm,
+      String from,
+      String to,
+      String strategy,
+      String status,
+      String reason,
+      int round,
+      long remainingPages,
+      long dirtyRatePagesPerS,
+      double expectedDowntimeMs,
+      double totalMs,
+      double downtimeMs,
+      long bytes,
+      long pages,
+      Boolean verified)
+      implements CborSerializable {}
+
+  /** Destination: hold room for {@code vm} on host {@code to}. */
+  public record Prepare(String id, String vm, String to, ActorRef<Prepared> replyTo) implements Command {}
+
+  public record Prepared(String id, String refusal) implements Command {}
+
+  /** Destination: pages that have arrived, with their versions. */
+  public record Pages(String id, long[] pages, int[] versions) implements Command {}
+
+  /** Destination: the last pages are there; start the VM from {@code state}. */
+  public record Finish(String id, GuestState state, long checksum, boolean keepsMemory, ActorRef<Finished> replyTo) implements Command {}
+
+  /** @param guest the guest's reference at its new place (null when refused) */
+  public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest) implements Command {}
+
+  /** Destination: the migration will not finish; let go of what was held. */
+  public record Abort(String id) implements Command {}
+
+  private record GuestPaused(String id, Vm.Paused paused) implements Command {}
+
+  private record PauseAsked(String id, LongConsumer paused) implements Command {}
+
+  private record ResumeAsked(String id, PageCopy.Resumed resumed) implements Command {}
+
+  private record CopyEnded(String id, MigrationFigures figures) implements Command {}
+
+  private record Reserved(String id, Host.Reserved reserved) implements Command {}
+
+  private record VmStartedHere(String id, Host.VmStarted started) implements Command {}
+
+  private record PeerSilent(String id, String what) implements Command {}
+
+  private record Placed(PlacementReplica.Placed placed) implements Command {}
+
+  /** One VM on its way out of this node. */
+  private static final class Outgoing {
+    final String id;
+    final Request request;
+    final MigrationSettings settings;
+    final VmSpec spec;
+    final String from;
+    final ActorRef<Command> destination;
+    final long startNanos = System.nanoTime();
+    ActorRef<Started> starter;
+    String status = "setup";
+    String reason = "";
+    MigrationFigures figures;
+    Vm.Paused paused;
+    LongConsumer onPaused;
+    PageCopy.Resumed onResumed;
+    long checksum;
+    long pausedAtNanos;
+
+    Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, ActorRef<Command> destination) {
+      this.id = id;
+      this.request = request;
+      this.settings = settings;
+      this.spec = spec;
+      this.from = from;
+      this.destination = destination;
+    }
+  }
+
+  /** One VM on its way into this node. */
+  private static final class Incoming {
+    final VmSpec spec;
+    final String to;
+    final GuestMemory memory;
+    ActorRef<Prepared> prepared;
+    ActorRef<Finished> finished;
+    boolean verified;
+
+    Incoming(VmSpec spec, String to) {
+      this.spec = spec;
+      this.to = to;
+      this.memory = new GuestMemory(spec.pages());
+    }
+  }
+
+  public static Behavior<Command> create(
+      String node,
+      Topology topology,
+      Placement placement,
+      VmAddresses addresses,
+      NodeDatacenter datacenter,
+      Map<String, ActorRef<Host.Command>> hosts,
+      ActorRef<PlacementReplica.Command> replica,
+      Map<String, String> nodeAddresses,
+      MigrationLog log) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Migrations(context, timers, node, topology, placement, addresses, datacenter, hosts, replica, nodeAddresses, log)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String node;
+  private final Topology topology;
+  private final Placement placement;
+  private final VmAddresses addresses;
+  private final NodeDatacenter datacenter;
+  private final Map<String, ActorRef<Host.Command>> hosts;
+  private final ActorRef<PlacementReplica.Command> replica;
+  private final Map<String, String> nodeAddresses;
+  private final MigrationLog log;
+  private final ActorRefResolver resolver;
+  private final Map<String, Outgoing> outgoing = new LinkedHashMap<>();
+  private final Map<String, Incoming> incoming = new HashMap<>();
+  private long next;
+
+  private Migrations(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String node,
+      Topology topology,
+      Placement placement,
+      VmAddresses addresses,
+      NodeDatacenter datacenter,
+      Map<String, ActorRef<Host.Command>> hosts,
+      ActorRef<PlacementReplica.Command> replica,
+      Map<String, String> nodeAddresses,
+      MigrationLog log) {
+    super(context);
+    this.timers = timers;
+    this.node = node;
+    this.topology = topology;
+    this.placement = placement;
+    this.addresses = addresses;
+    this.datacenter = datacenter;
+    this.hosts = hosts;
+    this.replica = replica;
+    this.nodeAddresses = nodeAddresses;
+    this.log = log;
+    this.resolver = ActorRefResolver.get(context.getSystem());
+  }
+
+  /** The migrations actor of node {@code node}. */
+  private ActorRef<Command> migrationsOf(String node) {
+    return node.equals(this.node) ? getContext().getSelf() : resolver.resolveActorRef(nodeAddresses.get(node) + "/user/" + NAME);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Start.class, this::onStart)
+        .onMessage(Prepared.class, this::onPrepared)
+        .onMessage(PauseAsked.class, this::onPauseAsked)
+        .onMessage(GuestPaused.class, this::onGuestPaused)
+        .onMessage(ResumeAsked.class, this::onResumeAsked)
+        .onMessage(Finished.class, this::onFinished)
+        .onMessage(CopyEnded.class, this::onCopyEnded)
+        .onMessage(PeerSilent.class, this::onPeerSilent)
+        .onMessage(Get.class, this::onGet)
+        .onMessage(ListAll.class, this::onListAll)
+        .onMessage(Prepare.class, this::onPrepare)
+        .onMessage(Reserved.class, this::onReserved)
+        .onMessage(Pages.class, this::onPages)
+        .onMessage(Finish.class, this::onFinish)
+        .onMessage(VmStartedHere.class, this::onVmStartedHere)
+        .onMessage(Abort.class, this::onAbort)
+        .onMessage(Placed.class, placed -> this)
+        .build();
+  }
+
+  // ---- source side ----
+
+  private Behavior<Command> onStart(Start start) {
+    Request request = start.request();
+    Optional<String> refusal = MigrationRequests.check(request, topology, placement);
+    if (refusal.isPresent()) {
+      start.replyTo().tell(new Started(null, refusal.get()));
+      return this;
+    }
+    String from = placement.hostOf(request.vm());
+    String carrier = placement.nodeOf(from).orElseThrow();
+    if (!carrier.equals(node)) {
+      migrationsOf(carrier).tell(start); // the node that carries the VM runs its migration
+      return this;
+    }
+    if (addresses.localVm(request.vm()).isEmpty() || !datacenter.machines().containsKey(request.vm())) {
+      start.replyTo().tell(new Started(null, "VM " + request.vm() + " is not running on host " + from + " (is it still starting, or moving?)"));
+      return this;
+    }
+    if (outgoing.values().stream().anyMatch(o -> o.spec.name().equals(request.vm()) && !ended(o))) {
+      start.replyTo().tell(new Started(null, "VM " + request.vm() + " is already migrating"));
+      return this;
+    }
+    String id = node + "." + (++next);
+    String toNode = placement.nodeOf(request.to()).orElseThrow();
+    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, migrationsOf(toNode));
+    out.starter = start.replyTo();
+    outgoing.put(id, out);
+    out.destination.tell(new Prepare(id, request.vm(), request.to(), getContext().getSelf().narrow()));
+    timers.startSingleTimer(id, new PeerSilent(id, "prepare"), PEER_TIMEOUT);
+    getContext().getLog().info("migration {}: {} from {} to {} ({})", id, request.vm(), from, request.to(), request.strategy());
+    return this;
+  }
+
+  private static boolean ended(Outgoing out) {
+    return out.status.equals("completed") || out.status.equals("failed") || out.status.equals("refused");
+  }
+
+  private Behavior<Command> onPrepared(Prepared prepared) {
+    Outgoing out = outgoing.get(prepared.id());
+    if (out == null || !out.status.equals("setup")) {
+      return this;
+    }
+    timers.cancel(out.id);
+    if (prepared.refusal() != null) {
+      out.status = "refused";
+      out.reason = prepared.refusal();
+      out.starter.tell(new Started(null, prepared.refusal()));
+      return this;
+    }
+    out.status = "active";
+    out.starter.tell(new Started(out.id, null));
+    VmMachine machine = datacenter.machines().get(out.spec.name());
+    if (out.settings.strategy() == Strategy.COLD) {
+      // Weak mobility: stop the guest, start a fresh one at the destination; its memory is lost.
+      out.figures = new MigrationFigures();
+      out.figures.startNanos = out.startNanos;
+      out.figures.stopReason = "cold";
+      out.status = "paused";
+      addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow()
+          .tell(new Vm.Pause(getContext().messageAdapter(Vm.Paused.class, paused -> new GuestPaused(out.id, paused))));
+      return this;
+    }
+    ActorRef<Command> self = getContext().getSelf();
+    PageCopy.Guest guest =
+        new PageCopy.Guest() {
+          @Override
+          public void pause(long at, LongConsumer paused) {
+            self.tell(new PauseAsked(out.id, paused));
+          }
+
+          @Override
+          public void resumeAtDestination(long at, PageCopy.Resumed resumed) {
+            self.tell(new ResumeAsked(out.id, resumed));
+          }
+
+          @Override
+          public void throttle(int percent) {
+            machine.throttle(percent);
+          }
+        };
+    PageCopy.PageSink sink = (pages, versions) -> out.destination.tell(new Pages(out.id, pages, versions));
+    datacenter.loop().execute(
+        () -> {
+          PageChannel channel = new PageChannel(out.id, out.settings.bandwidthBytesPerSecond(), datacenter.network(), datacenter.loop(), out.from, out.request.to());
+          PageCopy copy =
+              new PageCopy(datacenter.loop(), machine.memory(), sink, topology.pageBytes(), channel, out.settings, guest, figures -> self.tell(new CopyEnded(out.id, figures)));
+          out.figures = copy.figures();
+          copy.start(System.nanoTime());
+        });
+    return this;
+  }
+
+  private Behavior<Command> onPauseAsked(PauseAsked asked) {
+    Outgoing out = outgoing.get(asked.id());
+    out.onPaused = asked.paused();
+    out.status = "paused";
+    ActorRef<Vm.Command> vm = addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow();
+    vm.tell(new Vm.Pause(getContext().messageAdapter(Vm.Paused.class, paused -> new GuestPaused(out.id, paused))));
+    return this;
+  }
+
+  private Behavior<Command> onGuestPaused(GuestPaused paused) {
+    Outgoing out = outgoing.get(paused.id());
+    out.paused = paused.paused();
+    out.pausedAtNanos = System.nanoTime();
+    if (out.settings.strategy() == Strategy.COLD) {
+      out.destination.tell(new Finish(out.id, null, 0, false, getContext().getSelf().narrow()));
+      timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
+      return this;
+    }
+    LongConsumer onPaused = out.onPaused;
+    long now = out.pausedAtNanos;
+    datacenter.loop().execute(() -> onPaused.accept(now));
+    return this;
+  }
+
+  private Behavior<Command> onResumeAsked(ResumeAsked asked) {
+    Outgoing out = outgoing.get(asked.id());
+    out.onResumed = asked.resumed();
+    out.checksum = out.paused.memory().checksum();
+    out.destination.tell(new Finish(out.id, out.paused.state(), out.checksum, true, getContext().getSelf().narrow()));
+    timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
+    return this;
+  }
+
+  private Behavior<Command> onFinished(Finished finished) {
+    Outgoing out = outgoing.get(finished.id());
+    if (out == null || ended(out)) {
+      return this;
+    }
+    timers.cancel(out.id);
+    if (finished.refusal() != null) {
+      fail(out, "the destination did not start the VM: " + finished.refusal());
+      return this;
+    }
+    hosts.get(out.from).tell(new Host.VmMoved(out.spec.name(), finished.guest()));
+    if (out.onResumed != null) {
+      PageCopy.Resumed resumed = out.onResumed;
+      long now = System.nanoTime();
+      boolean verified = finished.verified();
+      datacenter.loop().execute(() -> resumed.at(now, verified));
+    } else {
+      long now = System.nanoTime();
+      out.figures.downtimeNanos = now - out.pausedAtNanos;
+      out.figures.totalNanos = now - out.startNanos;
+      out.figures.verified = false; // nothing was copied: what the guest held is gone
+      out.figures.status = "completed";
+      getContext().getSelf().tell(new CopyEnded(out.id, out.figures));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCopyEnded(CopyEnded ended) {
+    Outgoing out = outgoing.get(ended.id());
+    out.figures = ended.figures();
+    out.status = ended.figures().status;
+    out.reason = ended.figures().stopReason;
+    writeLines(out);
+    getContext().getLog().info("migration {} {}: {}", out.id, out.status, ended.figures().line(out.settings.strategy()));
+    return this;
+  }
+
+  private Behavior<Command> onPeerSilent(PeerSilent silent) {
+    Outgoing out = outgoing.get(silent.id());
+    if (out == null || ended(out)) {
+      return this;
+    }
+    if (silent.what().equals("prepare")) {
+      out.status = "failed";
+      out.reason = "the destination's node did not answer within " + PEER_TIMEOUT.toSeconds() + " s";
+      out.starter.tell(new Started(null, out.reason));
+      writeLines(out);
+      return this;
+    }
+    fail(out, "the destination did not start the VM within " + PEER_TIMEOUT.toSeconds() + " s");
+    return this;
+  }
+
+  /** The move failed after the guest paused: it runs on at the source; the destination lets go. */
+  private void fail(Outgoing out, String reason) {
+    out.status = "failed";
+    out.reason = reason;
+    addresses.<Vm.Command>localVm(out.spec.name()).ifPresent(vm -> vm.tell(Vm.Resume.INSTANCE));
+    out.destination.tell(new Abort(out.id));
+    getContext().getLog().warn("migration {} failed: {}; {} runs on at {}", out.id, reason, out.spec.name(), out.from);
+    writeLines(out);
+  }
+
+  private void writeLines(Outgoing out) {
+    MigrationFigures figures = out.figures == null ? new MigrationFigures() : out.figures;
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("kind", "migration");
+    line.put("id", out.id);
+    line.put("ts", System.currentTimeMillis());
+    line.put("vm", out.spec.name());
+    line.put("from", out.from);
+    line.put("to", out.request.to());
+    line.putAll(figures.line(out.settings.strategy()));
+    line.put("status", out.status);
+    if (!out.reason.isEmpty()) {
+      line.put("stop_reason", out.reason);
+    }
+    log.write(line);
+    for (MigrationFigures.Round round : figures.rounds) {
+      Map<String, Object> roundLine = new LinkedHashMap<>();
+      roundLine.put("kind", "round");
+      roundLine.put("id", out.id);
+      roundLine.put("vm", out.spec.name());
+      roundLine.putAll(round.line());
+      log.write(roundLine);
+    }
+  }
+
+  private Behavior<Command> onGet(Get get) {
+    Outgoing out = outgoing.get(get.id());
+    if (out == null) {
+      get.replyTo().tell(unknown(get.id()));
+    } else {
+      get.replyTo().tell(progress(out));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onListAll(ListAll list) {
+    list.replyTo().tell(new ProgressList(outgoing.values().stream().map(this::progress).toList()));
+    return this;
+  }
+
+  static Progress unknown(String id) {
+    return new Progress(id, null, null, null, null, "unknown", "no migration " + id, 0, 0, 0, 0, 0, 0, 0, 0, null);
+  }
+
+  /** How {@code out} stands now. */
+  private Progress progress(Outgoing out) {
+    MigrationFigures figures = out.figures;
+    double elapsedMs = (System.nanoTime() - out.startNanos) / 1e6;
+    if (figures == null) {
+      return new Progress(
+          out.id, out.spec.name(), out.from, out.request.to(), out.request.strategy(), out.status, out.reason, 0, out.spec.pages(), 0, 0,
+          elapsedMs, 0, 0, 0, null);
+    }
+    List<MigrationFigures.Round> rounds = figures.rounds;
+    MigrationFigures.Round last = rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
+    return new Progress(
+        out.id, out.spec.name(), out.from, out.request.to(), out.request.strategy(), out.status,
+        out.reason.isEmpty() ? figures.stopReason : out.reason,
+        rounds.size(),
+        last == null ? out.spec.pages() : last.dirtyAfter(),
+        Math.round(figures.dirtyRatePagesPerSecond),
+        MigrationFigures.millis(figures.expectedDowntimeNanos),
+        ended(out) ? MigrationFigures.millis(figures.totalNanos) : elapsedMs,
+        MigrationFigures.millis(figures.downtimeNanos),
+        figures.bytes,
+        figures.pages,
+        figures.verified);
+  }
+
+  // ---- destination side ----
+
+  private Behavior<Command> onPrepare(Prepare prepare) {
+    VmSpec spec = topology.vms().get(prepare.vm());
+    ActorRef<Host.Command> host = hosts.get(prepare.to());
+    if (spec == null || host == null) {
+      prepare.replyTo().tell(new Prepared(prepare.id(), "host " + prepare.to() + " is not carried by node " + node));
+      return this;
+    }
+    Incoming in = new Incoming(spec, prepare.to());
+    in.prepared = prepare.replyTo();
+    incoming.put(prepare.id(), in);
+    host.tell(new Host.Reserve(spec, getContext().messageAdapter(Host.Reserved.class, reserved -> new Reserved(prepare.id(), reserved))));
+    return this;
+  }
+
+  private Behavior<Command> onReserved(Reserved reserved) {
+    Incoming in = incoming.get(reserved.id());
+    if (in == null) {
+      return this;
+    }
+    if (reserved.reserved().refusal() != null) {
+      incoming.remove(reserved.id());
+    }
+    in.prepared.tell(new Prepared(reserved.id(), reserved.reserved().refusal()));
+    return this;
+  }
+
+  private Behavior<Command> onPages(Pages pages) {
+    Incoming in = incoming.get(pages.id());
+    if (in != null) {
+      for (int i = 0; i < pages.pages().length; i++) {
+        in.memory.install(pages.pages()[i], pages.versions()[i]);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFinish(Finish finish) {
+    Incoming in = incoming.get(finish.id());
+    if (in == null) {
+      finish.replyTo().tell(new Finished(finish.id(), "no migration " + finish.id() + " is coming to node " + node, false, null));
+      return this;
+    }
+    in.finished = finish.replyTo();
+    in.verified = finish.keepsMemory() && in.memory.checksum() == finish.checksum();
+    GuestMemory memory = finish.keepsMemory() ? in.memory : new GuestMemory(in.spec.pages());
+    hosts.get(in.to).tell(
+        new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Host.VmStarted.class, started -> new VmStartedHere(finish.id(), started))));
+    return this;
+  }
+
+  private Behavior<Command> onVmStartedHere(VmStartedHere started) {
+    Incoming in = incoming.remove(started.id());
+    if (in == null) {
+      return this;
+    }
+    if (started.started().refusal() != null) {
+      in.finished.tell(new Finished(started.id(), started.started().refusal(), false, null));
+      return this;
+    }
+    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
+    in.finished.tell(new Finished(started.id(), null, in.verified, started.started().guest()));
+    return this;
+  }
+
+  private Behavior<Command> onAbort(Abort abort) {
+    Incoming in = incoming.remove(abort.id());
+    if (in != null) {
+      hosts.get(in.to).tell(new Host.Release(in.spec.name()));
+    }
+    return this;
+  }
+
+
+}
