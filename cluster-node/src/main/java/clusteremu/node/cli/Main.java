@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       DriverCommand.class,
       CompareCommand.class,
+      MigrateCommand.class,
       clusteremu.node.experiment.ExperimentCommand.class,
       clusteremu.node.report.ReportCommand.class,
       clusteremu.node.bench.BenchCommand.class,

@@ -22,6 +22,7 @@ final class SummaryTable {
     row(table, columns, "failed", s -> s.get("failed") + reasons(s.get("failed_by_reason")));
     row(table, columns, "timed out", s -> s.get("timeouts"));
     row(table, columns, "not sent", s -> s.get("not_sent") + reasons(s.get("not_sent_by_reason")));
+    row(table, columns, "stale reads", s -> s.getOrDefault("stale_reads", "-"));
     row(table, columns, "offered (req/s)", s -> s.get("offered_rate"));
     row(table, columns, "throughput (req/s)", s -> s.get("throughput"));
     for (String p : new String[] {"p50", "p90", "p99", "p999", "max"}) {

@@ -569,7 +569,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       in.finished.tell(new Finished(started.id(), started.started().refusal(), false, null));
       return this;
     }
-    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
+    String guest = started.started().guest() == null ? null : resolver.toSerializationFormat(started.started().guest());
+    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to, guest, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
     in.finished.tell(new Finished(started.id(), null, in.verified, started.started().guest()));
     return this;
   }

@@ -85,6 +85,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
     final Serve request;
     boolean holdsThread;
     int callsMade;
+    /** The version the first data call saw, -1 before it answered. */
+    long version = -1;
     /** The data VM the call under way went to. */
     String calling;
     long callSent;
@@ -97,7 +99,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   /** One request held, as it moves: its times as ages, since clocks differ between JVMs. */
   public record JobState(
-      long id, Serve request, boolean holdsThread, int callsMade, String calling, long callAgeNanos, long deadlineInNanos)
+      long id, Serve request, boolean holdsThread, int callsMade, long version, String calling, long callAgeNanos, long deadlineInNanos)
       implements CborSerializable {}
 
   /**
@@ -138,7 +140,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
     jobs.forEach(
         (id, job) ->
             held.add(
-                new JobState(id, job.request, job.holdsThread, job.callsMade, job.calling, now - job.callSent, job.callDeadline - now)));
+                new JobState(id, job.request, job.holdsThread, job.callsMade, job.version, job.calling, now - job.callSent, job.callDeadline - now)));
     return new State(
         held, List.copyOf(waitingForThread), List.copyOf(waitingToRun), requestsServed, running, nextJob,
         List.copyOf(liveDataVms), counters.snapshot());
@@ -150,6 +152,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
       Job job = new Job(held.request());
       job.holdsThread = held.holdsThread();
       job.callsMade = held.callsMade();
+      job.version = held.version();
       job.calling = held.calling();
       job.callSent = now - held.callAgeNanos();
       job.callDeadline = now + held.deadlineInNanos();
@@ -280,6 +283,9 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
     }
     job.calling = null;
     counters.callAnswered(System.nanoTime() - job.callSent);
+    if (answer.call() == 0) {
+      job.version = answer.version();
+    }
     if (!answer.ok()) {
       finish(answer.job(), Reply.failed(job.request.requestId(), answer.failure()));
       return this;
@@ -290,7 +296,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   private void nextDataCallOrFinish(long jobId, Job job) {
     if (job.callsMade == settings.dataCalls()) {
-      finish(jobId, Reply.ok(job.request.requestId()));
+      finish(jobId, Reply.ok(job.request.requestId(), job.version));
       return;
     }
     long key = job.request.key() + job.callsMade;

@@ -107,6 +107,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private final ActorRef<Reply> replyInbox;
   private final SplittableRandom random;
   private final Ledger ledger = new Ledger();
+  private final ReadYourWrites freshness = new ReadYourWrites();
   private final ArrayDeque<Long> backlog = new ArrayDeque<>();
   private final Histogram interval = newHistogram();
   private final Histogram measured = newHistogram();
@@ -315,6 +316,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
     long key = random.nextLong(settings.keys());
     ledger.sent(id, new Ledger.Pending(intendedNanos, System.nanoTime(), dispatcher, user, inWindow));
+    freshness.sent(id, operation, key);
     network.send(dispatcher, new Dispatcher.Submit(id, operation, key, replyInbox));
   }
 
@@ -324,6 +326,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (pending == null) {
       return this;
     }
+    freshness.answered(reply);
     if (reply.ok()) {
       long micros = Math.max(1, (System.nanoTime() - pending.intendedNanos()) / 1000);
       interval.recordValue(micros);
@@ -440,6 +443,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             ledger.notSent(),
             Map.copyOf(ledger.notSentByReason()),
             ledger.lateReplies(),
+            freshness.staleReads(),
             seconds > 0 ? issuedMeasured / seconds : 0,
             seconds > 0 ? ledger.okMeasured() / seconds : 0,
             measured.copy(),

@@ -20,6 +20,7 @@ public record Summary(
     long notSent,
     Map<String, Long> notSentByReason,
     long lateReplies,
+    long staleReads,
     double offeredRate,
     double throughput,
     Histogram latencyMicros,
@@ -44,6 +45,7 @@ public record Summary(
     json.put("not_sent", notSent);
     json.put("not_sent_by_reason", notSentByReason);
     json.put("late_replies", lateReplies);
+    json.put("stale_reads", staleReads);
     json.put("offered_rate", round(offeredRate));
     json.put("throughput", round(throughput));
     json.put("measured_seconds", round(measuredSeconds));

@@ -85,7 +85,7 @@ class AppServerTest {
       }
       call.replyTo().tell(ok(call));
     }
-    assertEquals(java.util.Set.of(Reply.ok(1), Reply.ok(2), Reply.ok(3)), java.util.Set.copyOf(client.receiveSeveralMessages(3)));
+    assertEquals(java.util.Set.of(Reply.ok(1, 1), Reply.ok(2, 1), Reply.ok(3, 1)), java.util.Set.copyOf(client.receiveSeveralMessages(3)));
     return underWay;
   }
 
@@ -122,7 +122,7 @@ class AppServerTest {
           access = data.expectMessageClass(DataServer.Access.class);
           access.replyTo().tell(ok(access));
         }
-        assertEquals(Reply.ok(-1), probe.receiveMessage());
+        assertEquals(Reply.ok(-1, 1), probe.receiveMessage());
         return;
       } catch (AssertionError notYet) {
         assertEquals(Reply.failed(-1, FailureReason.DATA_UNAVAILABLE), probe.receiveMessage());
@@ -153,7 +153,7 @@ class AppServerTest {
     assertEquals(41, second.key());
     second.replyTo().tell(ok(second));
 
-    assertEquals(Reply.ok(7), client.receiveMessage());
+    assertEquals(Reply.ok(7, 1), client.receiveMessage());
     assertEquals(completedBefore + 1, counters.completedCount());
   }
 
@@ -168,7 +168,7 @@ class AppServerTest {
     app.tell(new AppServer.Serve(100, 7, Operation.READ, 1, client.getRef(), dispatcher.getRef()));
     DataServer.Access access = data.expectMessageClass(DataServer.Access.class);
     access.replyTo().tell(ok(access));
-    assertEquals(Reply.ok(7), client.receiveMessage());
+    assertEquals(Reply.ok(7, 1), client.receiveMessage());
     assertEquals(new Dispatcher.Finished(100, true), dispatcher.receiveMessage());
   }
 
@@ -237,7 +237,7 @@ class AppServerTest {
     DataServer.Access access = listed.expectMessageClass(DataServer.Access.class);
     assertEquals(listedKey, access.key());
     access.replyTo().tell(ok(access));
-    assertEquals(Reply.ok(8), client.receiveMessage());
+    assertEquals(Reply.ok(8, 1), client.receiveMessage());
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Placement {
   private final Map<String, String> hostOfVm = new ConcurrentHashMap<>();
+  /** The guest's exact reference (with its incarnation's uid) once a VM has moved, serialised. */
+  private final Map<String, String> guestOfVm = new ConcurrentHashMap<>();
   private final Map<String, String> nodeOfHost = new ConcurrentHashMap<>();
   private volatile long version;
 
@@ -56,6 +58,39 @@ public final class Placement {
   public void placeVm(String vm, String host) {
     if (!host.equals(hostOfVm.put(vm, host))) {
       version++;
+    }
+  }
+
+  /**
+   * Records that {@code vm} runs on {@code host} from now on, its guest at {@code guest} (a
+   * reference in Pekko's serialised form, with the uid of this incarnation: a VM that comes back
+   * to a host it left gets a new actor at the old path, which a reference by path alone could
+   * mistake for the old one).
+   */
+  public void placeVm(String vm, String host, String guest) {
+    if (guest != null) {
+      guestOfVm.put(vm, guest);
+    }
+    placeVm(vm, host);
+  }
+
+  /** The serialised reference of {@code vm}'s guest once it has moved, or null. */
+  public String guestOf(String vm) {
+    return guestOfVm.get(vm);
+  }
+
+  /** A placement as one replicated value: the host, then the guest's reference if known. */
+  static String encode(String host, String guest) {
+    return guest == null ? host : host + " " + guest;
+  }
+
+  /** Applies a value written by {@link #encode}. */
+  void apply(String vm, String value) {
+    int space = value.indexOf(' ');
+    if (space < 0) {
+      placeVm(vm, value);
+    } else {
+      placeVm(vm, value.substring(0, space), value.substring(space + 1));
     }
   }
 

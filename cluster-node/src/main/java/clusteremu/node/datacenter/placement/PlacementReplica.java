@@ -31,8 +31,11 @@ public final class PlacementReplica {
 
   public interface Command {}
 
-  /** Places VM {@code vm} on host {@code host}, cluster-wide; answered with {@link Placed}. */
-  public record Place(String vm, String host, ActorRef<Placed> replyTo) implements Command {}
+  /**
+   * Places VM {@code vm} on host {@code host}, cluster-wide, its guest now at {@code guest}
+   * (serialised, with its uid; null when unknown); answered with {@link Placed}.
+   */
+  public record Place(String vm, String host, String guest, ActorRef<Placed> replyTo) implements Command {}
 
   /** @param everywhere true when every reachable node acknowledged the change in time */
   public record Placed(String vm, String host, boolean everywhere) implements CborSerializable {}
@@ -55,12 +58,12 @@ public final class PlacementReplica {
                       .onMessage(
                           Place.class,
                           place -> {
-                            placement.placeVm(place.vm(), place.host());
+                            placement.placeVm(place.vm(), place.host(), place.guest());
                             replicator.askUpdate(
                                 replyTo ->
                                     new Replicator.Update<>(
                                         VMS, LWWMap.empty(), new Replicator.WriteAll(WRITE_TIMEOUT), replyTo,
-                                        map -> map.put(self, place.vm(), place.host())),
+                                        map -> map.put(self, place.vm(), Placement.encode(place.host(), place.guest()))),
                                 response -> new Written(place, response));
                             return Behaviors.same();
                           })
@@ -87,7 +90,7 @@ public final class PlacementReplica {
   private static void apply(Placement placement, Replicator.Changed<LWWMap<String, String>> change) {
     Map<String, String> entries = change.dataValue().getEntries();
     if (change.key().equals(VMS)) {
-      entries.forEach(placement::placeVm);
+      entries.forEach(placement::apply);
     } else {
       entries.forEach(placement::placeHost);
     }

@@ -21,7 +21,7 @@ public final class VmAddresses {
   public static final String GUEST = "guest";
   private static final String HOST_PREFIX = "host-";
 
-  private record Located(String host, String node, ActorRef<Object> guest) {}
+  private record Located(String host, String node, String exact, ActorRef<Object> guest) {}
 
   private final Placement placement;
   private final String selfNode;
@@ -105,12 +105,16 @@ public final class VmAddresses {
       return Optional.ofNullable((ActorRef<T>) local.get(vm));
     }
     Located known = remote.get(vm);
-    if (known == null || !known.host().equals(host) || !known.node().equals(node.get())) {
+    String exact = placement.guestOf(vm);
+    String path = "/user/" + hostActorName(host) + "/" + vm + "/" + GUEST;
+    if (known == null || !known.host().equals(host) || !known.node().equals(node.get()) || (exact != null && !exact.equals(known.exact()))) {
       String address = nodeAddresses.get(node.get());
       if (address == null) {
         return Optional.empty();
       }
-      known = new Located(host, node.get(), resolver.resolveActorRef(address + "/user/" + hostActorName(host) + "/" + vm + "/" + GUEST));
+      // The exact incarnation when placement knows it (the VM has moved), else the path.
+      boolean current = exact != null && exact.startsWith(address + path);
+      known = new Located(host, node.get(), current ? exact : null, resolver.resolveActorRef(current ? exact : address + path));
       remote.put(vm, known);
     }
     return Optional.of((ActorRef<T>) known.guest());

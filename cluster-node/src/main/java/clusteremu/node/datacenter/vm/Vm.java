@@ -137,7 +137,7 @@ public final class Vm {
                             if (shell != null) {
                               shell.tell(new GuestShell.ForwardTo(moved.guest()));
                             }
-                            services.addresses().forget(spec.name(), shell);
+                            // Senders here that still read the old placement reach the shell, which forwards.
                             services.addresses().forgetVm(spec.name(), context.getSelf());
                             services.datacenter().stopVm(machine, host);
                             if (shell != null) {

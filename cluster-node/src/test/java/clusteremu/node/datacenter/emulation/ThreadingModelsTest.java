@@ -97,7 +97,7 @@ class ThreadingModelsTest {
     Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data"))));
     for (String host : List.of("h-data", "h-app")) {
       String vm = host.equals("h-app") ? "app" : "data";
-      kit.spawn(Host.create(host, List.of(topology.vms().get(vm)), services), VmAddresses.hostActorName(host));
+      kit.spawn(Host.create(topology.hosts().get(host), List.of(topology.vms().get(vm)), services), VmAddresses.hostActorName(host));
     }
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (addresses.guestOf("app").isEmpty() || !counters.containsKey("app")) {

@@ -95,7 +95,7 @@ class HostTest {
     Map<String, ComponentCounters> counters = new ConcurrentHashMap<>();
     Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data"))));
     ActorRef<Host.Command> host =
-        kit.spawn(Host.create("h", List.of(topology.vms().get("app"), topology.vms().get("data")), services), VmAddresses.hostActorName("h"));
+        kit.spawn(Host.create(topology.hosts().get("h"), List.of(topology.vms().get("app"), topology.vms().get("data")), services), VmAddresses.hostActorName("h"));
 
     await(() -> addresses.guestOf("app").isPresent() && addresses.guestOf("data").isPresent(), "both guests started");
     assertEquals("/user/host-h/app/guest", addresses.guestOf("app").orElseThrow().path().toStringWithoutAddress());
@@ -113,11 +113,26 @@ class HostTest {
     assertEquals(new Host.VmStopped("app", false), stopped.receiveMessage(), "not there any more");
 
     TestProbe<Host.VmStarted> started = kit.createTestProbe();
-    host.tell(new Host.StartVm(topology.vms().get("dispatcher"), started.getRef()));
-    assertEquals(new Host.VmStarted("dispatcher", true), started.receiveMessage());
-    host.tell(new Host.StartVm(topology.vms().get("data"), started.getRef()));
-    assertEquals(new Host.VmStarted("data", false), started.receiveMessage(), "already runs here: nothing changes");
-    await(() -> datacenter.hosts().get("h").vms().size() == 2, "the new VM holds vCPUs");
-    await(() -> addresses.guestOf("dispatcher").isPresent(), "its guest is reachable by name");
+    host.tell(new Host.StartVm(topology.vms().get("dispatcher"), null, null, started.getRef()));
+    Host.VmStarted dispatcher = started.receiveMessage();
+    assertEquals(null, dispatcher.refusal());
+    assertEquals("/user/host-h/dispatcher/guest", dispatcher.guest().path().toStringWithoutAddress());
+    host.tell(new Host.StartVm(topology.vms().get("data"), null, null, started.getRef()));
+    assertEquals("VM data already runs on host h", started.receiveMessage().refusal(), "nothing changes");
+
+    // Room: 4 cores; data (1 vCPU) and the extra VM (1) hold 2; three more do not fit, nor 64 GiB of memory.
+    TestProbe<Host.Reserved> reserved = kit.createTestProbe();
+    var extra = new clusteremu.node.datacenter.VmSpec("extra", "h", 1, 1L << 30, 262144, java.util.Optional.empty(), ConfigFactory.empty(), 0, 1);
+    host.tell(new Host.StopVm("dispatcher", stopped.getRef()));
+    stopped.receiveMessage();
+    host.tell(new Host.Reserve(extra, reserved.getRef()));
+    assertEquals(null, reserved.receiveMessage().refusal(), "room for one vCPU after the dispatcher left");
+    host.tell(new Host.Reserve(new clusteremu.node.datacenter.VmSpec("more", "h", 3, 1L << 30, 262144, java.util.Optional.empty(), ConfigFactory.empty(), 0, 1), reserved.getRef()));
+    assertEquals("host h has 2 cores free, VM more needs 3", reserved.receiveMessage().refusal());
+    host.tell(new Host.Reserve(new clusteremu.node.datacenter.VmSpec("big", "h", 1, 64L << 30, 1L << 24, java.util.Optional.empty(), ConfigFactory.empty(), 0, 1), reserved.getRef()));
+    assertEquals("host h has 62464 MiB of memory free, VM big needs 65536 MiB", reserved.receiveMessage().refusal(), "data 2 GiB and extra 1 GiB of 64 held");
+    host.tell(new Host.Reserve(extra, reserved.getRef()));
+    assertEquals("VM extra already runs on, or is on its way to, host h", reserved.receiveMessage().refusal());
+
   }
 }

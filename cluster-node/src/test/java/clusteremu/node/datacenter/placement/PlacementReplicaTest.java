@@ -82,7 +82,7 @@ class PlacementReplicaTest {
   void aVmPlacedFromOneMemberIsFoundAtItsNewHostByTheOther() {
     ActorTestKit kit = ActorTestKit.create(first);
     TestProbe<PlacementReplica.Placed> placed = kit.createTestProbe();
-    replicaOnFirst.tell(new PlacementReplica.Place("vm-1", "h2", placed.getRef()));
+    replicaOnFirst.tell(new PlacementReplica.Place("vm-1", "h2", null, placed.getRef()));
     assertEquals(new PlacementReplica.Placed("vm-1", "h2", true), placed.receiveMessage(Duration.ofSeconds(10)));
     assertEquals("h2", onFirst.hostOf("vm-1"), "the member that placed it");
     await(Duration.ofSeconds(5), () -> "h2".equals(onSecond.hostOf("vm-1")), "the other member follows");
@@ -97,6 +97,10 @@ class PlacementReplicaTest {
     VmAddresses addresses = new VmAddresses(placement, "n1", Map.of("n1", firstAddress, "n2", secondAddress), ActorRefResolver.get(first));
     assertEquals(secondAddress + "/user/host-h2/vm-3/guest", addresses.guestOf("vm-3").orElseThrow().path().toString());
     assertEquals("vm-3", VmAddresses.vmOf(addresses.guestOf("vm-3").orElseThrow()));
+    // Once the VM has moved, placement carries its guest's exact incarnation: a VM that comes back
+    // to a host it left gets a new actor at the old path.
+    placement.placeVm("vm-3", "h2", secondAddress + "/user/host-h2/vm-3/guest#42");
+    assertEquals(42, addresses.guestOf("vm-3").orElseThrow().path().uid());
     placement.placeVm("vm-3", "h1"); // now on this node, where no guest of that name has started
     assertTrue(addresses.guestOf("vm-3").isEmpty(), "a local guest is only found once it has started");
     assertTrue(addresses.guestOf("no-such-vm").isEmpty());
