@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
       "  migrate VM HOST [options]     start one migration (--wait to follow it)",
       "  migrate --list                every migration so far",
       "  migrate --evacuate HOST       move every VM off HOST to the nearest hosts with room, one after another",
+      "  migrate --cancel ID           stop a migration whose guest has not paused yet; the VM stays",
       "Exit status: 0 done (or started, without --wait), 1 refused or failed, 2 bad usage or input."
     })
 final class MigrateCommand implements Callable<Integer> {
@@ -74,6 +75,9 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--evacuate", paramLabel = "HOST", description = "Move every VM off HOST, one after another, each to the nearest host with room.")
   String evacuate;
 
+  @Option(names = "--cancel", paramLabel = "ID", description = "Cancel migration ID (before its guest pauses); the VM stays where it is.")
+  String cancel;
+
   @Option(names = "--run", paramLabel = "DIR", description = "The run of the cluster. Default: runs/latest.")
   java.nio.file.Path run;
 
@@ -82,9 +86,9 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int modes = (list ? 1 : 0) + (evacuate != null ? 1 : 0) + (vm != null ? 1 : 0);
+    int modes = (list ? 1 : 0) + (evacuate != null ? 1 : 0) + (cancel != null ? 1 : 0) + (vm != null ? 1 : 0);
     if (modes != 1 || (vm != null && host == null)) {
-      System.err.println("clusteremu migrate: give VM and HOST, or --list, or --evacuate HOST (see --help)");
+      System.err.println("clusteremu migrate: give VM and HOST, or --list, or --evacuate HOST, or --cancel ID (see --help)");
       return 2;
     }
     Optional<RunningCluster> cluster = RunningCluster.at(run);
@@ -99,6 +103,15 @@ final class MigrateCommand implements Callable<Integer> {
       }
       if (evacuate != null) {
         return evacuate(evacuate);
+      }
+      if (cancel != null) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/migrations/" + cancel)).DELETE());
+        if (response.statusCode() == 200) {
+          System.out.println("migration " + cancel + " cancelled; the VM stays where it was");
+          return 0;
+        }
+        System.err.println("clusteremu migrate: cannot cancel " + cancel + ": " + JSON.readTree(response.body()).path("error").asText(response.body()));
+        return 1;
       }
       return migrate(vm, host, await);
     } catch (IOException e) {
@@ -134,7 +147,7 @@ final class MigrateCommand implements Callable<Integer> {
       Thread.sleep(1000);
       JsonNode progress = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/migrations/" + id)).GET()).body());
       String status = progress.path("status").asText();
-      if (status.equals("completed") || status.equals("failed") || status.equals("refused")) {
+      if (status.equals("completed") || status.equals("failed") || status.equals("refused") || status.equals("cancelled")) {
         System.out.println(summary(progress));
         return status.equals("completed") ? 0 : 1;
       }

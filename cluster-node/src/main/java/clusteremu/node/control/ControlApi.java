@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /hosts}: every host, where it is, its node, its VMs and the room left;
  *   <li>{@code GET /vms}: every VM, its host and node, guest and size;
  *   <li>{@code GET /migrations}, {@code GET /migrations/ID}: how migrations stand;
+ *   <li>{@code DELETE /migrations/ID}: cancel one whose guest has not paused yet (409 after);
  *   <li>{@code POST /migrations}: start one (body: {@link MigrationBody}); 201 with its id, 400
  *       for a bad request (the error names the field), 409 when it is refused (no room, already
  *       migrating); nothing changes on an error.
@@ -101,7 +102,7 @@ public final class ControlApi extends AllDirectives {
                         id ->
                             concat(
                                 get(() -> completeWithFuture(migration(id))),
-                                delete(() -> complete(json(501, error("cancelling a migration is not built yet")))))))));
+                                delete(() -> completeWithFuture(cancel(id))))))));
   }
 
   private List<Map<String, Object>> hosts() {
@@ -166,6 +167,20 @@ public final class ControlApi extends AllDirectives {
     }
     return AskPattern.<Migrations.Command, Migrations.Progress>ask(migrationsOf.apply(node), replyTo -> new Migrations.Get(id, replyTo), ASK, system.scheduler())
         .thenApply(progress -> progress.status().equals("unknown") ? json(404, error(progress.reason())) : json(200, progress))
+        .exceptionally(e -> json(503, error("node " + node + " did not answer: " + e.getMessage())));
+  }
+
+  private CompletionStage<HttpResponse> cancel(String id) {
+    int dot = id.lastIndexOf('.');
+    String node = dot < 0 ? "" : id.substring(0, dot);
+    if (!nodes.contains(node)) {
+      return CompletableFuture.completedFuture(json(404, error("no migration " + id)));
+    }
+    return AskPattern.<Migrations.Command, Migrations.Cancelled>ask(migrationsOf.apply(node), replyTo -> new Migrations.Cancel(id, replyTo), ASK, system.scheduler())
+        .thenApply(
+            c -> c.refusal() == null
+                ? json(200, Map.of("id", id, "status", "cancelled"))
+                : json(c.refusal().startsWith("no migration") ? 404 : 409, error(c.refusal())))
         .exceptionally(e -> json(503, error("node " + node + " did not answer: " + e.getMessage())));
   }
 

@@ -28,6 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The migrations of one node, at {@code /user/migrations} on every node: as the source of a VM
@@ -61,6 +64,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   /** Asks how a migration stands; answered with a {@link Progress}, or one with status {@code unknown}. */
   public record Get(String id, ActorRef<Progress> replyTo) implements Command {}
+
+  /** Cancels a migration whose guest has not paused yet: the VM stays where it is. */
+  public record Cancel(String id, ActorRef<Cancelled> replyTo) implements Command {}
+
+  /** @param refusal why it could not be cancelled, or null when it was */
+  public record Cancelled(String id, String refusal) implements CborSerializable {}
 
   /** Asks for every migration this node has been the source of. */
   public record ListAll(ActorRef<ProgressList> replyTo) implements Command {}
@@ -120,6 +129,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private record Placed(PlacementReplica.Placed placed) implements Command {}
 
+  private record MemberChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
+
+  private record CopyCancelled(String id, boolean cancelled, ActorRef<Cancelled> replyTo, String reason) implements Command {}
+
   /** One VM on its way out of this node. */
   private static final class Outgoing {
     final String id;
@@ -138,9 +151,14 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     PageCopy.Resumed onResumed;
     long checksum;
     long pausedAtNanos;
+    String pendingStatus;
+    /** The copy, once it runs; touched on the loop thread only. */
+    volatile PageCopy copy;
+    final String toNode;
 
-    Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, ActorRef<Command> destination) {
+    Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, String toNode, ActorRef<Command> destination) {
       this.id = id;
+      this.toNode = toNode;
       this.request = request;
       this.settings = settings;
       this.spec = spec;
@@ -220,6 +238,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     this.nodeAddresses = nodeAddresses;
     this.log = log;
     this.resolver = ActorRefResolver.get(context.getSystem());
+    ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, MemberChanged::new);
+    ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberChanged::new);
+    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
+    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
   }
 
   /** The migrations actor of node {@code node}. */
@@ -247,6 +269,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         .onMessage(VmStartedHere.class, this::onVmStartedHere)
         .onMessage(Abort.class, this::onAbort)
         .onMessage(Placed.class, placed -> this)
+        .onMessage(Cancel.class, this::onCancel)
+        .onMessage(CopyCancelled.class, this::onCopyCancelled)
+        .onMessage(MemberChanged.class, this::onMemberChanged)
         .build();
   }
 
@@ -275,7 +300,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     String id = node + "." + (++next);
     String toNode = placement.nodeOf(request.to()).orElseThrow();
-    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, migrationsOf(toNode));
+    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, toNode, migrationsOf(toNode));
     out.starter = start.replyTo();
     outgoing.put(id, out);
     out.destination.tell(new Prepare(id, request.vm(), request.to(), getContext().getSelf().narrow()));
@@ -285,7 +310,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   }
 
   private static boolean ended(Outgoing out) {
-    return out.status.equals("completed") || out.status.equals("failed") || out.status.equals("refused");
+    return out.status.equals("completed") || out.status.equals("failed") || out.status.equals("refused") || out.status.equals("cancelled");
   }
 
   private Behavior<Command> onPrepared(Prepared prepared) {
@@ -338,6 +363,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
           PageCopy copy =
               new PageCopy(datacenter.loop(), machine.memory(), sink, topology.pageBytes(), channel, out.settings, guest, figures -> self.tell(new CopyEnded(out.id, figures)));
           out.figures = copy.figures();
+          out.copy = copy;
           copy.start(System.nanoTime());
         });
     return this;
@@ -506,6 +532,79 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         figures.bytes,
         figures.pages,
         figures.verified);
+  }
+
+  private Behavior<Command> onCancel(Cancel cancel) {
+    Outgoing out = outgoing.get(cancel.id());
+    if (out == null) {
+      cancel.replyTo().tell(new Cancelled(cancel.id(), "no migration " + cancel.id()));
+      return this;
+    }
+    stopBeforePause(out, "cancelled", "cancelled by request", cancel.replyTo());
+    return this;
+  }
+
+  /**
+   * Stops {@code out} if its guest has not paused: the copy stops on the loop, the destination
+   * lets go of what it held, and the VM runs on here. Answers {@code replyTo} if not null.
+   */
+  private void stopBeforePause(Outgoing out, String status, String reason, ActorRef<Cancelled> replyTo) {
+    if (ended(out) || out.status.equals("paused")) {
+      if (replyTo != null) {
+        replyTo.tell(new Cancelled(out.id, ended(out) ? "migration " + out.id + " has ended (" + out.status + ")" : "too late: the guest has paused"));
+      }
+      return;
+    }
+    ActorRef<Command> self = getContext().getSelf();
+    if (out.copy == null) {
+      self.tell(new CopyCancelled(out.id, true, replyTo, reason));
+      return;
+    }
+    datacenter.loop().execute(() -> self.tell(new CopyCancelled(out.id, out.copy.cancel(status, reason), replyTo, reason)));
+    out.pendingStatus = status;
+  }
+
+  private Behavior<Command> onCopyCancelled(CopyCancelled cancelled) {
+    Outgoing out = outgoing.get(cancelled.id());
+    if (!cancelled.cancelled()) {
+      if (cancelled.replyTo() != null) {
+        cancelled.replyTo().tell(new Cancelled(out.id, "too late: the guest has paused"));
+      }
+      return this;
+    }
+    timers.cancel(out.id);
+    out.status = out.pendingStatus == null ? "cancelled" : out.pendingStatus;
+    out.reason = cancelled.reason();
+    out.destination.tell(new Abort(out.id));
+    if (out.figures == null) {
+      writeLines(out);
+    }
+    if (cancelled.replyTo() != null) {
+      cancelled.replyTo().tell(new Cancelled(out.id, null));
+    }
+    getContext().getLog().info("migration {} {}: {}; {} stays on {}", out.id, out.status, out.reason, out.spec.name(), out.from);
+    return this;
+  }
+
+  /** The destination's node is unreachable or gone: its migrations fail, and their VMs run on here. */
+  private Behavior<Command> onMemberChanged(MemberChanged changed) {
+    String address =
+        changed.event() instanceof ClusterEvent.UnreachableMember u
+            ? u.member().address().toString()
+            : ((ClusterEvent.MemberRemoved) changed.event()).member().address().toString();
+    for (Outgoing out : List.copyOf(outgoing.values())) {
+      if (ended(out) || !address.equals(nodeAddresses.get(out.toNode))) {
+        continue;
+      }
+      String reason = "the destination's node " + out.toNode + " became unreachable";
+      if (out.status.equals("paused")) {
+        fail(out, reason);
+      } else {
+        out.pendingStatus = "failed";
+        stopBeforePause(out, "failed", reason, null);
+      }
+    }
+    return this;
   }
 
   // ---- destination side ----

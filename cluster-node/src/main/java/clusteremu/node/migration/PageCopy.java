@@ -72,6 +72,8 @@ public final class PageCopy {
   private long roundBytes;
   private long pausedAt;
   private LongConsumer whenSent;
+  private boolean cancelled;
+  private boolean pausing;
 
   public PageCopy(
       EmulationLoop loop,
@@ -149,8 +151,29 @@ public final class PageCopy {
     pauseAndFinish(now, dirty);
   }
 
+  /**
+   * Stops the copy before the guest pauses: nothing more is sent and the guest runs on where it
+   * is; {@code finished} hears it with status {@code status}. False when it is too late (the
+   * guest has been asked to pause).
+   */
+  public boolean cancel(String status, String reason) {
+    if (pausing || cancelled) {
+      return false;
+    }
+    cancelled = true;
+    figures.status = status;
+    figures.stopReason = reason;
+    figures.totalNanos = System.nanoTime() - figures.startNanos;
+    if (figures.throttlePercent != 0) {
+      guest.throttle(0);
+    }
+    finished.accept(figures);
+    return true;
+  }
+
   /** Pauses the guest, sends what is still dirty and the execution state, and resumes it at the destination. */
   private void pauseAndFinish(long now, long[] dirtyBeforePause) {
+    pausing = true;
     guest.pause(
         now,
         paused -> {
@@ -204,7 +227,7 @@ public final class PageCopy {
   }
 
   private void fill(long now) {
-    while (onTheWay < window && !allSent()) {
+    while (!cancelled && onTheWay < window && !allSent()) {
       long bytes;
       SharedLink.Done arrival;
       if (cursor < sending.length) {
@@ -238,6 +261,9 @@ public final class PageCopy {
   /** A batch is at the destination: the phase may be over; its acknowledgement frees its place a latency later. */
   private void arrived(long at) {
     notArrived--;
+    if (cancelled) {
+      return;
+    }
     loop.at(
         at + channel.latencyNanos(),
         acked -> {

@@ -29,8 +29,11 @@ class MigrationIT {
   @TempDir Path dir;
 
   /** config/datacenter.conf on free ports, a smaller data VM, and a host too small for an app server. */
+  private int controlPort;
+
   private Path scenario() throws IOException {
     int[] ports = {Scripts.freePort(), Scripts.freePort(), Scripts.freePort(), Scripts.freePort()};
+    controlPort = ports[3];
     String text =
         """
         include file("%s")
@@ -114,9 +117,26 @@ class MigrationIT {
       assertTrue(after.get("stale_reads").asLong() > 0, "weak mobility loses the data: " + after);
       assertEquals(after.get("sent").asLong(), after.get("ok").asLong(), "and only the data: every request answered ok: " + after);
 
+      // A slow pre-copy, cancelled before its guest pauses: the VM stays where it is.
+      Scripts.Result slow = scripts.run(Duration.ofMinutes(1), "migrate", "data-1", "a2-h1", "--bandwidth", "50Mbit");
+      assertEquals(0, slow.exitCode(), slow.output());
+      String id = slow.output().lines().filter(l -> l.startsWith("migration ")).findFirst().orElseThrow().split("[ :]")[1];
+      Thread.sleep(1_000);
+      Scripts.Result cancelled = scripts.run(Duration.ofMinutes(1), "migrate", "--cancel", id);
+      assertEquals(0, cancelled.exitCode(), cancelled.output());
+      Scripts.Result again = scripts.run(Duration.ofMinutes(1), "migrate", "--cancel", id);
+      assertEquals(1, again.exitCode(), "a migration that has ended cannot be cancelled: " + again.output());
+      JsonNode vms = JSON.readTree(java.net.URI.create("http://127.0.0.1:" + controlPort + "/vms").toURL());
+      for (JsonNode vm : vms) {
+        if (vm.get("vm").asText().equals("data-1")) {
+          assertEquals("b1-h1", vm.get("host").asText(), "the cancelled migration left the VM where it was: " + vms);
+        }
+      }
+
       List<JsonNode> lines = Files.readAllLines(run.resolve("migrations.jsonl")).stream().map(MigrationIT::parse).toList();
       List<JsonNode> migrations = lines.stream().filter(l -> l.get("kind").asText().equals("migration")).toList();
-      assertEquals(2, migrations.size(), lines.toString());
+      assertEquals(3, migrations.size(), lines.toString());
+      assertEquals("cancelled", migrations.get(2).get("status").asText(), lines.toString());
       assertEquals("precopy", migrations.get(0).get("strategy").asText());
       assertTrue(migrations.get(0).get("verified").asBoolean());
       assertTrue(migrations.get(0).get("downtime_ms").asDouble() > 0);
@@ -124,7 +144,7 @@ class MigrationIT {
       assertTrue(lines.stream().anyMatch(l -> l.get("kind").asText().equals("round")), "pre-copy wrote its rounds");
       Scripts.Result listed = scripts.run(Duration.ofMinutes(1), "migrate", "--list");
       assertEquals(0, listed.exitCode(), listed.output());
-      assertTrue(listed.output().contains("precopy") && listed.output().contains("cold"), listed.output());
+      assertTrue(listed.output().contains("precopy") && listed.output().contains("cold") && listed.output().contains("cancelled"), listed.output());
 
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       assertEquals(0, down.exitCode(), down.output());
