@@ -1,14 +1,11 @@
 package clusteremu.node.cli;
 
+import clusteremu.node.control.ControlClient;
 import clusteremu.node.run.RunningCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +35,7 @@ import picocli.CommandLine.Parameters;
       "  migrate --cancel ID           stop a migration whose guest has not paused yet; the VM stays",
       "Exit status: 0 done (or started, without --wait), 1 refused or failed, 2 bad usage or input."
     })
-final class MigrateCommand implements Callable<Integer> {
+public final class MigrateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "VM", description = "The VM to move (see GET /vms or `scripts/cluster status`).")
@@ -81,8 +78,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "DIR", description = "The run of the cluster. Default: runs/latest.")
   java.nio.file.Path run;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private String base;
+  private ControlClient api;
 
   @Override
   public Integer call() throws Exception {
@@ -96,7 +92,7 @@ final class MigrateCommand implements Callable<Integer> {
       System.err.println("clusteremu migrate: no cluster at " + RunningCluster.where(run) + "; start one with scripts/cluster up");
       return 2;
     }
-    base = "http://127.0.0.1:" + cluster.get().scenario().config().getInt("clusteremu.control.port");
+    api = new ControlClient(cluster.get().scenario().config().getInt("clusteremu.control.port"));
     try {
       if (list) {
         return list();
@@ -105,17 +101,17 @@ final class MigrateCommand implements Callable<Integer> {
         return evacuate(evacuate);
       }
       if (cancel != null) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/migrations/" + cancel)).DELETE());
-        if (response.statusCode() == 200) {
+        ControlClient.Answer answer = api.delete("/migrations/" + cancel);
+        if (answer.status() == 200) {
           System.out.println("migration " + cancel + " cancelled; the VM stays where it was");
           return 0;
         }
-        System.err.println("clusteremu migrate: cannot cancel " + cancel + ": " + JSON.readTree(response.body()).path("error").asText(response.body()));
+        System.err.println("clusteremu migrate: cannot cancel " + cancel + ": " + answer.error());
         return 1;
       }
       return migrate(vm, host, await);
     } catch (IOException e) {
-      System.err.println("clusteremu migrate: the control API at " + base + " does not answer (" + e.getMessage() + "); is the cluster up?");
+      System.err.println("clusteremu migrate: the control API at " + api.base() + " does not answer (" + e.getMessage() + "); is the cluster up?");
       return 1;
     }
   }
@@ -131,13 +127,12 @@ final class MigrateCommand implements Callable<Integer> {
       body.put("bandwidth", bandwidth);
     }
     body.put("auto_converge", autoConverge);
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/migrations")).POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-    JsonNode answer = JSON.readTree(response.body());
-    if (response.statusCode() != 201) {
-      System.err.println("clusteremu migrate: " + (response.statusCode() == 400 ? "bad request: " : "refused: ") + answer.path("error").asText(response.body()));
-      return response.statusCode() == 400 ? 2 : 1;
+    ControlClient.Answer answer = api.post("/migrations", body);
+    if (answer.status() != 201) {
+      System.err.println("clusteremu migrate: " + (answer.status() == 400 ? "bad request: " : "refused: ") + answer.error());
+      return answer.status() == 400 ? 2 : 1;
     }
-    String id = answer.get("id").asText();
+    String id = answer.body().get("id").asText();
     System.out.println("migration " + id + ": " + vm + " to " + to + " (" + strategy + ")");
     if (!follow) {
       return 0;
@@ -145,9 +140,9 @@ final class MigrateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     while (true) {
       Thread.sleep(1000);
-      JsonNode progress = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/migrations/" + id)).GET()).body());
+      JsonNode progress = api.get("/migrations/" + id).body();
       String status = progress.path("status").asText();
-      if (status.equals("completed") || status.equals("failed") || status.equals("refused") || status.equals("cancelled")) {
+      if (ControlClient.ended(status)) {
         System.out.println(summary(progress));
         return status.equals("completed") ? 0 : 1;
       }
@@ -159,7 +154,7 @@ final class MigrateCommand implements Callable<Integer> {
     }
   }
 
-  static String summary(JsonNode p) {
+  public static String summary(JsonNode p) {
     String status = p.path("status").asText();
     if (!status.equals("completed")) {
       return String.format(Locale.ROOT, "migration %s %s: %s", p.path("id").asText(), status, p.path("reason").asText());
@@ -176,7 +171,7 @@ final class MigrateCommand implements Callable<Integer> {
   }
 
   private int list() throws IOException, InterruptedException {
-    JsonNode all = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/migrations")).GET()).body());
+    JsonNode all = api.get("/migrations").body();
     TextTable table = new TextTable("ID", "VM", "FROM", "TO", "STRATEGY", "STATUS", "TOTAL MS", "DOWNTIME MS", "ROUNDS", "VERIFIED", "REASON");
     for (JsonNode p : all) {
       table.row(
@@ -190,8 +185,8 @@ final class MigrateCommand implements Callable<Integer> {
 
   /** Every VM on {@code from} to the nearest host with room (same rack, then row, then any), one after another. */
   private int evacuate(String from) throws IOException, InterruptedException {
-    JsonNode hosts = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/hosts")).GET()).body());
-    JsonNode vms = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/vms")).GET()).body());
+    JsonNode hosts = api.get("/hosts").body();
+    JsonNode vms = api.get("/vms").body();
     Map<String, JsonNode> byName = new HashMap<>();
     Map<String, long[]> room = new HashMap<>();
     hosts.forEach(h -> {
@@ -241,9 +236,5 @@ final class MigrateCommand implements Callable<Integer> {
       return 0;
     }
     return a.get("row").asText().equals(b.get("row").asText()) ? 1 : 2;
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -19,12 +19,12 @@ import java.util.TreeSet;
  * <pre>{"vm": "data-1", "to": "a2-h1", "strategy": "precopy", "max_downtime_ms": 300,
  *  "max_rounds": 30, "bandwidth": "1Gbit", "auto_converge": false}</pre>
  */
-final class MigrationBody {
+public final class MigrationBody {
   static final Set<String> FIELDS = new TreeSet<>(Set.of("vm", "to", "strategy", "max_downtime_ms", "max_rounds", "bandwidth", "auto_converge"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A body that is not what {@code POST /migrations} takes; the message names the field. */
-  static final class Invalid extends Exception {
+  public static final class Invalid extends Exception {
     Invalid(String message) {
       super(message);
     }
@@ -32,7 +32,7 @@ final class MigrationBody {
 
   private MigrationBody() {}
 
-  static Migrations.Request parse(String body) throws Invalid {
+  public static Migrations.Request parse(String body) throws Invalid {
     JsonNode json;
     try {
       json = JSON.readTree(body);

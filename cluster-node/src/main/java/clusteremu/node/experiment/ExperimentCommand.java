@@ -5,6 +5,7 @@ import clusteremu.node.MemberConfig;
 import clusteremu.node.report.Report;
 import clusteremu.node.run.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
+import clusteremu.node.control.ControlClient;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.tiers.machine.Outbound;
@@ -144,10 +145,13 @@ public final class ExperimentCommand implements Callable<Integer> {
         out.printf("%n=== phase %d/%d: %s ===%n", i + 1, phases.size(), phase.name());
         String prefix = String.format("[%d/%d %s] ", i + 1, phases.size(), phase.name());
         Summary summary;
-        try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8")) {
+        try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8");
+            PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port")), out, prefix)) {
           CompletableFuture<Summary> result = new CompletableFuture<>();
           system.tell(new PhaseRunner.RunPhase(phase.load(), new clusteremu.tiers.driver.Driver.Output(line -> out.println(prefix + line), hlog), result));
+          events.start(phase);
           summary = result.get(phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout()).toSeconds() + 120, TimeUnit.SECONDS);
+          events.settle(dir);
         } catch (ExecutionException e) {
           System.err.println("clusteremu experiment: phase " + phase.name() + ": " + e.getCause().getMessage());
           return 1;

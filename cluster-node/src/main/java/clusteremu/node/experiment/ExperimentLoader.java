@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,7 +30,8 @@ import java.util.TreeSet;
  * is refused with one message naming the file, the key and what was expected.
  */
 public final class ExperimentLoader {
-  private static final Set<String> PHASE_KEYS = Set.of("name", "mode", "policy");
+  private static final Set<String> PHASE_KEYS = Set.of("name", "mode", "policy", "events");
+  private static final Set<String> MIGRATE_KEYS = Set.of("vm", "to", "strategy", "max-downtime", "max-rounds", "bandwidth", "auto-converge");
 
   private ExperimentLoader() {}
 
@@ -44,6 +46,9 @@ public final class ExperimentLoader {
       Config experiment = own.withFallback(reference).resolve().getConfig("experiment");
       List<Experiment.Variant> variants = variants(file, experiment);
       List<Phase> phases = phases(experiment, variants.get(0).scenario().config().getConfig("clusteremu.driver"));
+      for (Experiment.Variant variant : variants) {
+        checkEvents(file, phases, variant.scenario());
+      }
       String fileName = file.getFileName().toString();
       return new Experiment(
           file,
@@ -176,6 +181,10 @@ public final class ExperimentLoader {
 
   /** A phase's driver settings: its own, over the experiment's load block, over the scenario's driver defaults. */
   private static Phase phase(Config phase, Config load, Config scenarioDriver, String where) {
+    List<PhaseEvent> events = events(phase, where);
+    if (phase.hasPath("events")) {
+      phase = phase.withoutPath("events");
+    }
     Config own = phase.withFallback(load);
     // Setting one loop implies leaving the other: users without a rate means a closed loop.
     if (own.hasPath("users") && !own.hasPath("rate")) {
@@ -193,9 +202,87 @@ public final class ExperimentLoader {
       if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
         throw Checked.bad(own, "name", "letters, digits, '-', '_' or '.' (it names a folder), got '" + name + "'");
       }
-      return new Phase(name, settings);
+      for (PhaseEvent event : events) {
+        if (event.at().compareTo(settings.warmup().plus(settings.duration())) >= 0) {
+          throw new ScenarioException(
+              where + ".events: an event at " + event.at().toMillis() + " ms is not within the phase (warm-up and duration: "
+                  + settings.warmup().plus(settings.duration()).toMillis() + " ms); expected an earlier time");
+        }
+      }
+      return new Phase(name, settings, events);
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+    }
+  }
+
+  /** A phase's {@code events}: each { at = ..., migrate { vm, to, strategy, ... } }. */
+  private static List<PhaseEvent> events(Config phase, String where) {
+    if (!phase.hasPath("events")) {
+      return List.of();
+    }
+    List<PhaseEvent> events = new ArrayList<>();
+    List<? extends Config> given = phase.getConfigList("events");
+    for (int i = 0; i < given.size(); i++) {
+      Config event = given.get(i);
+      String at = where + ".events[" + i + "]";
+      for (Map.Entry<String, ConfigValue> entry : event.root().entrySet()) {
+        if (!Set.of("at", "migrate").contains(entry.getKey())) {
+          throw unknown(entry.getValue(), at + "." + entry.getKey(), Set.of("at", "migrate"));
+        }
+      }
+      if (!event.hasPath("at") || !event.hasPath("migrate")) {
+        throw new ScenarioException(event.root().origin().description() + ": " + at + " needs `at` (a time within the phase) and `migrate { vm, to, ... }`");
+      }
+      Config migrate = event.getConfig("migrate");
+      for (Map.Entry<String, ConfigValue> entry : migrate.root().entrySet()) {
+        if (!MIGRATE_KEYS.contains(entry.getKey())) {
+          throw unknown(entry.getValue(), at + ".migrate." + entry.getKey(), MIGRATE_KEYS);
+        }
+      }
+      try {
+        com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        body.put("vm", migrate.getString("vm"));
+        body.put("to", migrate.getString("to"));
+        body.put("strategy", migrate.hasPath("strategy") ? migrate.getString("strategy") : "precopy");
+        if (migrate.hasPath("max-downtime")) {
+          body.put("max_downtime_ms", Checked.positiveDuration(migrate, "max-downtime").toMillis());
+        }
+        if (migrate.hasPath("max-rounds")) {
+          body.put("max_rounds", Checked.positiveInt(migrate, "max-rounds"));
+        }
+        if (migrate.hasPath("bandwidth")) {
+          body.put("bandwidth", migrate.getString("bandwidth"));
+        }
+        if (migrate.hasPath("auto-converge")) {
+          body.put("auto_converge", migrate.getBoolean("auto-converge"));
+        }
+        events.add(new PhaseEvent(Checked.nonNegativeDuration(event, "at"), body));
+      } catch (ConfigException e) {
+        throw new ScenarioException(e.getMessage() + " (in " + at + ")", e);
+      }
+    }
+    return List.copyOf(events);
+  }
+
+  /** Every migration event names a VM and a host of the scenario, a strategy that exists, and a bandwidth that parses. */
+  private static void checkEvents(Path file, List<Phase> phases, clusteremu.node.scenario.Scenario scenario) {
+    clusteremu.node.datacenter.Topology topology =
+        scenario.datacenter().orElseGet(() -> clusteremu.node.scenario.OneHostPerNode.of(scenario));
+    for (Phase phase : phases) {
+      for (PhaseEvent event : phase.events()) {
+        try {
+          var request = clusteremu.node.control.MigrationBody.parse(event.migrate().toString());
+          // Placement changes from phase to phase: check the names only, not where the VM is then.
+          Optional<String> bad =
+              clusteremu.node.migration.MigrationRequests.check(
+                  request, topology, new clusteremu.node.datacenter.placement.Placement(java.util.Map.of(), topology.nodeOfHost()));
+          if (bad.isPresent() && !bad.get().startsWith("to: VM ")) {
+            throw new ScenarioException(file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: " + bad.get());
+          }
+        } catch (clusteremu.node.control.MigrationBody.Invalid e) {
+          throw new ScenarioException(file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: " + e.getMessage());
+        }
+      }
     }
   }
 

@@ -37,6 +37,8 @@ public final class MigrationFigures {
   public long pages;
   public double dirtyRatePagesPerSecond;
   public long expectedDowntimeNanos;
+  /** Pages still to send in the round under way (or the final copy). */
+  public long remainingInRound;
   public long postcopyFaults;
   public long postcopyFaultWaitNanos;
   public Boolean verified;

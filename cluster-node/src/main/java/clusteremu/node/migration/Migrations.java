@@ -524,7 +524,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         out.id, out.spec.name(), out.from, out.request.to(), out.request.strategy(), out.status,
         out.reason.isEmpty() ? figures.stopReason : out.reason,
         rounds.size(),
-        last == null ? out.spec.pages() : last.dirtyAfter(),
+        ended(out) ? (last == null ? 0 : last.dirtyAfter()) : figures.remainingInRound,
         Math.round(figures.dirtyRatePagesPerSecond),
         MigrationFigures.millis(figures.expectedDowntimeNanos),
         ended(out) ? MigrationFigures.millis(figures.totalNanos) : elapsedMs,

@@ -212,6 +212,7 @@ public final class PageCopy {
   private void send(long now, long[] pages, long extraBytes, LongConsumer done) {
     sending = pages;
     cursor = 0;
+    figures.remainingInRound = pages.length;
     extra = extraBytes;
     extraSent = extraBytes == 0;
     whenSent = done;
@@ -239,6 +240,7 @@ public final class PageCopy {
           versions[i] = source.version(batch[i]);
         }
         cursor += count;
+        figures.remainingInRound = sending.length - cursor;
         bytes = count * pageBytes;
         figures.pages += count;
         arrival = arrived -> {

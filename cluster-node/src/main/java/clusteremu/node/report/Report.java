@@ -198,6 +198,7 @@ public final class Report {
                         String.valueOf(r.failed()), String.valueOf(r.timeouts()), Double.isNaN(r.busy()) ? "-" : String.format(Locale.ROOT, "%.2f", r.busy()),
                         Double.isNaN(r.queue()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queue())))
             .toList());
+    MigrationTable.of(data.root()).print(out);
     List<Saturation> saturation = saturation();
     if (!saturation.isEmpty()) {
       out.println();

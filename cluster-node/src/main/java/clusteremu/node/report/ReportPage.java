@@ -58,7 +58,9 @@ final class ReportPage {
     }
     html.append("</table>\n<p class=\"note\">Model mean: the measured mean of the lightest phase of the same mode and "
         + "dispatchers, plus the extra wait an M/D/1 dispatcher queue predicts at the phase's load (Pollaczek-Khinchine; "
-        + "in proxy mode a request waits twice, for its request and its reply). Blank at or past saturation.</p>\n<h2>Plots</h2>\n");
+        + "in proxy mode a request waits twice, for its request and its reply). Blank at or past saturation.</p>\n");
+    MigrationTable.of(data.root()).html(html);
+    html.append("<h2>Plots</h2>\n");
     for (Map.Entry<String, XYChart> chart : charts.entrySet()) {
       try {
         html.append("<img alt=\"").append(escape(chart.getValue().getTitle())).append("\" width=\"").append(Charts.WIDTH)

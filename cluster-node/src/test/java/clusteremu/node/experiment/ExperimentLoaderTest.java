@@ -54,6 +54,26 @@ class ExperimentLoaderTest {
   }
 
   @Test
+  void theShippedMigrationExperimentTimesAMigrationInEachPhase() {
+    Experiment e = ExperimentLoader.load(Path.of("../config/experiments/migration.conf"));
+    assertEquals(java.util.List.of("precopy", "stopcopy", "cold"), e.phases().stream().map(Phase::name).toList());
+    PhaseEvent first = e.phases().get(0).events().get(0);
+    assertEquals(Duration.ofSeconds(6), first.at());
+    assertEquals("{\"vm\":\"data-1\",\"to\":\"a2-h1\",\"strategy\":\"precopy\",\"bandwidth\":\"1Gbit\"}", first.migrate().toString());
+    assertEquals("migrate data-1 to b1-h1 (stopcopy)", e.phases().get(1).events().get(0).describe());
+  }
+
+  @Test
+  void aBadEventIsRefusedNamingWhatIsWrong() throws IOException {
+    String phase = "phases = [ { name = p, rate = 10, duration = 5s, warmup = 1s, events = [ %s ] } ]";
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, colour = red } }"))), "x.conf: 3", "migrate.colour", "auto-converge, bandwidth, max-downtime, max-rounds, strategy, to, vm");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = nobody, to = app-1 } }"))), "x.conf", "phase p", "vm: no VM 'nobody'");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, strategy = teleport } }"))), "strategy: 'teleport'");
+    assertMentions(error(experiment(phase.formatted("{ at = 9s, migrate { vm = data-1, to = app-1 } }"))), "not within the phase");
+    assertMentions(error(experiment(phase.formatted("{ migrate { vm = data-1, to = app-1 } }"))), "needs `at`");
+  }
+
+  @Test
   void everyShippedExperimentLoads() throws IOException {
     Experiment scaleOut = ExperimentLoader.load(Path.of("../config/experiments/dispatcher-scale-out.conf"));
     assertEquals(4, scaleOut.scenario().count(clusteremu.node.scenario.ComponentKind.DISPATCHER));

@@ -1,0 +1,111 @@
+package clusteremu.node.report;
+
+import clusteremu.node.cli.TextTable;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The migrations of a run side by side, from {@code migrations.jsonl}, each with the phase whose
+ * event started it (from the phases' {@code events.json}): strategy, outcome, total time,
+ * downtime, rounds, what crossed the network and whether the destination's pages were verified.
+ */
+final class MigrationTable {
+  static final List<String> HEADER =
+      List.of("PHASE", "VM", "FROM", "TO", "STRATEGY", "STATUS", "TOTAL ms", "DOWNTIME ms", "ROUNDS", "MiB", "VERIFIED", "REASON");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<List<String>> rows;
+
+  private MigrationTable(List<List<String>> rows) {
+    this.rows = rows;
+  }
+
+  /** The table of the run in {@code root}; empty when nothing migrated. */
+  static MigrationTable of(Path root) {
+    Path file = root.resolve("migrations.jsonl");
+    if (!Files.isRegularFile(file)) {
+      return new MigrationTable(List.of());
+    }
+    Map<String, String> phaseOf = phasesOfMigrations(root);
+    List<List<String>> rows = new ArrayList<>();
+    try {
+      for (String text : Files.readAllLines(file)) {
+        JsonNode line = JSON.readTree(text);
+        if (!line.path("kind").asText().equals("migration")) {
+          continue;
+        }
+        rows.add(
+            List.of(
+                phaseOf.getOrDefault(line.path("id").asText(), "-"), line.path("vm").asText(), line.path("from").asText(), line.path("to").asText(),
+                line.path("strategy").asText(), line.path("status").asText(), String.format(Locale.ROOT, "%.0f", line.path("total_ms").asDouble()),
+                String.format(Locale.ROOT, "%.1f", line.path("downtime_ms").asDouble()), line.path("rounds").asText(),
+                String.format(Locale.ROOT, "%.0f", line.path("bytes").asDouble() / (1 << 20)),
+                line.path("verified").isNull() ? "-" : line.path("verified").asText(), line.path("stop_reason").asText()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    return new MigrationTable(rows);
+  }
+
+  private static Map<String, String> phasesOfMigrations(Path root) {
+    Map<String, String> phaseOf = new HashMap<>();
+    Path phases = root.resolve("phases");
+    if (!Files.isDirectory(phases)) {
+      return phaseOf;
+    }
+    try (Stream<Path> dirs = Files.list(phases)) {
+      for (Path dir : dirs.sorted().toList()) {
+        Path events = dir.resolve("events.json");
+        if (Files.isRegularFile(events)) {
+          for (JsonNode event : JSON.readTree(events.toFile())) {
+            if (event.has("id")) {
+              phaseOf.put(event.get("id").asText(), dir.getFileName().toString().replaceFirst("^[0-9]+-", ""));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the events of " + root, e);
+    }
+    return phaseOf;
+  }
+
+  boolean isEmpty() {
+    return rows.isEmpty();
+  }
+
+  void print(PrintStream out) {
+    if (!rows.isEmpty()) {
+      out.println();
+      TextTable.print(out, HEADER, rows);
+    }
+  }
+
+  void html(StringBuilder html) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    html.append("<h2>Migrations</h2>\n<table><tr>");
+    HEADER.forEach(h -> html.append("<th>").append(ReportPage.escape(h)).append("</th>"));
+    html.append("</tr>\n");
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      row.forEach(cell -> html.append("<td>").append(ReportPage.escape(cell)).append("</td>"));
+      html.append("</tr>\n");
+    }
+    html.append("</table>\n<p class=\"note\">From migrations.jsonl. Downtime runs from the guest's pause until it runs at "
+        + "the destination; pre-copy rounds and each round's figures are in the file's round lines.</p>\n");
+  }
+}
