@@ -39,6 +39,11 @@ public final class Placement {
     return hostOfVm.get(vm);
   }
 
+  /** The node JVM that carries host {@code host} now, or null for an unknown host. */
+  public String nodeOrNull(String host) {
+    return nodeOfHost.get(host);
+  }
+
   /** The node JVM that carries host {@code host} now, or empty for an unknown host. */
   public Optional<String> nodeOf(String host) {
     return Optional.ofNullable(nodeOfHost.get(host));

@@ -93,30 +93,39 @@ public final class VmAddresses {
   /** The guest of VM {@code vm} where it runs now, or empty when placement knows no such VM or its guest is not up. */
   @SuppressWarnings("unchecked")
   public <T> Optional<ActorRef<T>> guestOf(String vm) {
+    return Optional.ofNullable((ActorRef<T>) guestOrNull(vm));
+  }
+
+  /**
+   * As {@link #guestOf}, null for none: the per-message path, which allocates nothing once a
+   * VM's reference is known.
+   */
+  public ActorRef<Object> guestOrNull(String vm) {
     String host = placement.hostOf(vm);
     if (host == null) {
-      return Optional.empty();
+      return null;
     }
-    Optional<String> node = placement.nodeOf(host);
-    if (node.isEmpty()) {
-      return Optional.empty();
+    String node = placement.nodeOrNull(host);
+    if (node == null) {
+      return null;
     }
-    if (node.get().equals(selfNode)) {
-      return Optional.ofNullable((ActorRef<T>) local.get(vm));
+    if (node.equals(selfNode)) {
+      return local.get(vm);
     }
     Located known = remote.get(vm);
     String exact = placement.guestOf(vm);
-    String path = "/user/" + hostActorName(host) + "/" + vm + "/" + GUEST;
-    if (known == null || !known.host().equals(host) || !known.node().equals(node.get()) || (exact != null && !exact.equals(known.exact()))) {
-      String address = nodeAddresses.get(node.get());
-      if (address == null) {
-        return Optional.empty();
-      }
-      // The exact incarnation when placement knows it (the VM has moved), else the path.
-      boolean current = exact != null && exact.startsWith(address + path);
-      known = new Located(host, node.get(), current ? exact : null, resolver.resolveActorRef(current ? exact : address + path));
-      remote.put(vm, known);
+    if (known != null && known.host().equals(host) && known.node().equals(node) && java.util.Objects.equals(exact, known.exact())) {
+      return known.guest();
     }
-    return Optional.of((ActorRef<T>) known.guest());
+    String address = nodeAddresses.get(node);
+    if (address == null) {
+      return null;
+    }
+    // The exact incarnation when placement knows it (the VM has moved), else the path.
+    String path = address + "/user/" + hostActorName(host) + "/" + vm + "/" + GUEST;
+    boolean current = exact != null && exact.startsWith(path);
+    known = new Located(host, node, exact, resolver.resolveActorRef(current ? exact : path));
+    remote.put(vm, known);
+    return known.guest();
   }
 }

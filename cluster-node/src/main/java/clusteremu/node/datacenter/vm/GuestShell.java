@@ -43,6 +43,9 @@ final class GuestShell extends BehaviorInterceptor<Object, Object> {
 
   @Override
   public Behavior<Object> aroundReceive(TypedActorContext<Object> context, Object message, ReceiveTarget<Object> target) {
+    if (!paused && forwardTo == null && !(message instanceof Pause) && !(message instanceof ForwardTo) && !(message instanceof Resume)) {
+      return target.apply(context, message); // the guest runs here: nothing to hold or forward
+    }
     if (message instanceof Pause pause) {
       paused = true;
       pause.replyTo().tell(new Paused(GuestState.of(machine.captureGuest())));
