@@ -77,12 +77,15 @@ class MigrationIT {
       // Pre-copy under load: nothing lost, no stale read, the pages verified.
       CompletableFuture<Scripts.Result> load =
           CompletableFuture.supplyAsync(
-              () -> scripts.run(Duration.ofMinutes(3), "driver", "--rate", "100", "--duration", "16s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("live").toString()));
+              () -> scripts.run(Duration.ofMinutes(3), "driver", "--rate", "100", "--duration", "30s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("live").toString()));
       Thread.sleep(7_000); // the driver joins and load flows
-      Scripts.Result live = scripts.run(Duration.ofMinutes(2), "migrate", "data-1", "a2-h1", "--bandwidth", "1Gbit", "--wait");
-      System.out.println(live.output());
-      assertEquals(0, live.exitCode(), live.output());
-      assertTrue(live.output().contains("completed") && live.output().contains(" verified"), live.output());
+      // Out, back while its old incarnation there still forwards, and out again.
+      for (String to : List.of("a2-h1", "b1-h1", "a2-h1")) {
+        Scripts.Result live = scripts.run(Duration.ofMinutes(2), "migrate", "data-1", to, "--bandwidth", "1Gbit", "--wait");
+        System.out.println(live.output());
+        assertEquals(0, live.exitCode(), live.output());
+        assertTrue(live.output().contains("completed") && live.output().contains(" verified"), live.output());
+      }
       Scripts.Result driven = load.get(4, TimeUnit.MINUTES);
       assertEquals(0, driven.exitCode(), driven.output());
       JsonNode during = summary(run.resolve("live/summary.json"));
@@ -135,12 +138,12 @@ class MigrationIT {
 
       List<JsonNode> lines = Files.readAllLines(run.resolve("migrations.jsonl")).stream().map(MigrationIT::parse).toList();
       List<JsonNode> migrations = lines.stream().filter(l -> l.get("kind").asText().equals("migration")).toList();
-      assertEquals(3, migrations.size(), lines.toString());
-      assertEquals("cancelled", migrations.get(2).get("status").asText(), lines.toString());
+      assertEquals(5, migrations.size(), lines.toString());
+      assertEquals("cancelled", migrations.get(4).get("status").asText(), lines.toString());
       assertEquals("precopy", migrations.get(0).get("strategy").asText());
       assertTrue(migrations.get(0).get("verified").asBoolean());
       assertTrue(migrations.get(0).get("downtime_ms").asDouble() > 0);
-      assertEquals("cold", migrations.get(1).get("strategy").asText());
+      assertEquals("cold", migrations.get(3).get("strategy").asText());
       assertTrue(lines.stream().anyMatch(l -> l.get("kind").asText().equals("round")), "pre-copy wrote its rounds");
       Scripts.Result listed = scripts.run(Duration.ofMinutes(1), "migrate", "--list");
       assertEquals(0, listed.exitCode(), listed.output());

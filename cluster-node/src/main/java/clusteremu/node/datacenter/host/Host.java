@@ -65,9 +65,13 @@ public final class Host {
           /** What holds room here: VMs running and VMs on their way in. */
           Map<String, VmSpec> room = new LinkedHashMap<>();
           Map<String, List<ActorRef<VmStopped>>> stopping = new HashMap<>();
+          Map<String, Integer> incarnations = new HashMap<>();
           java.util.function.BiFunction<VmSpec, Behavior<Vm.Command>, ActorRef<Vm.Command>> spawn =
               (vm, behavior) -> {
-                ActorRef<Vm.Command> ref = context.spawn(behavior, vm.name());
+                // A VM that comes back while its last incarnation here still forwards gets a name
+                // of its own: <vm>.<n> (VM names have no dots; see VmAddresses.vmOf).
+                int incarnation = incarnations.merge(vm.name(), 1, Integer::sum);
+                ActorRef<Vm.Command> ref = context.spawn(behavior, incarnation == 1 ? vm.name() : vm.name() + "." + incarnation);
                 context.watchWith(ref, new VmEnded(vm.name(), ref));
                 vms.put(vm.name(), ref);
                 room.put(vm.name(), vm);

@@ -49,7 +49,9 @@ public final class VmAddresses {
 
   /**
    * The VM whose guest {@code ref} is or sits under (a message adapter does), from its path
-   * {@code /user/host-<host>/<vm>/...}; null for anything else, such as the driver.
+   * {@code /user/host-<host>/<vm>[.<incarnation>]/...}; null for anything else, such as the
+   * driver. (A VM that comes back to a host its last incarnation still forwards from is named
+   * {@code <vm>.<n>} there; VM names have no dots.)
    */
   public static String vmOf(ActorRef<?> ref) {
     Iterator<String> elements = ref.path().getElements().iterator();
@@ -59,7 +61,9 @@ public final class VmAddresses {
     if (!elements.next().startsWith(HOST_PREFIX) || !elements.hasNext()) {
       return null;
     }
-    return elements.next();
+    String name = elements.next();
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
   }
 
   /** A guest of this node has started in VM {@code vm}. */
@@ -121,10 +125,11 @@ public final class VmAddresses {
     if (address == null) {
       return null;
     }
-    // The exact incarnation when placement knows it (the VM has moved), else the path.
-    String path = address + "/user/" + hostActorName(host) + "/" + vm + "/" + GUEST;
-    boolean current = exact != null && exact.startsWith(path);
-    known = new Located(host, node, exact, resolver.resolveActorRef(current ? exact : path));
+    // The exact incarnation when placement knows it (the VM has moved; it may be named
+    // <vm>.<n> on a host it came back to), else the path of the first.
+    String onHost = address + "/user/" + hostActorName(host) + "/";
+    boolean current = exact != null && exact.startsWith(onHost);
+    known = new Located(host, node, exact, resolver.resolveActorRef(current ? exact : onHost + vm + "/" + GUEST));
     remote.put(vm, known);
     return known.guest();
   }

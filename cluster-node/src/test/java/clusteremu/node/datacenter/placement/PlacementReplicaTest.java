@@ -101,6 +101,9 @@ class PlacementReplicaTest {
     // to a host it left gets a new actor at the old path.
     placement.placeVm("vm-3", "h2", secondAddress + "/user/host-h2/vm-3/guest#42");
     assertEquals(42, addresses.guestOf("vm-3").orElseThrow().path().uid());
+    placement.placeVm("vm-3", "h2", secondAddress + "/user/host-h2/vm-3.2/guest#43"); // back again, a later incarnation
+    assertEquals("vm-3.2", addresses.guestOf("vm-3").orElseThrow().path().parent().name());
+    assertEquals("vm-3", VmAddresses.vmOf(addresses.guestOf("vm-3").orElseThrow()));
     placement.placeVm("vm-3", "h1"); // now on this node, where no guest of that name has started
     assertTrue(addresses.guestOf("vm-3").isEmpty(), "a local guest is only found once it has started");
     assertTrue(addresses.guestOf("no-such-vm").isEmpty());
