@@ -18,11 +18,12 @@ import java.util.stream.Stream;
 /**
  * The migrations of a run side by side, from {@code migrations.jsonl}, each with the phase whose
  * event started it (from the phases' {@code events.json}): strategy, outcome, total time,
- * downtime, rounds, what crossed the network and whether the destination's pages were verified.
+ * downtime, rounds, what crossed the network, whether the destination's pages were verified, and
+ * what the phase's driver saw: requests failed and stale reads.
  */
 final class MigrationTable {
   static final List<String> HEADER =
-      List.of("PHASE", "VM", "FROM", "TO", "STRATEGY", "STATUS", "TOTAL ms", "DOWNTIME ms", "ROUNDS", "MiB", "VERIFIED", "REASON");
+      List.of("PHASE", "VM", "FROM", "TO", "STRATEGY", "STATUS", "TOTAL ms", "DOWNTIME ms", "ROUNDS", "MiB", "VERIFIED", "REASON", "PHASE FAILED", "STALE READS");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<List<String>> rows;
@@ -37,7 +38,9 @@ final class MigrationTable {
     if (!Files.isRegularFile(file)) {
       return new MigrationTable(List.of());
     }
-    Map<String, String> phaseOf = phasesOfMigrations(root);
+    Map<String, String> phaseOf = new HashMap<>();
+    Map<String, JsonNode> summaryOf = new HashMap<>();
+    phasesOfMigrations(root, phaseOf, summaryOf);
     List<List<String>> rows = new ArrayList<>();
     try {
       for (String text : Files.readAllLines(file)) {
@@ -45,13 +48,15 @@ final class MigrationTable {
         if (!line.path("kind").asText().equals("migration")) {
           continue;
         }
+        JsonNode summary = summaryOf.get(line.path("id").asText());
         rows.add(
             List.of(
                 phaseOf.getOrDefault(line.path("id").asText(), "-"), line.path("vm").asText(), line.path("from").asText(), line.path("to").asText(),
                 line.path("strategy").asText(), line.path("status").asText(), String.format(Locale.ROOT, "%.0f", line.path("total_ms").asDouble()),
                 String.format(Locale.ROOT, "%.1f", line.path("downtime_ms").asDouble()), line.path("rounds").asText(),
                 String.format(Locale.ROOT, "%.0f", line.path("bytes").asDouble() / (1 << 20)),
-                line.path("verified").isNull() ? "-" : line.path("verified").asText(), line.path("stop_reason").asText()));
+                line.path("verified").isNull() ? "-" : line.path("verified").asText(), line.path("stop_reason").asText(),
+                summary == null ? "-" : summary.path("failed").asText(), summary == null ? "-" : summary.path("stale_reads").asText("-")));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
@@ -59,11 +64,11 @@ final class MigrationTable {
     return new MigrationTable(rows);
   }
 
-  private static Map<String, String> phasesOfMigrations(Path root) {
-    Map<String, String> phaseOf = new HashMap<>();
+  /** Which phase's event started each migration, and that phase's summary, by migration id. */
+  private static void phasesOfMigrations(Path root, Map<String, String> phaseOf, Map<String, JsonNode> summaryOf) {
     Path phases = root.resolve("phases");
     if (!Files.isDirectory(phases)) {
-      return phaseOf;
+      return;
     }
     try (Stream<Path> dirs = Files.list(phases)) {
       for (Path dir : dirs.sorted().toList()) {
@@ -72,6 +77,10 @@ final class MigrationTable {
           for (JsonNode event : JSON.readTree(events.toFile())) {
             if (event.has("id")) {
               phaseOf.put(event.get("id").asText(), dir.getFileName().toString().replaceFirst("^[0-9]+-", ""));
+              Path summary = dir.resolve("summary.json");
+              if (Files.isRegularFile(summary)) {
+                summaryOf.put(event.get("id").asText(), JSON.readTree(summary.toFile()));
+              }
             }
           }
         }
@@ -79,7 +88,6 @@ final class MigrationTable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the events of " + root, e);
     }
-    return phaseOf;
   }
 
   boolean isEmpty() {
