@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
       "  migrate --cancel ID           stop a migration whose guest has not paused yet; the VM stays",
       "Exit status: 0 done (or started, without --wait), 1 refused or failed, 2 bad usage or input."
     })
-public final class MigrateCommand implements Callable<Integer> {
+final class MigrateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "VM", description = "The VM to move (see GET /vms or `scripts/cluster status`).")
@@ -111,7 +111,7 @@ public final class MigrateCommand implements Callable<Integer> {
       }
       return migrate(vm, host, await);
     } catch (IOException e) {
-      System.err.println("clusteremu migrate: the control API at " + api.base() + " does not answer (" + e.getMessage() + "); is the cluster up?");
+      System.err.println("clusteremu migrate: the control API at " + api.base() + " does not answer (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); is the cluster up?");
       return 1;
     }
   }
@@ -143,7 +143,7 @@ public final class MigrateCommand implements Callable<Integer> {
       JsonNode progress = api.get("/migrations/" + id).body();
       String status = progress.path("status").asText();
       if (ControlClient.ended(status)) {
-        System.out.println(summary(progress));
+        System.out.println(ControlClient.summary(progress));
         return status.equals("completed") ? 0 : 1;
       }
       System.out.printf(
@@ -152,18 +152,6 @@ public final class MigrateCommand implements Callable<Integer> {
           (System.nanoTime() - start) / 1_000_000_000L, id, status, progress.path("round").asInt(), progress.path("remaining_pages").asLong(),
           progress.path("dirty_rate_pages_per_s").asLong(), progress.path("expected_downtime_ms").asDouble(), mib(progress.path("bytes").asLong()));
     }
-  }
-
-  public static String summary(JsonNode p) {
-    String status = p.path("status").asText();
-    if (!status.equals("completed")) {
-      return String.format(Locale.ROOT, "migration %s %s: %s", p.path("id").asText(), status, p.path("reason").asText());
-    }
-    return String.format(
-        Locale.ROOT,
-        "migration %s completed in %.0f ms, downtime %.1f ms, %s in %d pages, %d rounds (%s), %s",
-        p.path("id").asText(), p.path("total_ms").asDouble(), p.path("downtime_ms").asDouble(), mib(p.path("bytes").asLong()), p.path("pages").asLong(),
-        p.path("round").asInt(), p.path("reason").asText(), p.path("verified").asBoolean() ? "verified" : "NOT verified (the destination's pages differ)");
   }
 
   private static String mib(long bytes) {

@@ -159,9 +159,14 @@ public final class ControlApi extends AllDirectives {
         .exceptionally(e -> json(503, error("node " + carrier + " did not answer: " + e.getMessage())));
   }
 
-  private CompletionStage<HttpResponse> migration(String id) {
+  /** The node a migration id names: ids are {@code <node>.<n>}. */
+  private static String nodeOf(String id) {
     int dot = id.lastIndexOf('.');
-    String node = dot < 0 ? "" : id.substring(0, dot);
+    return dot < 0 ? "" : id.substring(0, dot);
+  }
+
+  private CompletionStage<HttpResponse> migration(String id) {
+    String node = nodeOf(id);
     if (!nodes.contains(node)) {
       return CompletableFuture.completedFuture(json(404, error("no migration " + id + "; ids look like <node>.<n>, e.g. " + nodes.get(0) + ".1")));
     }
@@ -171,8 +176,7 @@ public final class ControlApi extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> cancel(String id) {
-    int dot = id.lastIndexOf('.');
-    String node = dot < 0 ? "" : id.substring(0, dot);
+    String node = nodeOf(id);
     if (!nodes.contains(node)) {
       return CompletableFuture.completedFuture(json(404, error("no migration " + id)));
     }

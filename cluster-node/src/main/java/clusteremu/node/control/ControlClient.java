@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 
 /** A client of the control API on 127.0.0.1 (scripts/migrate and the experiment runner use it). */
 public final class ControlClient {
@@ -50,6 +51,19 @@ public final class ControlClient {
       case "completed", "failed", "refused", "cancelled", "unknown" -> true;
       default -> false;
     };
+  }
+
+  /** One line on how a migration ended, as {@code GET /migrations/ID} gave it. */
+  public static String summary(JsonNode p) {
+    String status = p.path("status").asText();
+    if (!status.equals("completed")) {
+      return String.format(Locale.ROOT, "migration %s %s: %s", p.path("id").asText(), status, p.path("reason").asText());
+    }
+    return String.format(
+        Locale.ROOT,
+        "migration %s completed in %.0f ms, downtime %.1f ms, %s in %d pages, %d rounds (%s), %s",
+        p.path("id").asText(), p.path("total_ms").asDouble(), p.path("downtime_ms").asDouble(), String.format(Locale.ROOT, "%.1f MiB", p.path("bytes").asLong() / (double) (1 << 20)), p.path("pages").asLong(),
+        p.path("round").asInt(), p.path("reason").asText(), p.path("verified").asBoolean() ? "verified" : "NOT verified (the destination's pages differ)");
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -1,6 +1,5 @@
 package clusteremu.node.experiment;
 
-import clusteremu.node.cli.MigrateCommand;
 import clusteremu.node.control.ControlClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,7 +93,7 @@ final class PhaseEvents implements AutoCloseable {
       }
       record.put("status", progress.path("status").asText());
       record.put("migration", progress);
-      out.println(prefix + MigrateCommand.summary(progress));
+      out.println(prefix + ControlClient.summary(progress));
     }
     if (!records.isEmpty()) {
       JSON.writeValue(dir.resolve("events.json").toFile(), records);

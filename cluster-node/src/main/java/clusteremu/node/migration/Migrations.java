@@ -123,7 +123,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private record Reserved(String id, Host.Reserved reserved) implements Command {}
 
-  private record VmStartedHere(String id, Host.VmStarted started) implements Command {}
+  private record VmStartedHere(String id, Vm.Started started) implements Command {}
 
   private record PeerSilent(String id, String what) implements Command {}
 
@@ -655,7 +655,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     in.verified = finish.keepsMemory() && in.memory.checksum() == finish.checksum();
     GuestMemory memory = finish.keepsMemory() ? in.memory : new GuestMemory(in.spec.pages());
     hosts.get(in.to).tell(
-        new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Host.VmStarted.class, started -> new VmStartedHere(finish.id(), started))));
+        new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Vm.Started.class, started -> new VmStartedHere(finish.id(), started))));
     return this;
   }
 

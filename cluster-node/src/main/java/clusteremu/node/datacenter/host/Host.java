@@ -34,15 +34,9 @@ public final class Host {
 
   /**
    * Starts VM {@code vm} here, in the room held for it if any; with {@code memory} and {@code
-   * state} (null for a fresh VM) as a migration brings them. Answered with {@link VmStarted}.
+   * state} (null for a fresh VM) as a migration brings them. Answered with {@link Vm.Started}.
    */
-  public record StartVm(VmSpec vm, GuestMemory memory, GuestState state, ActorRef<VmStarted> replyTo) implements Command {}
-
-  /**
-   * @param refusal why it did not start (null when it did)
-   * @param guest the guest's reference, once it runs (null without a guest or when refused)
-   */
-  public record VmStarted(String vm, String refusal, ActorRef<Object> guest) {}
+  public record StartVm(VmSpec vm, GuestMemory memory, GuestState state, ActorRef<Vm.Started> replyTo) implements Command {}
 
   /** Stops VM {@code vm} and frees what it held; answered with {@link VmStopped} once it has. */
   public record StopVm(String vm, ActorRef<VmStopped> replyTo) implements Command {}
@@ -108,7 +102,7 @@ public final class Host {
                       refusal = refusal(host, room, vm);
                     }
                     if (refusal != null) {
-                      start.replyTo().tell(new VmStarted(vm.name(), refusal, null));
+                      start.replyTo().tell(new Vm.Started(vm.name(), refusal, null));
                       return Behaviors.same();
                     }
                     spawn.apply(vm, Vm.create(vm, host.name(), services, start.memory(), start.state(), start.replyTo()));

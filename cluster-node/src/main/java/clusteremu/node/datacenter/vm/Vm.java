@@ -4,7 +4,6 @@ import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.emulation.GuestMemory;
 import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.node.datacenter.emulation.VmMachine;
-import clusteremu.node.datacenter.host.Host;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Machine;
 import java.time.Duration;
@@ -50,6 +49,14 @@ public final class Vm {
 
   public interface Command {}
 
+  /**
+   * A VM asked for has started, or not.
+   *
+   * @param refusal why it did not start (null when it did)
+   * @param guest the guest's reference, once it runs (null without a guest or when refused)
+   */
+  public record Started(String vm, String refusal, ActorRef<Object> guest) {}
+
   /** Pauses the guest and its memory; answered with the guest's state and the VM's pages. */
   public record Pause(ActorRef<Paused> replyTo) implements Command {}
 
@@ -83,7 +90,7 @@ public final class Vm {
    * null, hears once the guest runs.
    */
   public static Behavior<Command> create(
-      VmSpec spec, String host, Services services, GuestMemory memory, GuestState restored, ActorRef<Host.VmStarted> started) {
+      VmSpec spec, String host, Services services, GuestMemory memory, GuestState restored, ActorRef<Started> started) {
     return Behaviors.setup(
         context -> {
           int threads = services.guests().threads(spec);
@@ -99,7 +106,7 @@ public final class Vm {
           }
           services.addresses().localVm(spec.name(), context.getSelf());
           if (started != null) {
-            started.tell(new Host.VmStarted(spec.name(), null, guest));
+            started.tell(new Started(spec.name(), null, guest));
           }
           ActorRef<Object> shell = guest;
           return Behaviors.withTimers(

@@ -112,9 +112,9 @@ class HostTest {
     host.tell(new Host.StopVm("app", stopped.getRef()));
     assertEquals(new Host.VmStopped("app", false), stopped.receiveMessage(), "not there any more");
 
-    TestProbe<Host.VmStarted> started = kit.createTestProbe();
+    TestProbe<clusteremu.node.datacenter.vm.Vm.Started> started = kit.createTestProbe();
     host.tell(new Host.StartVm(topology.vms().get("dispatcher"), null, null, started.getRef()));
-    Host.VmStarted dispatcher = started.receiveMessage();
+    clusteremu.node.datacenter.vm.Vm.Started dispatcher = started.receiveMessage();
     assertEquals(null, dispatcher.refusal());
     assertEquals("/user/host-h/dispatcher/guest", dispatcher.guest().path().toStringWithoutAddress());
     host.tell(new Host.StartVm(topology.vms().get("data"), null, null, started.getRef()));
