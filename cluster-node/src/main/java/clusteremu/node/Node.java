@@ -12,6 +12,7 @@ import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.node.metrics.MetricsLog;
+import clusteremu.node.migration.Arrivals;
 import clusteremu.node.migration.MigrationLog;
 import clusteremu.node.migration.Migrations;
 import clusteremu.node.run.RunDirectory;
@@ -73,8 +74,9 @@ public final class Node {
             hosts.put(host, context.spawn(Host.create(topology.hosts().get(host), placed, services), VmAddresses.hostActorName(host)));
           }
           ActorRef<Migrations.Command> migrations = context.spawn(
-              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, replica, nodeAddresses(scenario), new MigrationLog(run.migrations())),
+              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, nodeAddresses(scenario), new MigrationLog(run.migrations())),
               Migrations.NAME);
+          context.spawn(Arrivals.create(spec.name(), topology, hosts, replica), Arrivals.NAME);
           if (spec.name().equals(controlNode(scenario))) {
             ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
             Map<String, String> addressOf = nodeAddresses(scenario);

@@ -2,19 +2,14 @@ package clusteremu.node.migration;
 
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
-import clusteremu.node.datacenter.emulation.GuestMemory;
 import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.node.datacenter.emulation.VmMachine;
 import clusteremu.node.datacenter.host.Host;
 import clusteremu.node.datacenter.placement.Placement;
-import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
-import clusteremu.node.datacenter.vm.GuestState;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.tiers.CborSerializable;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +28,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * The migrations of one node, at {@code /user/migrations} on every node: as the source of a VM
- * that moves away, and as the destination of one that comes. A request may reach any node; it is
- * passed to the node that carries the VM now.
+ * The migrations of one node, at {@code /user/migrations} on every node: the source side of the
+ * VMs that move away from it ({@link Arrivals} is the destination side). A request may reach any
+ * node; it is passed to the node that carries the VM now.
  *
  * <p>The source checks the request, asks the destination node to hold room on its host, then
  * runs the copy (see {@link PageCopy}) on its emulation loop: pages go as {@link Pages} messages,
@@ -96,22 +91,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       Boolean verified)
       implements CborSerializable {}
 
-  /** Destination: hold room for {@code vm} on host {@code to}. */
-  public record Prepare(String id, String vm, String to, ActorRef<Prepared> replyTo) implements Command {}
-
+  /** The destination holds room for the VM, or says why not ({@link Arrivals.Prepare}). */
   public record Prepared(String id, String refusal) implements Command {}
-
-  /** Destination: pages that have arrived, with their versions. */
-  public record Pages(String id, long[] pages, int[] versions) implements Command {}
-
-  /** Destination: the last pages are there; start the VM from {@code state}. */
-  public record Finish(String id, GuestState state, long checksum, boolean keepsMemory, ActorRef<Finished> replyTo) implements Command {}
 
   /** @param guest the guest's reference at its new place (null when refused) */
   public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest) implements Command {}
-
-  /** Destination: the migration will not finish; let go of what was held. */
-  public record Abort(String id) implements Command {}
 
   private record GuestPaused(String id, Vm.Paused paused) implements Command {}
 
@@ -121,13 +105,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private record CopyEnded(String id, MigrationFigures figures) implements Command {}
 
-  private record Reserved(String id, Host.Reserved reserved) implements Command {}
-
-  private record VmStartedHere(String id, Vm.Started started) implements Command {}
-
   private record PeerSilent(String id, String what) implements Command {}
 
-  private record Placed(PlacementReplica.Placed placed) implements Command {}
 
   private record MemberChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
@@ -140,7 +119,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     final MigrationSettings settings;
     final VmSpec spec;
     final String from;
-    final ActorRef<Command> destination;
+    final ActorRef<Arrivals.Command> destination;
     final long startNanos = System.nanoTime();
     ActorRef<Started> starter;
     String status = "setup";
@@ -156,7 +135,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     volatile PageCopy copy;
     final String toNode;
 
-    Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, String toNode, ActorRef<Command> destination) {
+    Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, String toNode, ActorRef<Arrivals.Command> destination) {
       this.id = id;
       this.toNode = toNode;
       this.request = request;
@@ -167,22 +146,6 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
   }
 
-  /** One VM on its way into this node. */
-  private static final class Incoming {
-    final VmSpec spec;
-    final String to;
-    final GuestMemory memory;
-    ActorRef<Prepared> prepared;
-    ActorRef<Finished> finished;
-    boolean verified;
-
-    Incoming(VmSpec spec, String to) {
-      this.spec = spec;
-      this.to = to;
-      this.memory = new GuestMemory(spec.pages());
-    }
-  }
-
   public static Behavior<Command> create(
       String node,
       Topology topology,
@@ -190,13 +153,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       VmAddresses addresses,
       NodeDatacenter datacenter,
       Map<String, ActorRef<Host.Command>> hosts,
-      ActorRef<PlacementReplica.Command> replica,
       Map<String, String> nodeAddresses,
       MigrationLog log) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new Migrations(context, timers, node, topology, placement, addresses, datacenter, hosts, replica, nodeAddresses, log)));
+                timers -> new Migrations(context, timers, node, topology, placement, addresses, datacenter, hosts, nodeAddresses, log)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -206,12 +168,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private final VmAddresses addresses;
   private final NodeDatacenter datacenter;
   private final Map<String, ActorRef<Host.Command>> hosts;
-  private final ActorRef<PlacementReplica.Command> replica;
   private final Map<String, String> nodeAddresses;
   private final MigrationLog log;
   private final ActorRefResolver resolver;
   private final Map<String, Outgoing> outgoing = new LinkedHashMap<>();
-  private final Map<String, Incoming> incoming = new HashMap<>();
   private long next;
 
   private Migrations(
@@ -223,7 +183,6 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       VmAddresses addresses,
       NodeDatacenter datacenter,
       Map<String, ActorRef<Host.Command>> hosts,
-      ActorRef<PlacementReplica.Command> replica,
       Map<String, String> nodeAddresses,
       MigrationLog log) {
     super(context);
@@ -234,7 +193,6 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     this.addresses = addresses;
     this.datacenter = datacenter;
     this.hosts = hosts;
-    this.replica = replica;
     this.nodeAddresses = nodeAddresses;
     this.log = log;
     this.resolver = ActorRefResolver.get(context.getSystem());
@@ -247,6 +205,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   /** The migrations actor of node {@code node}. */
   private ActorRef<Command> migrationsOf(String node) {
     return node.equals(this.node) ? getContext().getSelf() : resolver.resolveActorRef(nodeAddresses.get(node) + "/user/" + NAME);
+  }
+
+  /** The arrivals actor of node {@code node} (the destination side of its migrations). */
+  private ActorRef<Arrivals.Command> arrivalsOf(String node) {
+    return resolver.resolveActorRef(nodeAddresses.get(node) + "/user/" + Arrivals.NAME);
   }
 
   @Override
@@ -262,13 +225,6 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         .onMessage(PeerSilent.class, this::onPeerSilent)
         .onMessage(Get.class, this::onGet)
         .onMessage(ListAll.class, this::onListAll)
-        .onMessage(Prepare.class, this::onPrepare)
-        .onMessage(Reserved.class, this::onReserved)
-        .onMessage(Pages.class, this::onPages)
-        .onMessage(Finish.class, this::onFinish)
-        .onMessage(VmStartedHere.class, this::onVmStartedHere)
-        .onMessage(Abort.class, this::onAbort)
-        .onMessage(Placed.class, placed -> this)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(CopyCancelled.class, this::onCopyCancelled)
         .onMessage(MemberChanged.class, this::onMemberChanged)
@@ -300,10 +256,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     String id = node + "." + (++next);
     String toNode = placement.nodeOf(request.to()).orElseThrow();
-    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, toNode, migrationsOf(toNode));
+    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, toNode, arrivalsOf(toNode));
     out.starter = start.replyTo();
     outgoing.put(id, out);
-    out.destination.tell(new Prepare(id, request.vm(), request.to(), getContext().getSelf().narrow()));
+    out.destination.tell(new Arrivals.Prepare(id, request.vm(), request.to(), getContext().getSelf().narrow()));
     timers.startSingleTimer(id, new PeerSilent(id, "prepare"), PEER_TIMEOUT);
     getContext().getLog().info("migration {}: {} from {} to {} ({})", id, request.vm(), from, request.to(), request.strategy());
     return this;
@@ -356,7 +312,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
             machine.throttle(percent);
           }
         };
-    PageCopy.PageSink sink = (pages, versions) -> out.destination.tell(new Pages(out.id, pages, versions));
+    PageCopy.PageSink sink = (pages, versions) -> out.destination.tell(new Arrivals.Pages(out.id, pages, versions));
     datacenter.loop().execute(
         () -> {
           PageChannel channel = new PageChannel(out.id, out.settings.bandwidthBytesPerSecond(), datacenter.network(), datacenter.loop(), out.from, out.request.to());
@@ -383,7 +339,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.paused = paused.paused();
     out.pausedAtNanos = System.nanoTime();
     if (out.settings.strategy() == Strategy.COLD) {
-      out.destination.tell(new Finish(out.id, null, 0, false, getContext().getSelf().narrow()));
+      out.destination.tell(new Arrivals.Finish(out.id, null, 0, false, getContext().getSelf().narrow()));
       timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
       return this;
     }
@@ -397,7 +353,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     Outgoing out = outgoing.get(asked.id());
     out.onResumed = asked.resumed();
     out.checksum = out.paused.memory().checksum();
-    out.destination.tell(new Finish(out.id, out.paused.state(), out.checksum, true, getContext().getSelf().narrow()));
+    out.destination.tell(new Arrivals.Finish(out.id, out.paused.state(), out.checksum, true, getContext().getSelf().narrow()));
     timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
     return this;
   }
@@ -460,7 +416,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.status = "failed";
     out.reason = reason;
     addresses.<Vm.Command>localVm(out.spec.name()).ifPresent(vm -> vm.tell(Vm.Resume.INSTANCE));
-    out.destination.tell(new Abort(out.id));
+    out.destination.tell(new Arrivals.Abort(out.id));
     getContext().getLog().warn("migration {} failed: {}; {} runs on at {}", out.id, reason, out.spec.name(), out.from);
     writeLines(out);
   }
@@ -575,7 +531,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     timers.cancel(out.id);
     out.status = out.pendingStatus == null ? "cancelled" : out.pendingStatus;
     out.reason = cancelled.reason();
-    out.destination.tell(new Abort(out.id));
+    out.destination.tell(new Arrivals.Abort(out.id));
     if (out.figures == null) {
       writeLines(out);
     }
@@ -606,81 +562,4 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     return this;
   }
-
-  // ---- destination side ----
-
-  private Behavior<Command> onPrepare(Prepare prepare) {
-    VmSpec spec = topology.vms().get(prepare.vm());
-    ActorRef<Host.Command> host = hosts.get(prepare.to());
-    if (spec == null || host == null) {
-      prepare.replyTo().tell(new Prepared(prepare.id(), "host " + prepare.to() + " is not carried by node " + node));
-      return this;
-    }
-    Incoming in = new Incoming(spec, prepare.to());
-    in.prepared = prepare.replyTo();
-    incoming.put(prepare.id(), in);
-    host.tell(new Host.Reserve(spec, getContext().messageAdapter(Host.Reserved.class, reserved -> new Reserved(prepare.id(), reserved))));
-    return this;
-  }
-
-  private Behavior<Command> onReserved(Reserved reserved) {
-    Incoming in = incoming.get(reserved.id());
-    if (in == null) {
-      return this;
-    }
-    if (reserved.reserved().refusal() != null) {
-      incoming.remove(reserved.id());
-    }
-    in.prepared.tell(new Prepared(reserved.id(), reserved.reserved().refusal()));
-    return this;
-  }
-
-  private Behavior<Command> onPages(Pages pages) {
-    Incoming in = incoming.get(pages.id());
-    if (in != null) {
-      for (int i = 0; i < pages.pages().length; i++) {
-        in.memory.install(pages.pages()[i], pages.versions()[i]);
-      }
-    }
-    return this;
-  }
-
-  private Behavior<Command> onFinish(Finish finish) {
-    Incoming in = incoming.get(finish.id());
-    if (in == null) {
-      finish.replyTo().tell(new Finished(finish.id(), "no migration " + finish.id() + " is coming to node " + node, false, null));
-      return this;
-    }
-    in.finished = finish.replyTo();
-    in.verified = finish.keepsMemory() && in.memory.checksum() == finish.checksum();
-    GuestMemory memory = finish.keepsMemory() ? in.memory : new GuestMemory(in.spec.pages());
-    hosts.get(in.to).tell(
-        new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Vm.Started.class, started -> new VmStartedHere(finish.id(), started))));
-    return this;
-  }
-
-  private Behavior<Command> onVmStartedHere(VmStartedHere started) {
-    Incoming in = incoming.remove(started.id());
-    if (in == null) {
-      return this;
-    }
-    if (started.started().refusal() != null) {
-      in.finished.tell(new Finished(started.id(), started.started().refusal(), false, null));
-      return this;
-    }
-    String guest = started.started().guest() == null ? null : resolver.toSerializationFormat(started.started().guest());
-    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to, guest, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
-    in.finished.tell(new Finished(started.id(), null, in.verified, started.started().guest()));
-    return this;
-  }
-
-  private Behavior<Command> onAbort(Abort abort) {
-    Incoming in = incoming.remove(abort.id());
-    if (in != null) {
-      hosts.get(in.to).tell(new Host.Release(in.spec.name()));
-    }
-    return this;
-  }
-
-
 }
