@@ -4,6 +4,7 @@ import clusteremu.node.datacenter.HostSpec;
 import clusteremu.node.datacenter.RackSpec;
 import clusteremu.node.datacenter.RowSpec;
 import clusteremu.node.datacenter.Topology;
+import clusteremu.node.datacenter.emulation.HostLoad;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.status.NodeStatus;
@@ -24,7 +25,7 @@ final class DatacenterTree {
   private DatacenterTree() {}
 
   static void print(Topology topology, RunDirectory run, PrintStream out) {
-    Map<String, NodeStatus.Host> hosts = new HashMap<>();
+    Map<String, HostLoad> hosts = new HashMap<>();
     Map<String, Long> inFlight = new HashMap<>();
     for (String node : new java.util.TreeSet<>(topology.nodeOfHost().values())) {
       Optional<NodeStatus> status = StatusFiles.read(run, node).filter(StatusFiles::fresh);
@@ -41,7 +42,7 @@ final class DatacenterTree {
         out.println("  rack " + rack.name());
         for (String hostName : rack.hosts()) {
           HostSpec host = topology.hosts().get(hostName);
-          NodeStatus.Host live = hosts.get(hostName);
+          HostLoad live = hosts.get(hostName);
           out.printf(Locale.ROOT, "    host %-10s node %-10s %2d cores  %s%n", host.name(), topology.nodeOfHost().get(host.name()), host.cores(),
               live == null ? "(no status)" : String.format(Locale.ROOT, "cpu %3.0f%%  runnable %d", live.cpuUtilisation() * 100, live.runnable()));
           // Where the VMs run now, as the host's node reports it; the scenario's placement only without a report.
@@ -50,7 +51,7 @@ final class DatacenterTree {
                   ? topology.vmsOn(host.name())
                   : live.vms().stream().map(v -> topology.vms().get(v.name())).filter(java.util.Objects::nonNull).toList();
           for (VmSpec vm : vms) {
-            NodeStatus.Vm vmLive = live == null ? null : live.vms().stream().filter(v -> v.name().equals(vm.name())).findFirst().orElse(null);
+            HostLoad.Vm vmLive = live == null ? null : live.vms().stream().filter(v -> v.name().equals(vm.name())).findFirst().orElse(null);
             out.printf(Locale.ROOT, "      vm %-14s %-12s %d vCPU %6d MiB  %s%n", vm.name(), vm.guest().map(g -> g.configName()).orElse("(no guest)"), vm.vcpus(), vm.memoryBytes() >> 20,
                 vmLive == null ? "" : String.format(Locale.ROOT, "cpu %.2f cores  in flight %d  dirty %d pages", vmLive.cpuShare(), inFlight.getOrDefault(vm.name(), 0L), vmLive.dirtyPages()));
           }

@@ -150,12 +150,8 @@ final class MigrateCommand implements Callable<Integer> {
           Locale.ROOT,
           "[%3ds] %s %-7s round %d  remaining %d pages  dirty %d pages/s  expected downtime %.1f ms  sent %s%n",
           (System.nanoTime() - start) / 1_000_000_000L, id, status, progress.path("round").asInt(), progress.path("remaining_pages").asLong(),
-          progress.path("dirty_rate_pages_per_s").asLong(), progress.path("expected_downtime_ms").asDouble(), mib(progress.path("bytes").asLong()));
+          progress.path("dirty_rate_pages_per_s").asLong(), progress.path("expected_downtime_ms").asDouble(), ControlClient.mib(progress.path("bytes").asLong()));
     }
-  }
-
-  private static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
   }
 
   private int list() throws IOException, InterruptedException {

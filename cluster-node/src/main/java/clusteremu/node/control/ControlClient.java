@@ -62,8 +62,13 @@ public final class ControlClient {
     return String.format(
         Locale.ROOT,
         "migration %s completed in %.0f ms, downtime %.1f ms, %s in %d pages, %d rounds (%s), %s",
-        p.path("id").asText(), p.path("total_ms").asDouble(), p.path("downtime_ms").asDouble(), String.format(Locale.ROOT, "%.1f MiB", p.path("bytes").asLong() / (double) (1 << 20)), p.path("pages").asLong(),
+        p.path("id").asText(), p.path("total_ms").asDouble(), p.path("downtime_ms").asDouble(), mib(p.path("bytes").asLong()), p.path("pages").asLong(),
         p.path("round").asInt(), p.path("reason").asText(), p.path("verified").asBoolean() ? "verified" : "NOT verified (the destination's pages differ)");
+  }
+
+  /** Bytes as MiB with one decimal, as progress lines and summaries print them. */
+  public static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {

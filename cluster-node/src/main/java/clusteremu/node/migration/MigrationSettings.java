@@ -51,10 +51,6 @@ public record MigrationSettings(
         strategy, DEFAULT_MAX_DOWNTIME, DEFAULT_MAX_ROUNDS, DEFAULT_BANDWIDTH, false, DEFAULT_BATCH_PAGES, DEFAULT_EXECUTION_STATE_BYTES);
   }
 
-  public MigrationSettings withBandwidth(double bytesPerSecond) {
-    return new MigrationSettings(strategy, maxDowntime, maxRounds, bytesPerSecond, autoConverge, batchPages, executionStateBytes);
-  }
-
   public MigrationSettings withMaxRounds(int rounds) {
     return new MigrationSettings(strategy, maxDowntime, rounds, bandwidthBytesPerSecond, autoConverge, batchPages, executionStateBytes);
   }

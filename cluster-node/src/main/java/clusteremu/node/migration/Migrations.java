@@ -110,7 +110,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private record MemberChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
-  private record CopyCancelled(String id, boolean cancelled, ActorRef<Cancelled> replyTo, String reason) implements Command {}
+  private record CopyCancelled(String id, boolean cancelled, ActorRef<Cancelled> replyTo, String status, String reason) implements Command {}
 
   /** One VM on its way out of this node. */
   private static final class Outgoing {
@@ -130,7 +130,6 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     PageCopy.Resumed onResumed;
     long checksum;
     long pausedAtNanos;
-    String pendingStatus;
     /** The copy, once it runs; touched on the loop thread only. */
     volatile PageCopy copy;
     final String toNode;
@@ -513,11 +512,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     ActorRef<Command> self = getContext().getSelf();
     if (out.copy == null) {
-      self.tell(new CopyCancelled(out.id, true, replyTo, reason));
+      self.tell(new CopyCancelled(out.id, true, replyTo, status, reason));
       return;
     }
-    datacenter.loop().execute(() -> self.tell(new CopyCancelled(out.id, out.copy.cancel(status, reason), replyTo, reason)));
-    out.pendingStatus = status;
+    datacenter.loop().execute(() -> self.tell(new CopyCancelled(out.id, out.copy.cancel(status, reason), replyTo, status, reason)));
   }
 
   private Behavior<Command> onCopyCancelled(CopyCancelled cancelled) {
@@ -529,7 +527,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       return this;
     }
     timers.cancel(out.id);
-    out.status = out.pendingStatus == null ? "cancelled" : out.pendingStatus;
+    out.status = cancelled.status();
     out.reason = cancelled.reason();
     out.destination.tell(new Arrivals.Abort(out.id));
     if (out.figures == null) {
@@ -556,7 +554,6 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       if (out.status.equals("paused")) {
         fail(out, reason);
       } else {
-        out.pendingStatus = "failed";
         stopBeforePause(out, "failed", reason, null);
       }
     }

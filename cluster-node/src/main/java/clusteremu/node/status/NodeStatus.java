@@ -1,5 +1,6 @@
 package clusteremu.node.status;
 
+import clusteremu.node.datacenter.emulation.HostLoad;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -29,20 +30,13 @@ public record NodeStatus(
     List<String> unreachable,
     Map<String, Integer> sees,
     Map<String, Long> inFlight,
-    List<Host> hosts) {
+    List<HostLoad> hosts) {
 
   /** How status files are written and read: snake_case, like the metrics logs. */
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-  /** A host and its VMs, with their load over the last metrics interval. */
-  public record Host(
-      String name, String container, String row, String rack, int cores, double cpuUtilisation, int runnable, List<Vm> vms) {}
-
-  /** A VM on a host: {@code cpuShare} is the cores it used over the last metrics interval. */
-  public record Vm(String name, String guest, int vcpus, long memoryMb, double cpuShare, long dirtyPages) {}
 
   /** One cluster member as a node sees it. */
   public record Member(String address, String status, List<String> roles) {}

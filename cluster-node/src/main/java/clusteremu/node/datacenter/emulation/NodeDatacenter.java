@@ -7,7 +7,6 @@ import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.metrics.MetricsSource;
 import clusteremu.node.metrics.MillisecondPercentiles;
-import clusteremu.node.status.NodeStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   private final Map<String, Double> lastBusy = new LinkedHashMap<>();
   private final Map<String, Long> lastWrites = new LinkedHashMap<>();
   private final Map<String, SharedLink.LinkTotals> lastLinks = new LinkedHashMap<>();
-  private volatile List<NodeStatus.Host> status = List.of();
+  private volatile List<HostLoad> status = List.of();
 
   /**
    * The hosts of node {@code node}, without VMs yet: each VM is started on its host by
@@ -115,7 +114,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   }
 
   /** The hosts and VMs with their load over the last metrics interval, for the status file. */
-  public List<NodeStatus.Host> status() {
+  public List<HostLoad> status() {
     return status;
   }
 
@@ -150,9 +149,9 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   private List<Map<String, Object>> linesOnLoop(double seconds) {
     long now = System.nanoTime();
     List<Map<String, Object>> lines = new ArrayList<>();
-    List<NodeStatus.Host> hostStatus = new ArrayList<>();
+    List<HostLoad> hostStatus = new ArrayList<>();
     for (HostCpu host : hosts.values()) {
-      List<NodeStatus.Vm> vmStatus = new ArrayList<>();
+      List<HostLoad.Vm> vmStatus = new ArrayList<>();
       HostSpec spec = topology.hosts().get(host.name());
       double busy = host.busyCoreNanos();
       double utilisation = round((busy - lastBusy.getOrDefault(host.name(), 0.0)) / (seconds * 1e9 * host.cores()));
@@ -186,11 +185,11 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
         lastWrites.put(vm.name(), writes);
         lines.add(vmLine);
         vmStatus.add(
-            new NodeStatus.Vm(
+            new HostLoad.Vm(
                 vm.name(), (String) vmLine.get("guest"), vm.vcpus(), machine.spec().memoryBytes() >> 20, round(share), machine.memory().dirtyPages()));
       }
       hostStatus.add(
-          new NodeStatus.Host(
+          new HostLoad(
               host.name(), topology.rows().get(spec.row()).container(), spec.row(), spec.rack(), host.cores(), utilisation, host.runnable(), List.copyOf(vmStatus)));
     }
     for (SharedLink link : network.links()) {

@@ -19,7 +19,6 @@ public final class Placement {
   /** The guest's exact reference (with its incarnation's uid) once a VM has moved, serialised. */
   private final Map<String, String> guestOfVm = new ConcurrentHashMap<>();
   private final Map<String, String> nodeOfHost = new ConcurrentHashMap<>();
-  private volatile long version;
 
   /** Starts from {@code hostOfVm} (VM → host) and {@code nodeOfHost} (host → node). */
   public Placement(Map<String, String> hostOfVm, Map<String, String> nodeOfHost) {
@@ -49,11 +48,6 @@ public final class Placement {
     return Optional.ofNullable(nodeOfHost.get(host));
   }
 
-  /** A number that changes whenever anything here does, for callers that cache what they derive. */
-  public long version() {
-    return version;
-  }
-
   /** Every VM and its host, as known now. */
   public Map<String, String> vms() {
     return Map.copyOf(hostOfVm);
@@ -61,9 +55,7 @@ public final class Placement {
 
   /** Records that {@code vm} runs on {@code host} from now on. */
   public void placeVm(String vm, String host) {
-    if (!host.equals(hostOfVm.put(vm, host))) {
-      version++;
-    }
+    hostOfVm.put(vm, host);
   }
 
   /**
@@ -101,8 +93,6 @@ public final class Placement {
 
   /** Records that node {@code node} carries {@code host} from now on. */
   public void placeHost(String host, String node) {
-    if (!node.equals(nodeOfHost.put(host, node))) {
-      version++;
-    }
+    nodeOfHost.put(host, node);
   }
 }

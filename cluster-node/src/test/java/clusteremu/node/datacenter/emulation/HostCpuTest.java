@@ -46,6 +46,13 @@ class HostCpuTest {
     return result;
   }
 
+  /** {@code n} jobs of {@code demand} on {@code vm}, all at one instant. */
+  private List<Long> backlog(HostCpu host, HostCpu.VmCpu vm, int n, long demand) throws Exception {
+    long[] demands = new long[n];
+    java.util.Arrays.fill(demands, demand);
+    return run(host, java.util.Collections.nCopies(n, vm), demands);
+  }
+
   private static void assertNear(double expectedMs, long actualNanos) {
     assertEquals(expectedMs, actualNanos / 1e6, expectedMs * 0.001 + 0.01, "finish time in ms");
   }
@@ -53,10 +60,7 @@ class HostCpuTest {
   @Test
   void aGuestWithAThreadPerVcpuServesABacklogOneBurstAfterAnotherInArrivalOrder() throws Exception {
     HostCpu host = new HostCpu("h", 1, 0, loop, new ThreadLevelParallelism(1, System.nanoTime()));
-    HostCpu.VmCpu vm = host.addVm("vm", 1, 1);
-    long[] demands = new long[10];
-    java.util.Arrays.fill(demands, 2 * MS);
-    List<Long> done = run(host, java.util.Collections.nCopies(10, vm), demands);
+    List<Long> done = backlog(host, host.addVm("vm", 1, 1), 10, 2 * MS);
     for (int i = 0; i < 10; i++) {
       assertNear(2 * (i + 1), done.get(i));
     }
@@ -66,10 +70,7 @@ class HostCpuTest {
   void saturatedThreadsServeVcpusOverDemandBurstsPerSecond() throws Exception {
     // c vCPUs and c threads, demand s, a backlog of n: the last finishes at ceil(n / c) x s (M/D/c).
     HostCpu host = new HostCpu("h", 4, 0, loop, new ThreadLevelParallelism(4, System.nanoTime()));
-    HostCpu.VmCpu vm = host.addVm("vm", 4, 4);
-    long[] demands = new long[100];
-    java.util.Arrays.fill(demands, 3 * MS);
-    List<Long> done = run(host, java.util.Collections.nCopies(100, vm), demands);
+    List<Long> done = backlog(host, host.addVm("vm", 4, 4), 100, 3 * MS);
     assertNear(Math.ceil(100 / 4.0) * 3, done.stream().mapToLong(Long::longValue).max().orElseThrow());
     assertNear(3, done.get(0));
     assertNear(6, done.get(4));
