@@ -66,8 +66,20 @@ public final class Network {
     carry(fromHost, hostOf(to), to, message);
   }
 
-  /** Sends {@code message} from a guest on host {@code fromHost} to the guest of VM {@code vm}, where it runs now. */
-  public <T> void sendToVm(String fromHost, String vm, T message) {
+  /**
+   * Sends {@code message} from the guest of VM {@code fromVm} to a reference; where that VM runs is
+   * looked up only when the network is modelled.
+   */
+  public <T> void sendFromVm(String fromVm, ActorRef<T> to, T message) {
+    if (!modelled) {
+      to.tell(message);
+      return;
+    }
+    carry(placement.hostOf(fromVm), hostOf(to), to, message);
+  }
+
+  /** Sends {@code message} from the guest of VM {@code fromVm} to the guest of VM {@code vm}, where it runs now. */
+  public <T> void sendToVm(String fromVm, String vm, T message) {
     @SuppressWarnings("unchecked")
     ActorRef<T> guest = (ActorRef<T>) (ActorRef<?>) addresses.guestOrNull(vm);
     if (guest == null) {
@@ -79,7 +91,7 @@ public final class Network {
       guest.tell(message);
       return;
     }
-    carry(fromHost, placement.hostOf(vm), guest, message);
+    carry(placement.hostOf(fromVm), placement.hostOf(vm), guest, message);
   }
 
   private <T> void carry(String fromHost, String toHost, ActorRef<T> to, T message) {

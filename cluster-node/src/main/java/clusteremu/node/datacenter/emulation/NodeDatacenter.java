@@ -31,7 +31,6 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   private final EmulationLoop loop;
   private final Network network;
   private final ThreadLevelParallelism tlp;
-  private final Placement placement;
   private final Map<String, HostCpu> hosts = new LinkedHashMap<>();
   /** Written by the Vm actors that start and stop, read by the loop: concurrent. */
   private final Map<String, VmMachine> machines = new ConcurrentHashMap<>();
@@ -46,7 +45,6 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
    */
   public NodeDatacenter(Topology topology, String node, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean networkModelled) {
     this.topology = topology;
-    this.placement = placement;
     this.loop = new EmulationLoop("emulation-" + node);
     this.network = new Network(topology, loop, nodePorts, placement, addresses, networkModelled);
     List<HostSpec> carried = topology.hostsOf(node);
@@ -76,7 +74,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     if (cpu == null) {
       throw new IllegalArgumentException("host " + host + " is not carried by this node; it carries " + hosts.keySet());
     }
-    VmMachine machine = new VmMachine(vm, cpu.newVm(vm.name(), vm.vcpus(), threads), memory, network, placement, loop);
+    VmMachine machine = new VmMachine(vm, cpu.newVm(vm.name(), vm.vcpus(), threads), memory, network, loop);
     machines.put(vm.name(), machine);
     loop.execute(() -> cpu.attach(machine.cpu()));
     if (vm.backgroundDirtyRate() > 0) {

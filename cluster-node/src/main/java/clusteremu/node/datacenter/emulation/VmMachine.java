@@ -1,7 +1,6 @@
 package clusteremu.node.datacenter.emulation;
 
 import clusteremu.node.datacenter.VmSpec;
-import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.machine.Mobile;
@@ -9,26 +8,25 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The machine a guest sees inside a VM: its vCPUs on the host's shared cores, its pages, and the
- * emulated network from wherever {@link Placement} says the VM runs. The figures it reports to
- * the metrics log are read without stopping the loop, so they may be a moment old.
+ * emulated network from wherever placement says the VM runs (the network looks that up per
+ * message). The figures it reports to the metrics log are read without stopping the loop, so
+ * they may be a moment old.
  */
 public final class VmMachine implements Machine {
   private final VmSpec spec;
   private final HostCpu.VmCpu cpu;
   private final GuestMemory memory;
   private final Network network;
-  private final Placement placement;
   private final EmulationLoop loop;
   private volatile Mobile<?> guest;
   private volatile boolean paused;
   private volatile int throttlePercent;
 
-  public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, Placement placement, EmulationLoop loop) {
+  public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, EmulationLoop loop) {
     this.spec = spec;
     this.cpu = cpu;
     this.memory = memory;
     this.network = network;
-    this.placement = placement;
     this.loop = loop;
   }
 
@@ -44,12 +42,12 @@ public final class VmMachine implements Machine {
 
   @Override
   public <T> void send(ActorRef<T> to, T message) {
-    network.send(placement.hostOf(spec.name()), to, message);
+    network.sendFromVm(spec.name(), to, message);
   }
 
   @Override
   public <T> void sendToVm(String vm, T message) {
-    network.sendToVm(placement.hostOf(spec.name()), vm, message);
+    network.sendToVm(spec.name(), vm, message);
   }
 
   @Override
