@@ -28,14 +28,17 @@ public final class NodeProcesses {
     command.add("-XX:+UseSerialGC");
     command.addAll(node.jvmOptions());
     command.add("-Dclusteremu.node=" + node.name());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
     command.add(NodeMain.class.getName());
     command.add(run.root().toAbsolutePath().toString());
     command.add(node.name());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // The class path goes in the environment, not the command line: Linux shows a process's
+    // command line to others (and the JDK reads it back, in find) only up to one page, 4 KiB,
+    // and sixty jars under a long checkout path pass that, hiding the node's name.
+    builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
     try {
       Process process =
-          new ProcessBuilder(command)
+          builder
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log(node.name()).toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
