@@ -73,10 +73,11 @@ public final class Node {
             List<VmSpec> placed = topology.vms().values().stream().filter(vm -> host.equals(placement.hostOf(vm.name()))).toList();
             hosts.put(host, context.spawn(Host.create(topology.hosts().get(host), placed, services), VmAddresses.hostActorName(host)));
           }
+          MigrationLog migrationLog = new MigrationLog(run.migrations());
           ActorRef<Migrations.Command> migrations = context.spawn(
-              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, nodeAddresses(scenario), new MigrationLog(run.migrations())),
+              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, nodeAddresses(scenario), migrationLog),
               Migrations.NAME);
-          context.spawn(Arrivals.create(spec.name(), topology, hosts, replica), Arrivals.NAME);
+          context.spawn(Arrivals.create(spec.name(), topology, hosts, replica, datacenter, migrationLog), Arrivals.NAME);
           if (spec.name().equals(controlNode(scenario))) {
             ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
             Map<String, String> addressOf = nodeAddresses(scenario);

@@ -8,8 +8,17 @@ import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.vm.GuestState;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.tiers.CborSerializable;
+import clusteremu.node.datacenter.emulation.NodeDatacenter;
+import clusteremu.node.datacenter.emulation.PageFaults;
+import clusteremu.node.datacenter.emulation.VmMachine;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,23 +32,38 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * host for a VM on its way, receives its pages as they arrive, and when the source says the last
  * are there, checks their digest against the source's ({@code verified}), starts the VM with them
  * and its guest's state, and places it cluster-wide with its guest's exact reference.
+ *
+ * <p>A post-copy VM starts with pages missing: its faults ask the source for them (after the
+ * path's latency, as the request would take), pages arriving are installed on the loop where the
+ * faults wait, and when the source has pushed the last, the digest of the versions as installed
+ * is compared with the source's. If the source's node goes before that, the VM is lost: it
+ * stops here and a line says so. If it goes before the VM started here, the room is given back.
  */
 public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   public static final String NAME = "arrivals";
 
   public interface Command extends CborSerializable {}
 
-  /** Hold room for {@code vm} on host {@code to}; answered with {@link Migrations.Prepared}. */
-  public record Prepare(String id, String vm, String to, ActorRef<Migrations.Prepared> replyTo) implements Command {}
+  /** Hold room for {@code vm}, coming from host {@code from}, on host {@code to}; answered to {@code source} with {@link Migrations.Prepared}. */
+  public record Prepare(String id, String vm, String from, String to, String strategy, ActorRef<Migrations.Command> source) implements Command {}
+
+  /** Hybrid: pages the VM will start without (dirtied since they were sent); they follow by post-copy. */
+  public record Missing(String id, long[] pages) implements Command {}
+
+  /** Post-copy: every page has been pushed; answered with {@link Migrations.Settled}. */
+  public record Pushed(String id, long checksum) implements Command {}
 
   /** Pages that have arrived, with their versions. */
   public record Pages(String id, long[] pages, int[] versions) implements Command {}
 
   /**
    * The last pages are there: start the VM from {@code state} (with the pages when {@code
-   * keepsMemory}, fresh ones for a cold move); answered with {@link Migrations.Finished}.
+   * keepsMemory}, fresh ones for a cold move; with none yet when {@code missingAll}, post-copy);
+   * answered with {@link Migrations.Finished}.
    */
-  public record Finish(String id, GuestState state, long checksum, boolean keepsMemory, ActorRef<Migrations.Finished> replyTo) implements Command {}
+  public record Finish(
+      String id, GuestState state, long checksum, boolean keepsMemory, boolean missingAll, ActorRef<Migrations.Finished> replyTo)
+      implements Command {}
 
   /** The migration will not finish: let go of what was held. */
   public record Abort(String id) implements Command {}
@@ -50,42 +74,74 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
 
   private record Placed(PlacementReplica.Placed placed) implements Command {}
 
+  private record Settle(String id, boolean verified, long faults, long waitNanos) implements Command {}
+
+  private record SourceGone(ClusterEvent.ClusterDomainEvent event) implements Command {}
+
+  private record Stopped(Host.VmStopped stopped) implements Command {}
+
   /** One VM on its way here. */
   private static final class Incoming {
+    final String id;
     final VmSpec spec;
-    final String to;
+    final Prepare prepare;
     final GuestMemory memory;
-    ActorRef<Migrations.Prepared> prepared;
     ActorRef<Migrations.Finished> finished;
     boolean verified;
+    /** Post-copy: the VM runs here and its missing pages are on their way. */
+    PageFaults faults;
 
-    Incoming(VmSpec spec, String to) {
+    Incoming(Prepare prepare, VmSpec spec) {
+      this.id = prepare.id();
+      this.prepare = prepare;
       this.spec = spec;
-      this.to = to;
       this.memory = new GuestMemory(spec.pages());
+    }
+
+    String to() {
+      return prepare.to();
     }
   }
 
   public static Behavior<Command> create(
-      String node, Topology topology, Map<String, ActorRef<Host.Command>> hosts, ActorRef<PlacementReplica.Command> replica) {
-    return Behaviors.setup(context -> new Arrivals(context, node, topology, hosts, replica));
+      String node,
+      Topology topology,
+      Map<String, ActorRef<Host.Command>> hosts,
+      ActorRef<PlacementReplica.Command> replica,
+      NodeDatacenter datacenter,
+      MigrationLog log) {
+    return Behaviors.setup(context -> new Arrivals(context, node, topology, hosts, replica, datacenter, log));
   }
 
   private final String node;
   private final Topology topology;
   private final Map<String, ActorRef<Host.Command>> hosts;
   private final ActorRef<PlacementReplica.Command> replica;
+  private final NodeDatacenter datacenter;
+  private final MigrationLog log;
   private final ActorRefResolver resolver;
   private final Map<String, Incoming> incoming = new HashMap<>();
 
   private Arrivals(
-      ActorContext<Command> context, String node, Topology topology, Map<String, ActorRef<Host.Command>> hosts, ActorRef<PlacementReplica.Command> replica) {
+      ActorContext<Command> context,
+      String node,
+      Topology topology,
+      Map<String, ActorRef<Host.Command>> hosts,
+      ActorRef<PlacementReplica.Command> replica,
+      NodeDatacenter datacenter,
+      MigrationLog log) {
     super(context);
     this.node = node;
     this.topology = topology;
     this.hosts = hosts;
     this.replica = replica;
+    this.datacenter = datacenter;
+    this.log = log;
     this.resolver = ActorRefResolver.get(context.getSystem());
+    ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, SourceGone::new);
+    ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, SourceGone::new);
+    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
+    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
   }
 
   @Override
@@ -94,6 +150,11 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         .onMessage(Prepare.class, this::onPrepare)
         .onMessage(Reserved.class, this::onReserved)
         .onMessage(Pages.class, this::onPages)
+        .onMessage(Missing.class, this::onMissing)
+        .onMessage(Pushed.class, this::onPushed)
+        .onMessage(Settle.class, this::onSettle)
+        .onMessage(SourceGone.class, this::onSourceGone)
+        .onMessage(Stopped.class, stopped -> this)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Abort.class, this::onAbort)
@@ -105,11 +166,10 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     VmSpec spec = topology.vms().get(prepare.vm());
     ActorRef<Host.Command> host = hosts.get(prepare.to());
     if (spec == null || host == null) {
-      prepare.replyTo().tell(new Migrations.Prepared(prepare.id(), "host " + prepare.to() + " is not carried by node " + node));
+      prepare.source().tell(new Migrations.Prepared(prepare.id(), "host " + prepare.to() + " is not carried by node " + node));
       return this;
     }
-    Incoming in = new Incoming(spec, prepare.to());
-    in.prepared = prepare.replyTo();
+    Incoming in = new Incoming(prepare, spec);
     incoming.put(prepare.id(), in);
     host.tell(new Host.Reserve(spec, getContext().messageAdapter(Host.Reserved.class, reserved -> new Reserved(prepare.id(), reserved))));
     return this;
@@ -123,16 +183,30 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     if (reserved.reserved().refusal() != null) {
       incoming.remove(reserved.id());
     }
-    in.prepared.tell(new Migrations.Prepared(reserved.id(), reserved.reserved().refusal()));
+    in.prepare.source().tell(new Migrations.Prepared(reserved.id(), reserved.reserved().refusal()));
     return this;
   }
 
   private Behavior<Command> onPages(Pages pages) {
     Incoming in = incoming.get(pages.id());
+    if (in == null) {
+      return this;
+    }
+    if (in.faults != null) {
+      PageFaults faults = in.faults; // the guest runs: install where its faults wait
+      datacenter.loop().execute(() -> faults.arrived(System.nanoTime(), pages.pages(), pages.versions()));
+      return this;
+    }
+    for (int i = 0; i < pages.pages().length; i++) {
+      in.memory.install(pages.pages()[i], pages.versions()[i]);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onMissing(Missing missing) {
+    Incoming in = incoming.get(missing.id());
     if (in != null) {
-      for (int i = 0; i < pages.pages().length; i++) {
-        in.memory.install(pages.pages()[i], pages.versions()[i]);
-      }
+      in.memory.markMissing(missing.pages());
     }
     return this;
   }
@@ -144,32 +218,127 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
       return this;
     }
     in.finished = finish.replyTo();
-    in.verified = finish.keepsMemory() && in.memory.checksum() == finish.checksum();
+    if (finish.missingAll()) {
+      in.memory.markAllMissing();
+    }
+    in.verified = finish.keepsMemory() && in.memory.missingPages() == 0 && in.memory.installedDigest() == finish.checksum();
     GuestMemory memory = finish.keepsMemory() ? in.memory : new GuestMemory(in.spec.pages());
-    hosts.get(in.to).tell(
+    hosts.get(in.to()).tell(
         new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Vm.Started.class, started -> new Started(finish.id(), started))));
     return this;
   }
 
   private Behavior<Command> onStarted(Started started) {
-    Incoming in = incoming.remove(started.id());
+    Incoming in = incoming.get(started.id());
     if (in == null) {
       return this;
     }
     if (started.started().refusal() != null) {
+      incoming.remove(started.id());
       in.finished.tell(new Migrations.Finished(started.id(), started.started().refusal(), false, null));
       return this;
     }
+    if (isPostcopy(in.prepare.strategy())) {
+      connectFaults(in); // it stays until its last page is here
+    } else {
+      incoming.remove(started.id());
+    }
     String guest = started.started().guest() == null ? null : resolver.toSerializationFormat(started.started().guest());
-    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to, guest, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
+    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to(), guest, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
     in.finished.tell(new Migrations.Finished(started.id(), null, in.verified, started.started().guest()));
+    return this;
+  }
+
+  private static boolean isPostcopy(String strategy) {
+    return strategy.equals(Strategy.POSTCOPY.configName()) || strategy.equals(Strategy.HYBRID.configName());
+  }
+
+  /** Sends the VM's faults to the source, each after the path's one-way latency (the request's trip). */
+  private void connectFaults(Incoming in) {
+    VmMachine machine = datacenter.machines().get(in.spec.name());
+    in.faults = machine == null || machine.faults() == null ? new PageFaults(in.memory) : machine.faults();
+    PageFaults faults = in.faults;
+    long latency = datacenter.network().route(in.to(), in.prepare.from()).latencyNanos();
+    ActorRef<Migrations.Command> source = in.prepare.source();
+    String id = in.id;
+    datacenter.loop().execute(
+        () -> faults.connect((page, now) -> datacenter.loop().at(now + latency, at -> source.tell(new Migrations.Fault(id, page)))));
+  }
+
+  /** The source has pushed every page: once they are installed (on the loop, after the pages), compare digests. */
+  private Behavior<Command> onPushed(Pushed pushed) {
+    Incoming in = incoming.get(pushed.id());
+    if (in == null || in.faults == null) {
+      return this;
+    }
+    ActorRef<Command> self = getContext().getSelf();
+    PageFaults faults = in.faults;
+    datacenter.loop().execute(
+        () ->
+            self.tell(
+                new Settle(
+                    pushed.id(),
+                    in.memory.missingPages() == 0 && in.memory.installedDigest() == pushed.checksum(),
+                    faults.faults(),
+                    faults.waitNanos())));
+    return this;
+  }
+
+  private Behavior<Command> onSettle(Settle settle) {
+    Incoming in = incoming.remove(settle.id());
+    if (in != null) {
+      in.prepare.source().tell(new Migrations.Settled(settle.id(), settle.verified(), settle.faults(), settle.waitNanos()));
+    }
+    return this;
+  }
+
+  /**
+   * The source's node is unreachable or gone. A VM that runs here by post-copy has lost the pages
+   * that never came: it stops, and a line says it is lost. Room held for one that had not
+   * started is given back.
+   */
+  private Behavior<Command> onSourceGone(SourceGone gone) {
+    Address address =
+        gone.event() instanceof ClusterEvent.UnreachableMember u
+            ? u.member().address()
+            : ((ClusterEvent.MemberRemoved) gone.event()).member().address();
+    for (Incoming in : List.copyOf(incoming.values())) {
+      if (!in.prepare.source().path().address().equals(address)) {
+        continue;
+      }
+      incoming.remove(in.id);
+      if (in.faults == null) {
+        hosts.get(in.to()).tell(new Host.Release(in.spec.name()));
+        getContext().getLog().warn("migration {}: the source's node went before {} started here; its room is free again", in.id, in.spec.name());
+        continue;
+      }
+      hosts.get(in.to()).tell(new Host.StopVm(in.spec.name(), getContext().messageAdapter(Host.VmStopped.class, Stopped::new)));
+      long missing = in.memory.missingPages();
+      String reason = "the source's node became unreachable with " + missing + " pages not yet here";
+      getContext().getLog().error("migration {} lost VM {}: {}", in.id, in.spec.name(), reason);
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("kind", "migration");
+      line.put("id", in.id);
+      line.put("ts", System.currentTimeMillis());
+      line.put("vm", in.spec.name());
+      line.put("from", in.prepare.from());
+      line.put("to", in.to());
+      line.put("strategy", in.prepare.strategy());
+      line.put("status", "lost");
+      line.put("stop_reason", reason);
+      line.put("missing_pages", missing);
+      line.put("postcopy_faults", in.faults.faults());
+      line.put("postcopy_fault_wait_ms", MigrationFigures.millis(in.faults.waitNanos()));
+      line.put("reported_by", "destination");
+      log.write(line);
+    }
     return this;
   }
 
   private Behavior<Command> onAbort(Abort abort) {
     Incoming in = incoming.remove(abort.id());
     if (in != null) {
-      hosts.get(in.to).tell(new Host.Release(in.spec.name()));
+      hosts.get(in.to()).tell(new Host.Release(in.spec.name()));
     }
     return this;
   }

@@ -31,9 +31,6 @@ public final class MigrationRequests {
     if (strategy.isEmpty()) {
       return Optional.of("strategy: '" + request.strategy() + "'; expected one of " + names());
     }
-    if (strategy.get() == Strategy.POSTCOPY || strategy.get() == Strategy.HYBRID) {
-      return Optional.of("strategy: " + request.strategy() + " is not built yet; expected precopy, stopcopy or cold");
-    }
     if (request.maxDowntimeMs() <= 0) {
       return Optional.of("max_downtime_ms: expected milliseconds above zero, got " + request.maxDowntimeMs());
     }

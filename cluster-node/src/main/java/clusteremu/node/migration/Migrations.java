@@ -41,6 +41,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  */
 public final class Migrations extends AbstractBehavior<Migrations.Command> {
   public static final String NAME = "migrations";
+  /** Missing pages named per message to a post-copy destination: 64 KiB of page numbers. */
+  private static final int MISSING_PER_MESSAGE = 8192;
   /** How long the destination may take to answer before the migration fails and the VM runs on at its source. */
   static final Duration PEER_TIMEOUT = Duration.ofSeconds(15);
 
@@ -97,11 +99,22 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   /** @param guest the guest's reference at its new place (null when refused) */
   public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest) implements Command {}
 
+  /** Post-copy: the destination's guest touched {@code page}, which has not arrived yet. */
+  public record Fault(String id, long page) implements Command {}
+
+  /**
+   * Post-copy: every page is at the destination ({@link Arrivals.Pushed}); whether it holds the
+   * source's last versions, and how often and long its guest waited for a page.
+   */
+  public record Settled(String id, boolean verified, long faults, long faultWaitNanos) implements Command {}
+
   private record GuestPaused(String id, Vm.Paused paused) implements Command {}
 
   private record PauseAsked(String id, LongConsumer paused) implements Command {}
 
-  private record ResumeAsked(String id, PageCopy.Resumed resumed) implements Command {}
+  private record ResumeAsked(String id, long[] missing, PageCopy.Resumed resumed) implements Command {}
+
+  private record PagesThere(String id, PageCopy.Resumed settled) implements Command {}
 
   private record CopyEnded(String id, MigrationFigures figures) implements Command {}
 
@@ -128,6 +141,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     Vm.Paused paused;
     LongConsumer onPaused;
     PageCopy.Resumed onResumed;
+    PageCopy.Resumed onSettled;
     long checksum;
     long pausedAtNanos;
     /** The copy, once it runs; touched on the loop thread only. */
@@ -220,6 +234,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         .onMessage(GuestPaused.class, this::onGuestPaused)
         .onMessage(ResumeAsked.class, this::onResumeAsked)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(Fault.class, this::onFault)
+        .onMessage(PagesThere.class, this::onPagesThere)
+        .onMessage(Settled.class, this::onSettled)
         .onMessage(CopyEnded.class, this::onCopyEnded)
         .onMessage(PeerSilent.class, this::onPeerSilent)
         .onMessage(Get.class, this::onGet)
@@ -258,14 +275,17 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, toNode, arrivalsOf(toNode));
     out.starter = start.replyTo();
     outgoing.put(id, out);
-    out.destination.tell(new Arrivals.Prepare(id, request.vm(), request.to(), getContext().getSelf().narrow()));
+    out.destination.tell(new Arrivals.Prepare(id, request.vm(), from, request.to(), request.strategy(), getContext().getSelf()));
     timers.startSingleTimer(id, new PeerSilent(id, "prepare"), PEER_TIMEOUT);
     getContext().getLog().info("migration {}: {} from {} to {} ({})", id, request.vm(), from, request.to(), request.strategy());
     return this;
   }
 
   private static boolean ended(Outgoing out) {
-    return out.status.equals("completed") || out.status.equals("failed") || out.status.equals("refused") || out.status.equals("cancelled");
+    return switch (out.status) {
+      case "completed", "failed", "refused", "cancelled", "lost" -> true;
+      default -> false;
+    };
   }
 
   private Behavior<Command> onPrepared(Prepared prepared) {
@@ -302,8 +322,13 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
           }
 
           @Override
-          public void resumeAtDestination(long at, PageCopy.Resumed resumed) {
-            self.tell(new ResumeAsked(out.id, resumed));
+          public void resumeAtDestination(long at, long[] missing, PageCopy.Resumed resumed) {
+            self.tell(new ResumeAsked(out.id, missing, resumed));
+          }
+
+          @Override
+          public void allPagesThere(long at, PageCopy.Resumed settled) {
+            self.tell(new PagesThere(out.id, settled));
           }
 
           @Override
@@ -338,7 +363,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.paused = paused.paused();
     out.pausedAtNanos = System.nanoTime();
     if (out.settings.strategy() == Strategy.COLD) {
-      out.destination.tell(new Arrivals.Finish(out.id, null, 0, false, getContext().getSelf().narrow()));
+      out.destination.tell(new Arrivals.Finish(out.id, null, 0, false, false, getContext().getSelf().narrow()));
       timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
       return this;
     }
@@ -352,7 +377,16 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     Outgoing out = outgoing.get(asked.id());
     out.onResumed = asked.resumed();
     out.checksum = out.paused.memory().checksum();
-    out.destination.tell(new Arrivals.Finish(out.id, out.paused.state(), out.checksum, true, getContext().getSelf().narrow()));
+    long[] missing = asked.missing();
+    boolean missingAll = missing.length == out.spec.pages();
+    if (!missingAll) {
+      // Hybrid: the pages dirtied since they were sent, in messages well under Artery's frame.
+      for (int from = 0; from < missing.length; from += MISSING_PER_MESSAGE) {
+        long[] part = java.util.Arrays.copyOfRange(missing, from, Math.min(missing.length, from + MISSING_PER_MESSAGE));
+        out.destination.tell(new Arrivals.Missing(out.id, part));
+      }
+    }
+    out.destination.tell(new Arrivals.Finish(out.id, out.paused.state(), out.checksum, true, missingAll, getContext().getSelf().narrow()));
     timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
     return this;
   }
@@ -368,6 +402,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       return this;
     }
     hosts.get(out.from).tell(new Host.VmMoved(out.spec.name(), finished.guest()));
+    if (isPostcopy(out)) {
+      out.status = "postcopy"; // the guest runs there; its missing pages follow
+    }
     if (out.onResumed != null) {
       PageCopy.Resumed resumed = out.onResumed;
       long now = System.nanoTime();
@@ -382,6 +419,59 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       getContext().getSelf().tell(new CopyEnded(out.id, out.figures));
     }
     return this;
+  }
+
+  private static boolean isPostcopy(Outgoing out) {
+    return out.settings.strategy() == Strategy.POSTCOPY || out.settings.strategy() == Strategy.HYBRID;
+  }
+
+  private Behavior<Command> onFault(Fault fault) {
+    Outgoing out = outgoing.get(fault.id());
+    if (out != null && out.copy != null && out.status.equals("postcopy")) {
+      PageCopy copy = out.copy;
+      datacenter.loop().execute(() -> copy.fault(fault.page(), System.nanoTime()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPagesThere(PagesThere there) {
+    Outgoing out = outgoing.get(there.id());
+    if (out == null || ended(out)) {
+      return this;
+    }
+    out.onSettled = there.settled();
+    out.destination.tell(new Arrivals.Pushed(out.id, out.checksum));
+    timers.startSingleTimer(out.id, new PeerSilent(out.id, "settle"), PEER_TIMEOUT);
+    return this;
+  }
+
+  private Behavior<Command> onSettled(Settled settled) {
+    Outgoing out = outgoing.get(settled.id());
+    if (out == null || ended(out) || out.onSettled == null) {
+      return this;
+    }
+    timers.cancel(out.id);
+    out.figures.postcopyFaults = settled.faults();
+    out.figures.postcopyFaultWaitNanos = settled.faultWaitNanos();
+    PageCopy.Resumed done = out.onSettled;
+    long now = System.nanoTime();
+    datacenter.loop().execute(() -> done.at(now, settled.verified()));
+    return this;
+  }
+
+  /**
+   * Post-copy, after the guest resumed at the destination: the destination's node is gone, and
+   * with it the only copy of what the guest wrote there, while pages it never got are here.
+   */
+  private void lose(Outgoing out, String reason) {
+    out.status = "lost";
+    out.reason = reason + " after the VM resumed there: its memory was split between the two hosts";
+    PageCopy copy = out.copy;
+    datacenter.loop().execute(copy::abandon);
+    out.figures.status = "lost";
+    out.figures.totalNanos = System.nanoTime() - out.startNanos;
+    getContext().getLog().error("migration {} lost VM {}: {}", out.id, out.spec.name(), out.reason);
+    writeLines(out);
   }
 
   private Behavior<Command> onCopyEnded(CopyEnded ended) {
@@ -404,6 +494,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       out.reason = "the destination's node did not answer within " + PEER_TIMEOUT.toSeconds() + " s";
       out.starter.tell(new Started(null, out.reason));
       writeLines(out);
+      return this;
+    }
+    if (out.status.equals("postcopy")) {
+      lose(out, "the destination did not confirm its pages within " + PEER_TIMEOUT.toSeconds() + " s");
       return this;
     }
     fail(out, "the destination did not start the VM within " + PEER_TIMEOUT.toSeconds() + " s");
@@ -551,7 +645,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         continue;
       }
       String reason = "the destination's node " + out.toNode + " became unreachable";
-      if (out.status.equals("paused")) {
+      if (out.status.equals("postcopy")) {
+        lose(out, reason);
+      } else if (out.status.equals("paused")) {
         fail(out, reason);
       } else {
         stopBeforePause(out, "failed", reason, null);

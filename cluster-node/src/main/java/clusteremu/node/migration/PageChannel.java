@@ -40,6 +40,18 @@ public final class PageChannel {
 
   private long startAt;
 
+  /** The flow of pages a post-copy destination asked for: beside the push, not behind it. */
+  private final Object onDemand = new Object();
+
+  /**
+   * Sends {@code bytes} a destination is waiting for (a post-copy fault) from {@code now}: they
+   * share the cap and the links with the pages on the way, as QEMU's preempt channel does,
+   * instead of queueing behind them.
+   */
+  public void sendUrgent(long now, long bytes, SharedLink.Done arrived) {
+    cap.send(now, bytes, capped -> network.carryBulk(fromHost, toHost, capped, bytes, onDemand, arrived));
+  }
+
   private void startOnCap(long bytes, SharedLink.Done arrived) {
     cap.send(
         startAt,

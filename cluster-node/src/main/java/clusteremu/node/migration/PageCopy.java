@@ -8,11 +8,15 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * The memory side of pre-copy and stop-and-copy, run on the emulation loop: rounds of pages sent
- * over a {@link PageChannel} to the destination's memory, the {@link StopRule} after each round,
- * then the pause, the last dirty pages and the execution state, and the resume at the
- * destination. Pages carry their version as sent; at the end the destination's versions are
- * compared with the source's last ones ({@code verified}).
+ * The memory side of every strategy that keeps memory, run on the emulation loop: rounds of
+ * pages sent over a {@link PageChannel} to the destination's memory, the {@link StopRule} after
+ * each round, then the pause. Pre-copy and stop-and-copy then send the last dirty pages and the
+ * execution state and resume the guest at the destination. Post-copy (at once) and hybrid (where
+ * pre-copy would pause) send only the execution state, resume the guest at the destination with
+ * the rest of its pages missing, and push those in the background, sending first any page the
+ * destination faults on ({@link #fault}). Pages carry their version as sent; at the end the
+ * destination's versions as installed are compared with the source's last ones ({@code
+ * verified}).
  *
  * <p>At most a window of batches is on the way at once, enough to fill the path, and each batch
  * frees its place when its acknowledgement is back; on each link the batches form one flow (see
@@ -28,11 +32,18 @@ public final class PageCopy {
     void pause(long at, LongConsumer paused);
 
     /**
-     * Lets the guest run at the destination from {@code at}, once every page has arrived there;
-     * {@code resumed} hears (on the loop) the instant it does and whether the destination's
-     * pages hold every last write.
+     * Lets the guest run at the destination from {@code at}, once the execution state and every
+     * page but {@code missing} (post-copy; empty otherwise) have arrived there; {@code resumed}
+     * hears (on the loop) the instant it does and whether the destination's pages hold every
+     * last write (meaningless while pages are missing).
      */
-    void resumeAtDestination(long at, Resumed resumed);
+    void resumeAtDestination(long at, long[] missing, Resumed resumed);
+
+    /**
+     * Post-copy: the last missing page arrived at the destination at {@code at}; {@code settled}
+     * hears (on the loop) whether the destination received every last version.
+     */
+    void allPagesThere(long at, Resumed settled);
 
     /** Takes {@code percent} of the guest's CPU away (auto-converge), 0 to give it all back. */
     void throttle(int percent);
@@ -65,8 +76,8 @@ public final class PageCopy {
   private long[] sending = new long[0];
   private int cursor;
   private int onTheWay;
-  private boolean extraSent;
-  private long extra;
+  /** Bytes of the execution state still to send in this phase. */
+  private long extraLeft;
   private int notArrived;
   private long roundStart;
   private long roundBytes;
@@ -74,6 +85,10 @@ public final class PageCopy {
   private LongConsumer whenSent;
   private boolean cancelled;
   private boolean pausing;
+  /** Post-copy: the push of the missing pages is under way. */
+  private boolean pushing;
+  /** Post-copy: pages sent because the destination faulted on them, skipped by the push. */
+  private final BitSet sentOnDemand = new BitSet();
 
   public PageCopy(
       EmulationLoop loop,
@@ -84,8 +99,8 @@ public final class PageCopy {
       MigrationSettings settings,
       Guest guest,
       Consumer<MigrationFigures> finished) {
-    if (settings.strategy() != Strategy.PRECOPY && settings.strategy() != Strategy.STOPCOPY) {
-      throw new IllegalArgumentException("PageCopy runs precopy and stopcopy, not " + settings.strategy().configName());
+    if (settings.strategy() == Strategy.COLD) {
+      throw new IllegalArgumentException("a cold move copies no pages");
     }
     this.loop = loop;
     this.source = source;
@@ -98,7 +113,6 @@ public final class PageCopy {
     this.rule = new StopRule(settings.maxDowntime().toNanos(), settings.maxRounds());
     double bandwidth = Math.min(settings.bandwidthBytesPerSecond(), channel.bottleneckBytesPerSecond());
     long batchBytes = settings.batchPages() * pageBytes;
-    // Enough batches on the way to keep the narrowest link busy for a whole cycle of one batch.
     // Enough batches on the way to keep the narrowest link busy for one batch's whole cycle.
     this.window = (int) Math.min(1024, Math.ceil(bandwidth * channel.cycleNanos(batchBytes) / 1e9 / batchBytes) + 2);
   }
@@ -115,6 +129,9 @@ public final class PageCopy {
     if (settings.strategy() == Strategy.STOPCOPY) {
       figures.stopReason = "stopcopy";
       pauseAndFinish(now, all);
+    } else if (settings.strategy() == Strategy.POSTCOPY) {
+      figures.stopReason = "postcopy";
+      switchToPostcopy(now, all);
     } else {
       round(now, all);
     }
@@ -148,7 +165,11 @@ public final class PageCopy {
       return;
     }
     figures.stopReason = reason.text;
-    pauseAndFinish(now, dirty);
+    if (settings.strategy() == Strategy.HYBRID) {
+      switchToPostcopy(now, dirty);
+    } else {
+      pauseAndFinish(now, dirty);
+    }
   }
 
   /**
@@ -171,6 +192,14 @@ public final class PageCopy {
     return true;
   }
 
+  /**
+   * Stops sending: the destination died after the guest left (post-copy), and what is left of
+   * the copy has nowhere to go. {@code finished} is not called.
+   */
+  public void abandon() {
+    cancelled = true;
+  }
+
   /** Pauses the guest, sends what is still dirty and the execution state, and resumes it at the destination. */
   private void pauseAndFinish(long now, long[] dirtyBeforePause) {
     pausing = true;
@@ -178,21 +207,94 @@ public final class PageCopy {
         now,
         paused -> {
           pausedAt = paused;
-          BitSet last = new BitSet();
-          for (long page : dirtyBeforePause) {
-            last.set((int) page);
-          }
-          for (long page : source.takeDirty()) {
-            last.set((int) page);
-          }
-          long[] pages = last.stream().asLongStream().toArray();
-          send(pausedAt, pages, settings.executionStateBytes(), this::resume);
+          send(pausedAt, dirtyAfterPause(dirtyBeforePause), settings.executionStateBytes(), this::resume);
+        });
+  }
+
+  /** The pages dirty before the pause and those written since, in page order. */
+  private long[] dirtyAfterPause(long[] dirtyBeforePause) {
+    BitSet last = new BitSet();
+    for (long page : dirtyBeforePause) {
+      last.set((int) page);
+    }
+    for (long page : source.takeDirty()) {
+      last.set((int) page);
+    }
+    return last.stream().asLongStream().toArray();
+  }
+
+  /**
+   * Pauses the guest, sends only its execution state, resumes it at the destination with the
+   * pages still dirty missing there, and pushes those.
+   */
+  private void switchToPostcopy(long now, long[] dirtyBeforePause) {
+    pausing = true;
+    guest.pause(
+        now,
+        paused -> {
+          pausedAt = paused;
+          long[] missing = dirtyAfterPause(dirtyBeforePause);
+          send(
+              pausedAt,
+              new long[0],
+              settings.executionStateBytes(),
+              arrived ->
+                  guest.resumeAtDestination(
+                      arrived,
+                      missing,
+                      (resumed, ignored) -> {
+                        figures.downtimeNanos = resumed - pausedAt;
+                        figures.status = "postcopy";
+                        pushing = true;
+                        send(resumed, missing, 0, this::pushed);
+                      }));
+        });
+  }
+
+  /**
+   * Post-copy: the destination needs {@code page} now. Sent at once beside the push, unless the
+   * push has sent it already or it is not missing there.
+   */
+  public void fault(long page, long now) {
+    if (!pushing || cancelled || sentOnDemand.get((int) page)) {
+      return;
+    }
+    int index = java.util.Arrays.binarySearch(sending, page);
+    if (index < cursor) { // not missing (negative), or pushed already: on its way
+      return;
+    }
+    sentOnDemand.set((int) page);
+    long[] pages = {page};
+    int[] versions = {source.version(page)};
+    notArrived++;
+    figures.pages++;
+    figures.bytes += pageBytes;
+    channel.sendUrgent(
+        now,
+        pageBytes,
+        arrived -> {
+          destination.install(pages, versions);
+          notArrived--;
+          maybeSent(arrived);
+        });
+  }
+
+  private void pushed(long arrived) {
+    guest.allPagesThere(
+        arrived,
+        (settled, verified) -> {
+          figures.totalNanos = settled - figures.startNanos;
+          figures.verified = verified;
+          figures.status = "completed";
+          figures.remainingInRound = 0;
+          finished.accept(figures);
         });
   }
 
   private void resume(long arrived) {
     guest.resumeAtDestination(
         arrived,
+        new long[0],
         (resumed, verified) -> {
           figures.downtimeNanos = resumed - pausedAt;
           figures.totalNanos = resumed - figures.startNanos;
@@ -213,18 +315,27 @@ public final class PageCopy {
     sending = pages;
     cursor = 0;
     figures.remainingInRound = pages.length;
-    extra = extraBytes;
-    extraSent = extraBytes == 0;
+    extraLeft = extraBytes;
     whenSent = done;
-    if (pages.length == 0 && extraSent) {
+    if (pages.length == 0 && extraBytes == 0) {
+      whenSent = null;
       done.accept(now);
       return;
     }
     fill(now);
   }
 
+  /** Calls the phase's {@code done}, once, when everything of it has been sent and has arrived. */
+  private void maybeSent(long at) {
+    if (notArrived == 0 && allSent() && whenSent != null && !cancelled) {
+      LongConsumer done = whenSent;
+      whenSent = null;
+      done.accept(at);
+    }
+  }
+
   private boolean allSent() {
-    return cursor >= sending.length && extraSent;
+    return cursor >= sending.length && extraLeft == 0;
   }
 
   private void fill(long now) {
@@ -232,24 +343,36 @@ public final class PageCopy {
       long bytes;
       SharedLink.Done arrival;
       if (cursor < sending.length) {
-        int count = Math.min(settings.batchPages(), sending.length - cursor);
-        long[] batch = new long[count];
+        long[] batch = new long[Math.min(settings.batchPages(), sending.length - cursor)];
+        int count = 0;
+        while (count < batch.length && cursor < sending.length) {
+          long page = sending[cursor++];
+          if (!pushing || !sentOnDemand.get((int) page)) {
+            batch[count++] = page;
+          }
+        }
+        if (count == 0) {
+          continue; // every page left was sent on demand
+        }
+        if (count < batch.length) {
+          batch = java.util.Arrays.copyOf(batch, count);
+        }
+        long[] pages = batch;
         int[] versions = new int[count];
         for (int i = 0; i < count; i++) {
-          batch[i] = sending[cursor + i];
-          versions[i] = source.version(batch[i]);
+          versions[i] = source.version(pages[i]);
         }
-        cursor += count;
         figures.remainingInRound = sending.length - cursor;
         bytes = count * pageBytes;
         figures.pages += count;
         arrival = arrived -> {
-          destination.install(batch, versions);
+          destination.install(pages, versions);
           arrived(arrived);
         };
       } else {
-        extraSent = true;
-        bytes = extra;
+        // The execution state goes in batch-sized pieces too, pipelined over the path.
+        bytes = Math.min(extraLeft, settings.batchPages() * pageBytes);
+        extraLeft -= bytes;
         arrival = this::arrived;
       }
       onTheWay++;
@@ -258,6 +381,7 @@ public final class PageCopy {
       figures.bytes += bytes;
       channel.send(now, bytes, arrival);
     }
+    maybeSent(now);
   }
 
   /** A batch is at the destination: the phase may be over; its acknowledgement frees its place a latency later. */
@@ -272,9 +396,7 @@ public final class PageCopy {
           onTheWay--;
           fill(acked);
         });
-    if (notArrived == 0 && allSent()) {
-      whenSent.accept(at);
-    }
+    maybeSent(at);
   }
 
   public MigrationFigures figures() {

@@ -7,6 +7,7 @@ import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.emulation.EmulationLoop;
 import clusteremu.node.datacenter.emulation.GuestMemory;
 import clusteremu.node.datacenter.emulation.Network;
+import clusteremu.node.datacenter.emulation.PageFaults;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.scenario.ScenarioLoader;
 import com.typesafe.config.ConfigFactory;
@@ -80,6 +81,9 @@ class PageCopyTest {
     volatile boolean paused;
     volatile int throttle;
     int highestThrottle;
+    volatile long resumedAt;
+    java.util.function.LongConsumer onResume = at -> {};
+    int touches;
 
     Dirtier(GuestMemory memory, double rate, long hotSet) {
       this.memory = memory;
@@ -111,8 +115,16 @@ class PageCopyTest {
     }
 
     @Override
-    public void resumeAtDestination(long at, PageCopy.Resumed resumed) {
+    public void resumeAtDestination(long at, long[] missing, PageCopy.Resumed resumed) {
+      destination.markMissing(missing);
+      resumedAt = at;
       resumed.at(at, destination.pagesDifferingFrom(memory) == 0);
+      onResume.accept(at);
+    }
+
+    @Override
+    public void allPagesThere(long at, PageCopy.Resumed settled) {
+      settled.at(at, destination.missingPages() == 0 && destination.installedDigest() == memory.checksum());
     }
 
     @Override
@@ -142,6 +154,46 @@ class PageCopyTest {
       new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete).start(System.nanoTime());
     });
     return done;
+  }
+
+  /**
+   * A post-copy or hybrid move whose destination guest, once resumed, touches a page every
+   * millisecond (at random in the first {@code touched} pages) and writes it, through real
+   * {@link PageFaults}: a missing page is asked of the source after the path's latency.
+   */
+  private CompletableFuture<MigrationFigures> postcopy(
+      String from, String to, MigrationSettings settings, GuestMemory memory, Dirtier guest, PageFaults faults, long touched) {
+    CompletableFuture<MigrationFigures> done = new CompletableFuture<>();
+    long latency = network.route(from, to).latencyNanos();
+    PageCopy.PageSink sink = (pages, versions) -> {
+      if (guest.resumedAt == 0) {
+        for (int i = 0; i < pages.length; i++) {
+          guest.destination.install(pages[i], versions[i]);
+        }
+      } else {
+        faults.arrived(System.nanoTime(), pages, versions);
+      }
+    };
+    loop.execute(() -> {
+      PageChannel channel = new PageChannel(from + "-" + to, settings.bandwidthBytesPerSecond(), network, loop, from, to);
+      PageCopy copy = new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete);
+      faults.connect((page, now) -> loop.at(now + latency, at -> copy.fault(page, at)));
+      guest.onResume = at -> touch(at, guest, faults, touched, new SplittableRandom(11), done);
+      copy.start(System.nanoTime());
+    });
+    return done;
+  }
+
+  private void touch(long due, Dirtier guest, PageFaults faults, long touched, SplittableRandom random, CompletableFuture<MigrationFigures> done) {
+    if (done.isDone()) {
+      return;
+    }
+    long page = random.nextLong(touched);
+    faults.await(page, due, at -> {
+      guest.destination.write(page);
+      guest.touches++;
+    });
+    loop.at(due + 1_000_000, next -> touch(next, guest, faults, touched, random, done));
   }
 
   private static double ms(long nanos) {
@@ -246,5 +298,53 @@ class PageCopyTest {
     System.out.printf("sharing the row uplink: %.1f and %.1f ms, model %.1f ms each (alone %.1f)%n", ms(fa.totalNanos), ms(fb.totalNanos), shared, alone);
     assertWithin10Percent(shared, ms(fa.totalNanos), "first");
     assertWithin10Percent(shared, ms(fb.totalNanos), "second");
+  }
+
+  @Test
+  void postcopyResumesAfterTheExecutionStateAndFetchesTouchedPagesOnDemand() throws Exception {
+    GuestMemory memory = usedMemory();
+    long state = 4 << 20;
+    MigrationSettings settings =
+        new MigrationSettings(Strategy.POSTCOPY, MigrationSettings.DEFAULT_MAX_DOWNTIME, 30, CAP, false, MigrationSettings.DEFAULT_BATCH_PAGES, state);
+    Dirtier guest = new Dirtier(memory, 0, 1);
+    PageFaults faults = new PageFaults(guest.destination);
+    MigrationFigures f = postcopy("a1", "a2", settings, memory, guest, faults, PAGES).get(30, TimeUnit.SECONDS);
+    double latency = network.route("a1", "a2").latencyNanos() / 1e6;
+    double downtime = state / CAP * 1e3 + latency;
+    double total = (PAGES * PAGE + state) / CAP * 1e3 + latency;
+    double meanWait = faults.faults() == 0 ? 0 : ms(faults.waitNanos()) / faults.faults();
+    System.out.printf(
+        "post-copy: downtime %.1f ms (model %.1f), total %.1f ms (model %.1f), %d faults of %d touches, mean wait %.2f ms (round trip %.2f)%n",
+        ms(f.downtimeNanos), downtime, ms(f.totalNanos), total, faults.faults(), guest.touches, meanWait, 2 * latency);
+    assertWithin10Percent(downtime, ms(f.downtimeNanos), "downtime: the execution state over the bandwidth plus latency");
+    assertWithin10Percent(total, ms(f.totalNanos), "total: every page over the bandwidth");
+    assertEquals(PAGES, f.pages, "each page sent once, pushed or on demand");
+    assertEquals(PAGES * PAGE + state, f.bytes);
+    assertTrue(faults.faults() > 0 && faults.faults() <= guest.touches, faults.faults() + " faults, " + guest.touches + " touches");
+    assertTrue(meanWait >= 2 * latency, "a fault waits at least a round trip: " + meanWait);
+    assertTrue(meanWait < 2 * latency + 5, "and not much more (the page goes beside the push): " + meanWait);
+    assertEquals(0, guest.destination.missingPages());
+    assertEquals(Boolean.TRUE, f.verified, "every version arrived, though the destination has written since");
+    assertEquals("completed", f.status);
+  }
+
+  @Test
+  void hybridPrecopiesThenMovesOnlyTheExecutionStateDuringTheDowntime() throws Exception {
+    GuestMemory memory = usedMemory();
+    Dirtier guest = new Dirtier(memory, 4000, PAGES);
+    guest.start();
+    MigrationSettings settings = MigrationSettings.defaults(Strategy.HYBRID).withMaxDowntime(Duration.ofMillis(1)).withMaxRounds(2);
+    PageFaults faults = new PageFaults(guest.destination);
+    MigrationFigures f = postcopy("a1", "a2", settings, memory, guest, faults, PAGES).get(30, TimeUnit.SECONDS);
+    double downtime = MigrationSettings.DEFAULT_EXECUTION_STATE_BYTES / CAP * 1e3 + network.route("a1", "a2").latencyNanos() / 1e6;
+    System.out.printf("hybrid: %s, %d faults; downtime model %.2f ms%n", f.line(Strategy.HYBRID), faults.faults(), downtime);
+    assertEquals(2, f.rounds.size(), "pre-copy rounds before the switch");
+    assertEquals("max-rounds", f.stopReason);
+    assertTrue(f.rounds.get(1).dirtyAfter() > 0, "pages were still dirty at the switch");
+    assertEquals(PAGES + f.rounds.get(1).pages() + f.rounds.get(1).dirtyAfter(), f.pages, 1 + f.rounds.get(1).dirtyAfter() / 10,
+        "round 0, round 1, then what was dirty (plus what the guest wrote while pausing)");
+    assertTrue(ms(f.downtimeNanos) < downtime + 1, "only the execution state moves in the downtime: " + ms(f.downtimeNanos));
+    assertEquals(Boolean.TRUE, f.verified);
+    assertEquals("completed", f.status);
   }
 }

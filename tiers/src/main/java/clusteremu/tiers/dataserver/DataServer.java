@@ -128,8 +128,8 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return this;
     }
     held++;
-    machine.compute(
-        settings.demand().sampleNanos(random), getContext().getSelf(), new AccessServed(access));
+    machine.computeOnData(
+        access.key(), settings.demand().sampleNanos(random), getContext().getSelf(), new AccessServed(access));
     return this;
   }
 

@@ -37,6 +37,14 @@ public interface Machine extends Outbound {
   String vmOf(ActorRef<?> guest);
 
   /**
+   * As {@link #compute}, on the data stored under {@code key}: a VM whose page for that key has
+   * not arrived yet (it has just moved by post-copy) first fetches it, and the work waits.
+   */
+  default <T> void computeOnData(long key, long demandNanos, ActorRef<T> replyTo, T whenDone) {
+    compute(demandNanos, replyTo, whenDone);
+  }
+
+  /**
    * Writes the data stored under {@code key} to memory. A VM marks the page it lives on dirty;
    * a machine without emulated memory does nothing.
    */

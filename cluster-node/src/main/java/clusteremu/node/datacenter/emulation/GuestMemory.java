@@ -5,6 +5,11 @@ package clusteremu.node.datacenter.emulation;
  * so a copy (the migration issue) can tell which pages changed and prove it has the last write.
  * Pages are kept in chunks allocated on first write, so an idle 2 GiB VM costs a few kilobytes.
  * Safe from any thread (the guest writes from its actor, background writes come from the loop).
+ *
+ * <p>A memory that arrives by post-copy starts with pages <em>missing</em>: they are still at the
+ * source, and the guest must fetch one before it touches it (see {@link PageFaults}). Every page
+ * installed by a copy adds to a digest of the versions as they arrived, so a destination whose
+ * guest has already written again can still prove it received the source's last versions.
  */
 public final class GuestMemory {
   private static final int CHUNK_BITS = 10;
@@ -14,6 +19,10 @@ public final class GuestMemory {
   private final Chunk[] chunks;
   private long dirtyPages;
   private long writesTotal;
+  /** Pages still at the source of a post-copy, or null when every page is here. */
+  private java.util.BitSet missing;
+  private long missingPages;
+  private long installedDigest;
 
   private static final class Chunk {
     final int[] versions = new int[CHUNK];
@@ -32,10 +41,13 @@ public final class GuestMemory {
     return pages;
   }
 
-  /** Writes page {@code page}: a new version, and dirty until cleaned. */
+  /** Writes page {@code page}: a new version, and dirty until cleaned. The page must be here. */
   public synchronized void write(long page) {
     if (page < 0 || page >= pages) {
       throw new IndexOutOfBoundsException("page " + page + " of " + pages);
+    }
+    if (missing != null && missing.get((int) page)) {
+      throw new IllegalStateException("page " + page + " is still at the source: fetch it before writing");
     }
     int index = (int) (page >> CHUNK_BITS);
     Chunk chunk = chunks[index];
@@ -96,6 +108,12 @@ public final class GuestMemory {
 
   /** Puts a page that arrived from a copy: its version as sent, and clean. */
   public synchronized void install(long page, int version) {
+    int old = version(page);
+    installedDigest += digest(page, version) - digest(page, old);
+    if (missing != null && missing.get((int) page)) {
+      missing.clear((int) page);
+      missingPages--;
+    }
     int index = (int) (page >> CHUNK_BITS);
     Chunk chunk = chunks[index];
     if (chunk == null) {
@@ -105,6 +123,57 @@ public final class GuestMemory {
       chunk = chunks[index] = new Chunk();
     }
     chunk.versions[(int) (page & (CHUNK - 1))] = version;
+  }
+
+  /**
+   * Installs a page that arrived by post-copy, unless it is here already (it came twice: on
+   * demand and in the background push, and the guest may have written it since). True when it
+   * was installed.
+   */
+  public synchronized boolean installIfMissing(long page, int version) {
+    if (missing == null || !missing.get((int) page)) {
+      return false;
+    }
+    install(page, version);
+    return true;
+  }
+
+  /** Marks {@code pagesStillAtSource} missing: the guest runs here before they arrive (post-copy). */
+  public synchronized void markMissing(long[] pagesStillAtSource) {
+    if (missing == null) {
+      missing = new java.util.BitSet();
+    }
+    for (long page : pagesStillAtSource) {
+      if (!missing.get((int) page)) {
+        missing.set((int) page);
+        missingPages++;
+      }
+    }
+  }
+
+  /** Marks every page missing: nothing has been copied before the guest runs here (post-copy). */
+  public synchronized void markAllMissing() {
+    missing = new java.util.BitSet();
+    missing.set(0, (int) pages);
+    missingPages = pages;
+  }
+
+  /** False while the page is still at the source of a post-copy. */
+  public synchronized boolean isPresent(long page) {
+    return missing == null || !missing.get((int) page);
+  }
+
+  /** Pages still at the source of a post-copy. */
+  public synchronized long missingPages() {
+    return missingPages;
+  }
+
+  /**
+   * The {@link #checksum} of the versions as copies installed them, whatever the guest wrote
+   * here since: equal to the source's checksum at its pause when every last version arrived.
+   */
+  public synchronized long installedDigest() {
+    return installedDigest;
   }
 
   /**
@@ -137,15 +206,20 @@ public final class GuestMemory {
         continue;
       }
       for (int offset = 0; offset < CHUNK; offset++) {
-        int version = chunk.versions[offset];
-        if (version != 0) {
-          long z = (((long) c << CHUNK_BITS) + offset) * 0x9E3779B97F4A7C15L + version;
-          z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-          sum += z ^ (z >>> 27);
-        }
+        sum += digest(((long) c << CHUNK_BITS) + offset, chunk.versions[offset]);
       }
     }
     return sum;
+  }
+
+  /** One page's part of {@link #checksum}: nothing for a page never written. */
+  private static long digest(long page, int version) {
+    if (version == 0) {
+      return 0;
+    }
+    long z = page * 0x9E3779B97F4A7C15L + version;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    return z ^ (z >>> 27);
   }
 
   /** Marks every page clean (what a completed copy does). */

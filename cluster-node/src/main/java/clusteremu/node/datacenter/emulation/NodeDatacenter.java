@@ -126,7 +126,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
       owed += vm.backgroundDirtyRate() * DIRTY_TICK_NANOS / 1e9 * (100 - machine.throttlePercent()) / 100.0;
     }
     while (owed >= 1) {
-      machine.memory().write(random.nextLong(vm.hotSetPages()));
+      machine.writePage(random.nextLong(vm.hotSetPages()));
       owed--;
     }
     double carry = owed;

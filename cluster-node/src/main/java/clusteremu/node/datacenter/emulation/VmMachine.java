@@ -21,6 +21,8 @@ public final class VmMachine implements Machine {
   private volatile Mobile<?> guest;
   private volatile boolean paused;
   private volatile int throttlePercent;
+  /** The faults of a VM that arrived by post-copy, or null for one that has all its pages. */
+  private final PageFaults faults;
 
   public VmMachine(VmSpec spec, HostCpu.VmCpu cpu, GuestMemory memory, Network network, EmulationLoop loop) {
     this.spec = spec;
@@ -28,6 +30,7 @@ public final class VmMachine implements Machine {
     this.memory = memory;
     this.network = network;
     this.loop = loop;
+    this.faults = memory.missingPages() > 0 ? new PageFaults(memory) : null;
   }
 
   @Override
@@ -55,10 +58,51 @@ public final class VmMachine implements Machine {
     return VmAddresses.vmOf(guest);
   }
 
+  @Override
+  public <T> void computeOnData(long key, long demandNanos, ActorRef<T> replyTo, T whenDone) {
+    if (faults == null || memory.missingPages() == 0) {
+      compute(demandNanos, replyTo, whenDone);
+      return;
+    }
+    long page = pageOf(key);
+    long now = System.nanoTime();
+    loop.execute(
+        () ->
+            faults.await(
+                page,
+                now,
+                at -> {
+                  if (demandNanos <= 0) {
+                    replyTo.tell(whenDone);
+                  } else {
+                    cpu.run(at, demandNanos, done -> replyTo.tell(whenDone));
+                  }
+                }));
+  }
+
   /** A data write dirties the page the key lives on (keys are spread over all the VM's pages). */
   @Override
   public void writeData(long key) {
-    memory.write(Math.floorMod(Long.hashCode(key * 0x9E3779B97F4A7C15L), memory.pages()));
+    writePage(pageOf(key));
+  }
+
+  /** Writes a page: at once when it is here, after fetching it when it is still at a post-copy's source. */
+  public void writePage(long page) {
+    if (faults == null || memory.isPresent(page)) {
+      memory.write(page);
+      return;
+    }
+    long now = System.nanoTime();
+    loop.execute(() -> faults.await(page, now, at -> memory.write(page)));
+  }
+
+  private long pageOf(long key) {
+    return Math.floorMod(Long.hashCode(key * 0x9E3779B97F4A7C15L), memory.pages());
+  }
+
+  /** The faults of a VM that arrived by post-copy, or null when it came with all its pages. */
+  public PageFaults faults() {
+    return faults;
   }
 
   @Override
