@@ -44,7 +44,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Parameters(index = "1", arity = "0..1", paramLabel = "HOST", description = "The host to move it to.")
   String host;
 
-  @Option(names = "--strategy", defaultValue = "precopy", description = "precopy, stopcopy or cold. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--strategy", defaultValue = "precopy", description = "precopy, stopcopy, postcopy, hybrid (pre-copy until its stop rule, then post-copy) or cold. Default: ${DEFAULT-VALUE}.")
   String strategy;
 
   @Option(
@@ -54,7 +54,7 @@ final class MigrateCommand implements Callable<Integer> {
       description = "Pre-copy stops iterating once what is left would go within this at the measured bandwidth. Default: ${DEFAULT-VALUE}.")
   Duration maxDowntime;
 
-  @Option(names = "--max-rounds", defaultValue = "30", description = "Pre-copy rounds at most. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--max-rounds", defaultValue = "30", description = "Pre-copy rounds at most (hybrid: before it switches to post-copy). Default: ${DEFAULT-VALUE}.")
   int maxRounds;
 
   @Option(names = "--bandwidth", description = "Cap on migration traffic, in bits per second as the links are given, e.g. 10Gbit. Default: 128 MiB/s (QEMU's).")

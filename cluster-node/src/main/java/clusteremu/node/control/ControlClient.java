@@ -48,7 +48,7 @@ public final class ControlClient {
   /** Whether a migration's status means it is over. */
   public static boolean ended(String status) {
     return switch (status) {
-      case "completed", "failed", "refused", "cancelled", "unknown" -> true;
+      case "completed", "failed", "refused", "cancelled", "lost", "unknown" -> true;
       default -> false;
     };
   }

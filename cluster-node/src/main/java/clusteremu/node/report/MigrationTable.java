@@ -18,12 +18,13 @@ import java.util.stream.Stream;
 /**
  * The migrations of a run side by side, from {@code migrations.jsonl}, each with the phase whose
  * event started it (from the phases' {@code events.json}): strategy, outcome, total time,
- * downtime, rounds, what crossed the network, whether the destination's pages were verified, and
- * what the phase's driver saw: requests failed and stale reads.
+ * downtime, rounds, what crossed the network, whether the destination's pages were verified, the
+ * post-copy faults and how long they waited in all, and what the phase's driver saw: requests failed and stale reads.
  */
 final class MigrationTable {
   static final List<String> HEADER =
-      List.of("PHASE", "VM", "FROM", "TO", "STRATEGY", "STATUS", "TOTAL ms", "DOWNTIME ms", "ROUNDS", "MiB", "VERIFIED", "REASON", "PHASE FAILED", "STALE READS");
+      List.of("PHASE", "VM", "FROM", "TO", "STRATEGY", "STATUS", "TOTAL ms", "DOWNTIME ms", "ROUNDS", "MiB", "VERIFIED", "FAULTS", "FAULT WAIT ms", "REASON", "PHASE FAILED",
+          "STALE READS");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<List<String>> rows;
@@ -55,7 +56,8 @@ final class MigrationTable {
                 line.path("strategy").asText(), line.path("status").asText(), String.format(Locale.ROOT, "%.0f", line.path("total_ms").asDouble()),
                 String.format(Locale.ROOT, "%.1f", line.path("downtime_ms").asDouble()), line.path("rounds").asText(),
                 String.format(Locale.ROOT, "%.0f", line.path("bytes").asDouble() / (1 << 20)),
-                line.path("verified").isNull() ? "-" : line.path("verified").asText(), line.path("stop_reason").asText(),
+                line.path("verified").isNull() ? "-" : line.path("verified").asText(), line.path("postcopy_faults").asText("0"),
+                String.format(Locale.ROOT, "%.1f", line.path("postcopy_fault_wait_ms").asDouble()), line.path("stop_reason").asText(),
                 summary == null ? "-" : summary.path("failed").asText(), summary == null ? "-" : summary.path("stale_reads").asText("-")));
       }
     } catch (IOException e) {

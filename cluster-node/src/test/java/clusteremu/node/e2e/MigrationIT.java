@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * VM moves from its row to another node's host with pre-copy while the driver reads and writes,
  * and every request is answered, no read returns less than an acknowledged write, and the
  * destination's pages are verified; then it moves back cold (weak mobility) and the driver sees
- * the loss as stale reads. Bad and impossible requests are refused, naming why, and change
+ * the loss as stale reads. Post-copy and hybrid move it live too, faulting on the pages it
+ * touches; a post-copy whose source JVM is killed leaves the VM lost, written by the destination. Bad and impossible requests are refused, naming why, and change
  * nothing; a cancelled migration leaves the VM where it was; and one whose destination JVM is
  * killed fails, with the VM still at its source.
  */
@@ -80,9 +81,10 @@ class MigrationIT {
           CompletableFuture.supplyAsync(
               () -> scripts.run(Duration.ofMinutes(3), "driver", "--rate", "100", "--duration", "30s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("live").toString()));
       Thread.sleep(7_000); // the driver joins and load flows
-      // Out, back while its old incarnation there still forwards, and out again.
-      for (String to : List.of("a2-h1", "b1-h1", "a2-h1")) {
-        Scripts.Result live = scripts.run(Duration.ofMinutes(2), "migrate", "data-1", to, "--bandwidth", "1Gbit", "--wait");
+      // Out, back while its old incarnation there still forwards, and out again: pre-copy, post-copy, hybrid.
+      for (String[] move : List.of(new String[] {"a2-h1", "precopy"}, new String[] {"b1-h1", "postcopy"}, new String[] {"a2-h1", "hybrid"})) {
+        Scripts.Result live =
+            scripts.run(Duration.ofMinutes(2), "migrate", "data-1", move[0], "--strategy", move[1], "--max-rounds", "3", "--bandwidth", "1Gbit", "--wait");
         System.out.println(live.output());
         assertEquals(0, live.exitCode(), live.output());
         assertTrue(live.output().contains("completed") && live.output().contains(" verified"), live.output());
@@ -144,6 +146,13 @@ class MigrationIT {
       assertEquals("precopy", migrations.get(0).get("strategy").asText());
       assertTrue(migrations.get(0).get("verified").asBoolean());
       assertTrue(migrations.get(0).get("downtime_ms").asDouble() > 0);
+      JsonNode postcopy = migrations.get(1);
+      assertEquals("postcopy", postcopy.get("strategy").asText());
+      assertTrue(postcopy.get("verified").asBoolean(), postcopy.toString());
+      assertTrue(postcopy.get("postcopy_faults").asLong() > 0, "the data server faulted on pages it touched: " + postcopy);
+      assertTrue(postcopy.get("downtime_ms").asDouble() < postcopy.get("total_ms").asDouble() / 4, "post-copy's downtime is a small part: " + postcopy);
+      assertEquals("hybrid", migrations.get(2).get("strategy").asText());
+      assertTrue(migrations.get(2).get("verified").asBoolean(), migrations.get(2).toString());
       assertEquals("cold", migrations.get(3).get("strategy").asText());
       assertTrue(lines.stream().anyMatch(l -> l.get("kind").asText().equals("round")), "pre-copy wrote its rounds");
       Scripts.Result listed = scripts.run(Duration.ofMinutes(1), "migrate", "--list");
@@ -176,6 +185,30 @@ class MigrationIT {
         }
       }
 
+      // The source's JVM dies during a slow post-copy: the VM is lost, and the destination says so.
+      Scripts.Result split = scripts.run(Duration.ofMinutes(1), "migrate", "data-1", "a1-h2", "--strategy", "postcopy", "--bandwidth", "50Mbit");
+      assertEquals(0, split.exitCode(), split.output());
+      String splitId = split.output().lines().filter(l -> l.startsWith("migration ")).findFirst().orElseThrow().split("[ :]")[1];
+      awaitStatus(splitId, "postcopy");
+      ProcessHandle source = ProcessHandle.of(Long.parseLong(Files.readString(run.resolve("pids/rack-b1.pid")).trim())).orElseThrow();
+      assertTrue(source.destroyForcibly(), "SIGKILL sent");
+      source.onExit().get(10, TimeUnit.SECONDS);
+      JsonNode lost = null;
+      long lostBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (lost == null && System.nanoTime() < lostBy) {
+        lost =
+            Files.readAllLines(run.resolve("migrations.jsonl")).stream()
+                .map(MigrationIT::parse)
+                .filter(l -> l.get("id").asText().equals(splitId) && l.get("status").asText().equals("lost"))
+                .findFirst()
+                .orElse(null);
+        Thread.sleep(500);
+      }
+      System.out.println("with the source killed during post-copy: " + lost);
+      assertTrue(lost != null, "the destination wrote the VM lost");
+      assertEquals("destination", lost.get("reported_by").asText());
+      assertTrue(lost.get("missing_pages").asLong() > 0, lost.toString());
+
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       System.out.println(down.output());
     } finally {
@@ -184,6 +217,19 @@ class MigrationIT {
       }
       scripts.killLeftovers();
     }
+  }
+
+  private void awaitStatus(String id, String status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode now = null;
+    while (System.nanoTime() < deadline) {
+      now = JSON.readTree(java.net.URI.create("http://127.0.0.1:" + controlPort + "/migrations/" + id).toURL());
+      if (now.get("status").asText().equals(status)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("migration " + id + " never reached " + status + ": " + now);
   }
 
   private static JsonNode parse(String line) {
