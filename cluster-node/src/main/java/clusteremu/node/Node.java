@@ -1,6 +1,7 @@
 package clusteremu.node;
 
 import clusteremu.node.bench.BareRelay;
+import clusteremu.node.bench.BulkProbe;
 import clusteremu.node.control.ControlApi;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
@@ -82,7 +83,7 @@ public final class Node {
             ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
             Map<String, String> addressOf = nodeAddresses(scenario);
             new ControlApi(
-                    context.getSystem(), topology, placement, scenario.nodes().stream().map(NodeSpec::name).toList(),
+                    context.getSystem(), run.root(), topology, placement, scenario.nodes().stream().map(NodeSpec::name).toList(),
                     node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME))
                 .bind(scenario.config().getInt("clusteremu.control.port"));
           }
@@ -90,6 +91,9 @@ public final class Node {
           if (drawn.isPresent()) {
             metrics.add(datacenter);
             context.spawn(NetworkSwitch.create(spec.name(), datacenter.network()), "network-switch");
+          }
+          if (scenario.config().getBoolean("clusteremu.bench.bulk-probe")) {
+            context.spawn(BulkProbe.create(), BulkProbe.NAME);
           }
           if (scenario.config().getBoolean("clusteremu.bench.bare-chain")) {
             startBareChain(context, spec);

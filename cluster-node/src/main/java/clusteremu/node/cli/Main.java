@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       clusteremu.node.experiment.ExperimentCommand.class,
       clusteremu.node.report.ReportCommand.class,
       clusteremu.node.bench.BenchCommand.class,
-      clusteremu.node.bench.DatacenterBenchCommand.class
+      clusteremu.node.bench.DatacenterBenchCommand.class,
+      clusteremu.node.bench.MigrationBenchCommand.class
     })
 public final class Main {
 

@@ -63,6 +63,12 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--auto-converge", description = "Throttle the guest's CPU when rounds do not converge (QEMU: 20%%, then +10%% a step).")
   boolean autoConverge;
 
+  @Option(
+      names = "--contents",
+      defaultValue = "synthetic",
+      description = "synthetic (page numbers, versions and checksums travel; the emulated size counts on the links) or real (4 KiB of contents per page too). Default: ${DEFAULT-VALUE}.")
+  String contents;
+
   @Option(names = "--wait", description = "Follow the migration to its end, printing its progress each second.")
   boolean await;
 
@@ -92,7 +98,7 @@ final class MigrateCommand implements Callable<Integer> {
       System.err.println("clusteremu migrate: no cluster at " + RunningCluster.where(run) + "; start one with scripts/cluster up");
       return 2;
     }
-    api = new ControlClient(cluster.get().scenario().config().getInt("clusteremu.control.port"));
+    api = new ControlClient(cluster.get().scenario().config().getInt("clusteremu.control.port"), cluster.get().run().root());
     try {
       if (list) {
         return list();
@@ -110,6 +116,9 @@ final class MigrateCommand implements Callable<Integer> {
         return 1;
       }
       return migrate(vm, host, await);
+    } catch (ControlClient.WrongCluster e) {
+      System.err.println("clusteremu migrate: " + e.getMessage());
+      return 1;
     } catch (IOException e) {
       System.err.println("clusteremu migrate: the control API at " + api.base() + " does not answer (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); is the cluster up?");
       return 1;
@@ -127,6 +136,7 @@ final class MigrateCommand implements Callable<Integer> {
       body.put("bandwidth", bandwidth);
     }
     body.put("auto_converge", autoConverge);
+    body.put("contents", contents);
     ControlClient.Answer answer = api.post("/migrations", body);
     if (answer.status() != 201) {
       System.err.println("clusteremu migrate: " + (answer.status() == 400 ? "bad request: " : "refused: ") + answer.error());

@@ -8,6 +8,7 @@ import clusteremu.node.migration.MigrationRequests;
 import clusteremu.node.migration.Migrations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -53,6 +55,7 @@ public final class ControlApi extends AllDirectives {
   private final ActorSystem<?> system;
   private final Topology topology;
   private final Placement placement;
+  private final String run;
   private final List<String> nodes;
   private final Function<String, ActorRef<Migrations.Command>> migrationsOf;
 
@@ -61,8 +64,14 @@ public final class ControlApi extends AllDirectives {
    * @param migrationsOf the migrations actor of a node
    */
   public ControlApi(
-      ActorSystem<?> system, Topology topology, Placement placement, List<String> nodes, Function<String, ActorRef<Migrations.Command>> migrationsOf) {
+      ActorSystem<?> system,
+      Path run,
+      Topology topology,
+      Placement placement,
+      List<String> nodes,
+      Function<String, ActorRef<Migrations.Command>> migrationsOf) {
     this.system = system;
+    this.run = runName(run);
     this.topology = topology;
     this.placement = placement;
     this.nodes = nodes;
@@ -84,7 +93,23 @@ public final class ControlApi extends AllDirectives {
             });
   }
 
+  /** The header that names the run whose cluster answers, so that a client can tell it has the right one. */
+  public static final String RUN_HEADER = "Clusteremu-Run";
+
+  /** A run directory as the header names it: its real path. */
+  public static String runName(Path run) {
+    try {
+      return run.toRealPath().toString();
+    } catch (java.io.IOException e) {
+      return run.toAbsolutePath().normalize().toString();
+    }
+  }
+
   Route routes() {
+    return respondWithHeader(RawHeader.create(RUN_HEADER, run), this::apiRoutes);
+  }
+
+  private Route apiRoutes() {
     return concat(
         path("hosts", () -> get(() -> complete(json(200, hosts())))),
         path("vms", () -> get(() -> complete(json(200, vms())))),

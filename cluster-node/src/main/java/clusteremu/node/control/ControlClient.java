@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,11 +23,25 @@ public final class ControlClient {
     }
   }
 
+  private final String run;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
-  public ControlClient(int port) {
+  /**
+   * The API on 127.0.0.1:{@code port} of the cluster whose run is {@code run}: an answer from
+   * another cluster's API (this one's node could not listen on the port) is refused with {@link
+   * WrongCluster}, so that nothing is asked of the wrong cluster twice.
+   */
+  public ControlClient(int port, Path run) {
     this.base = "http://127.0.0.1:" + port;
+    this.run = ControlApi.runName(run);
+  }
+
+  /** The control API on the port answers for another cluster's run. */
+  public static final class WrongCluster extends IOException {
+    WrongCluster(String message) {
+      super(message);
+    }
   }
 
   public String base() {
@@ -79,6 +94,12 @@ public final class ControlClient {
       body = JSON.readTree(response.body());
     } catch (IOException e) {
       body = JSON.createObjectNode().put("error", response.body());
+    }
+    String answering = response.headers().firstValue(ControlApi.RUN_HEADER).orElse("(none)");
+    if (!answering.equals(run)) {
+      throw new WrongCluster(
+          base + " is the control API of another cluster (run " + answering + "), not of " + run
+              + ": this cluster's node could not listen there (see its log); set clusteremu.control.port to a free port");
     }
     return new Answer(response.statusCode(), body);
   }

@@ -17,10 +17,10 @@ import java.util.TreeSet;
  * is missing, of the wrong type, or unknown.
  *
  * <pre>{"vm": "data-1", "to": "a2-h1", "strategy": "precopy", "max_downtime_ms": 300,
- *  "max_rounds": 30, "bandwidth": "1Gbit", "auto_converge": false}</pre>
+ *  "max_rounds": 30, "bandwidth": "1Gbit", "auto_converge": false, "contents": "synthetic"}</pre>
  */
 public final class MigrationBody {
-  static final Set<String> FIELDS = new TreeSet<>(Set.of("vm", "to", "strategy", "max_downtime_ms", "max_rounds", "bandwidth", "auto_converge"));
+  static final Set<String> FIELDS = new TreeSet<>(Set.of("vm", "to", "strategy", "max_downtime_ms", "max_rounds", "bandwidth", "auto_converge", "contents"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A body that is not what {@code POST /migrations} takes; the message names the field. */
@@ -55,7 +55,18 @@ public final class MigrationBody {
         number(json, "max_downtime_ms", MigrationSettings.DEFAULT_MAX_DOWNTIME.toMillis()),
         (int) number(json, "max_rounds", MigrationSettings.DEFAULT_MAX_ROUNDS),
         bandwidth(json),
-        flag(json, "auto_converge"));
+        flag(json, "auto_converge"),
+        realContents(json));
+  }
+
+  /** {@code "synthetic"} (numbers and versions travel) or {@code "real"} (4 KiB per page too). */
+  private static boolean realContents(JsonNode json) throws Invalid {
+    String contents = text(json, "contents", "synthetic");
+    return switch (contents) {
+      case "synthetic" -> false;
+      case "real" -> true;
+      default -> throw new Invalid("contents: expected synthetic or real, got \"" + contents + "\"");
+    };
   }
 
   private static String text(JsonNode json, String field, String fallback) throws Invalid {

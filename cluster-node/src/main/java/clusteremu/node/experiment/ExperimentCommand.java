@@ -146,7 +146,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         String prefix = String.format("[%d/%d %s] ", i + 1, phases.size(), phase.name());
         Summary summary;
         try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8");
-            PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port")), out, prefix)) {
+            PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port"), run.root()), out, prefix)) {
           CompletableFuture<Summary> result = new CompletableFuture<>();
           system.tell(new PhaseRunner.RunPhase(phase.load(), new clusteremu.tiers.driver.Driver.Output(line -> out.println(prefix + line), hlog), result));
           events.start(phase);

@@ -31,7 +31,7 @@ import java.util.TreeSet;
  */
 public final class ExperimentLoader {
   private static final Set<String> PHASE_KEYS = Set.of("name", "mode", "policy", "events");
-  private static final Set<String> MIGRATE_KEYS = Set.of("vm", "to", "strategy", "max-downtime", "max-rounds", "bandwidth", "auto-converge");
+  private static final Set<String> MIGRATE_KEYS = Set.of("vm", "to", "strategy", "max-downtime", "max-rounds", "bandwidth", "auto-converge", "contents");
 
   private ExperimentLoader() {}
 
@@ -255,6 +255,9 @@ public final class ExperimentLoader {
         }
         if (migrate.hasPath("auto-converge")) {
           body.put("auto_converge", migrate.getBoolean("auto-converge"));
+        }
+        if (migrate.hasPath("contents")) {
+          body.put("contents", migrate.getString("contents"));
         }
         events.add(new PhaseEvent(Checked.nonNegativeDuration(event, "at"), body));
       } catch (ConfigException e) {

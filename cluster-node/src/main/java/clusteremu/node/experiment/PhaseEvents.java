@@ -65,8 +65,9 @@ final class PhaseEvents implements AutoCloseable {
         out.println(prefix + "event: " + event.describe() + ": refused: " + answer.error());
       }
     } catch (IOException | InterruptedException e) {
-      record.put("error", "the control API did not answer: " + e.getMessage());
-      out.println(prefix + "event: " + event.describe() + ": the control API did not answer: " + e.getMessage());
+      String why = e instanceof ControlClient.WrongCluster ? e.getMessage() : "the control API did not answer: " + e.getMessage();
+      record.put("error", why);
+      out.println(prefix + "event: " + event.describe() + ": " + why);
     }
     synchronized (fired) {
       fired.add(record);

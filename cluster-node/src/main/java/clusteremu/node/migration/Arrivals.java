@@ -53,8 +53,11 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   /** Post-copy: every page has been pushed; answered with {@link Migrations.Settled}. */
   public record Pushed(String id, long checksum) implements Command {}
 
-  /** Pages that have arrived, with their versions. */
-  public record Pages(String id, long[] pages, int[] versions) implements Command {}
+  /**
+   * Pages that have arrived, with their versions; with real contents also their bytes and the
+   * CRC-32C of them (taken pages are acknowledged with {@link Migrations.PagesTaken}).
+   */
+  public record Pages(String id, long[] pages, int[] versions, byte[] contents, long crc) implements Command {}
 
   /**
    * The last pages are there: start the VM from {@code state} (with the pages when {@code
@@ -88,6 +91,8 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     final GuestMemory memory;
     ActorRef<Migrations.Finished> finished;
     boolean verified;
+    /** Real contents: batches whose bytes did not match their CRC. */
+    long corrupted;
     /** Post-copy: the VM runs here and its missing pages are on their way. */
     PageFaults faults;
 
@@ -192,6 +197,13 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     if (in == null) {
       return this;
     }
+    if (pages.contents() != null) {
+      if (PageContents.crc(pages.contents()) != pages.crc()) {
+        in.corrupted++;
+        getContext().getLog().error("migration {}: a batch of {} pages arrived corrupted", in.id, pages.pages().length);
+      }
+      in.prepare.source().tell(new Migrations.PagesTaken(in.id));
+    }
     if (in.faults != null) {
       PageFaults faults = in.faults; // the guest runs: install where its faults wait
       datacenter.loop().execute(() -> faults.arrived(System.nanoTime(), pages.pages(), pages.versions()));
@@ -221,7 +233,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     if (finish.missingAll()) {
       in.memory.markAllMissing();
     }
-    in.verified = finish.keepsMemory() && in.memory.missingPages() == 0 && in.memory.installedDigest() == finish.checksum();
+    in.verified = finish.keepsMemory() && in.corrupted == 0 && in.memory.missingPages() == 0 && in.memory.installedDigest() == finish.checksum();
     GuestMemory memory = finish.keepsMemory() ? in.memory : new GuestMemory(in.spec.pages());
     hosts.get(in.to()).tell(
         new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Vm.Started.class, started -> new Started(finish.id(), started))));
@@ -278,7 +290,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
             self.tell(
                 new Settle(
                     pushed.id(),
-                    in.memory.missingPages() == 0 && in.memory.installedDigest() == pushed.checksum(),
+                    in.corrupted == 0 && in.memory.missingPages() == 0 && in.memory.installedDigest() == pushed.checksum(),
                     faults.faults(),
                     faults.waitNanos())));
     return this;

@@ -52,7 +52,8 @@ public final class MigrationRequests {
         request.bandwidthBytesPerSecond(),
         request.autoConverge(),
         MigrationSettings.DEFAULT_BATCH_PAGES,
-        MigrationSettings.DEFAULT_EXECUTION_STATE_BYTES);
+        MigrationSettings.DEFAULT_EXECUTION_STATE_BYTES,
+        request.realContents());
   }
 
   static Optional<Strategy> strategy(String name) {

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param batchPages pages per message on the wire
  * @param executionStateBytes what moves besides pages when the guest pauses: its vCPU and
  *     device state, and its guest's in-flight work
+ * @param realContents pages carry 4 KiB of contents each (checked at the destination, then
+ *     dropped) instead of only their numbers and versions: the real carrier's cost shows
  */
 public record MigrationSettings(
     Strategy strategy,
@@ -22,7 +24,8 @@ public record MigrationSettings(
     double bandwidthBytesPerSecond,
     boolean autoConverge,
     int batchPages,
-    long executionStateBytes) {
+    long executionStateBytes,
+    boolean realContents) {
 
   public static final Duration DEFAULT_MAX_DOWNTIME = Duration.ofMillis(300);
   public static final int DEFAULT_MAX_ROUNDS = 30;
@@ -48,18 +51,22 @@ public record MigrationSettings(
   /** QEMU's defaults for a strategy. */
   public static MigrationSettings defaults(Strategy strategy) {
     return new MigrationSettings(
-        strategy, DEFAULT_MAX_DOWNTIME, DEFAULT_MAX_ROUNDS, DEFAULT_BANDWIDTH, false, DEFAULT_BATCH_PAGES, DEFAULT_EXECUTION_STATE_BYTES);
+        strategy, DEFAULT_MAX_DOWNTIME, DEFAULT_MAX_ROUNDS, DEFAULT_BANDWIDTH, false, DEFAULT_BATCH_PAGES, DEFAULT_EXECUTION_STATE_BYTES, false);
   }
 
   public MigrationSettings withMaxRounds(int rounds) {
-    return new MigrationSettings(strategy, maxDowntime, rounds, bandwidthBytesPerSecond, autoConverge, batchPages, executionStateBytes);
+    return new MigrationSettings(strategy, maxDowntime, rounds, bandwidthBytesPerSecond, autoConverge, batchPages, executionStateBytes, realContents);
   }
 
   public MigrationSettings withMaxDowntime(Duration downtime) {
-    return new MigrationSettings(strategy, downtime, maxRounds, bandwidthBytesPerSecond, autoConverge, batchPages, executionStateBytes);
+    return new MigrationSettings(strategy, downtime, maxRounds, bandwidthBytesPerSecond, autoConverge, batchPages, executionStateBytes, realContents);
   }
 
   public MigrationSettings withAutoConverge(boolean on) {
-    return new MigrationSettings(strategy, maxDowntime, maxRounds, bandwidthBytesPerSecond, on, batchPages, executionStateBytes);
+    return new MigrationSettings(strategy, maxDowntime, maxRounds, bandwidthBytesPerSecond, on, batchPages, executionStateBytes, realContents);
+  }
+
+  public MigrationSettings withRealContents(boolean on) {
+    return new MigrationSettings(strategy, maxDowntime, maxRounds, bandwidthBytesPerSecond, autoConverge, batchPages, executionStateBytes, on);
   }
 }

@@ -50,7 +50,14 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   /** What a user asks for (the control API's body). */
   public record Request(
-      String vm, String to, String strategy, long maxDowntimeMs, int maxRounds, double bandwidthBytesPerSecond, boolean autoConverge)
+      String vm,
+      String to,
+      String strategy,
+      long maxDowntimeMs,
+      int maxRounds,
+      double bandwidthBytesPerSecond,
+      boolean autoConverge,
+      boolean realContents)
       implements CborSerializable {}
 
   /** Starts a migration; answered with {@link Started} once it is under way, or refused before anything moved. */
@@ -98,6 +105,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   /** @param guest the guest's reference at its new place (null when refused) */
   public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest) implements Command {}
+
+  /** Real contents: the destination has taken a batch of pages; another may go. */
+  public record PagesTaken(String id) implements Command {}
 
   /** Post-copy: the destination's guest touched {@code page}, which has not arrived yet. */
   public record Fault(String id, long page) implements Command {}
@@ -235,6 +245,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         .onMessage(ResumeAsked.class, this::onResumeAsked)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(Fault.class, this::onFault)
+        .onMessage(PagesTaken.class, this::onPagesTaken)
         .onMessage(PagesThere.class, this::onPagesThere)
         .onMessage(Settled.class, this::onSettled)
         .onMessage(CopyEnded.class, this::onCopyEnded)
@@ -336,7 +347,14 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
             machine.throttle(percent);
           }
         };
-    PageCopy.PageSink sink = (pages, versions) -> out.destination.tell(new Arrivals.Pages(out.id, pages, versions));
+    int pageBytes = (int) topology.pageBytes();
+    PageCopy.PageSink sink =
+        out.settings.realContents()
+            ? (pages, versions) -> {
+              byte[] contents = PageContents.of(pages, versions, pageBytes);
+              out.destination.tell(new Arrivals.Pages(out.id, pages, versions, contents, PageContents.crc(contents)));
+            }
+            : (pages, versions) -> out.destination.tell(new Arrivals.Pages(out.id, pages, versions, null, 0));
     datacenter.loop().execute(
         () -> {
           PageChannel channel = new PageChannel(out.id, out.settings.bandwidthBytesPerSecond(), datacenter.network(), datacenter.loop(), out.from, out.request.to());
@@ -434,6 +452,15 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     return this;
   }
 
+  private Behavior<Command> onPagesTaken(PagesTaken taken) {
+    Outgoing out = outgoing.get(taken.id());
+    if (out != null && out.copy != null && !ended(out)) {
+      PageCopy copy = out.copy;
+      datacenter.loop().execute(() -> copy.taken(System.nanoTime()));
+    }
+    return this;
+  }
+
   private Behavior<Command> onPagesThere(PagesThere there) {
     Outgoing out = outgoing.get(there.id());
     if (out == null || ended(out)) {
@@ -524,6 +551,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     line.put("from", out.from);
     line.put("to", out.request.to());
     line.putAll(figures.line(out.settings.strategy()));
+    line.put("contents", out.settings.realContents() ? "real" : "synthetic");
     line.put("status", out.status);
     if (!out.reason.isEmpty()) {
       line.put("stop_reason", out.reason);

@@ -71,6 +71,13 @@ public final class PageCopy {
   private final AutoConverge autoConverge = new AutoConverge();
   private final long pageBytes;
   private final int window;
+  /**
+   * Real contents: batches at most that the destination has not yet taken. The model's window
+   * paces what the emulated path carries; this one keeps a carrier slower than the model from
+   * queueing without bound (Artery drops what overflows its queue).
+   */
+  private final int takenWindow;
+  private int notTaken;
   private final MigrationFigures figures = new MigrationFigures();
 
   private long[] sending = new long[0];
@@ -89,6 +96,9 @@ public final class PageCopy {
   private boolean pushing;
   /** Post-copy: pages sent because the destination faulted on them, skipped by the push. */
   private final BitSet sentOnDemand = new BitSet();
+
+  /** Real contents in flight at most, per migration: 16 MiB. */
+  private static final long REAL_BYTES_IN_FLIGHT = 16 << 20;
 
   public PageCopy(
       EmulationLoop loop,
@@ -115,6 +125,7 @@ public final class PageCopy {
     long batchBytes = settings.batchPages() * pageBytes;
     // Enough batches on the way to keep the narrowest link busy for one batch's whole cycle.
     this.window = (int) Math.min(1024, Math.ceil(bandwidth * channel.cycleNanos(batchBytes) / 1e9 / batchBytes) + 2);
+    this.takenWindow = settings.realContents() ? (int) Math.max(2, REAL_BYTES_IN_FLIGHT / batchBytes) : Integer.MAX_VALUE;
   }
 
   /** Starts the copy at {@code now}. */
@@ -264,6 +275,9 @@ public final class PageCopy {
       return;
     }
     sentOnDemand.set((int) page);
+    if (settings.realContents()) {
+      notTaken++;
+    }
     long[] pages = {page};
     int[] versions = {source.version(page)};
     notArrived++;
@@ -339,7 +353,7 @@ public final class PageCopy {
   }
 
   private void fill(long now) {
-    while (!cancelled && onTheWay < window && !allSent()) {
+    while (!cancelled && onTheWay < window && notTaken < takenWindow && !allSent()) {
       long bytes;
       SharedLink.Done arrival;
       if (cursor < sending.length) {
@@ -363,6 +377,9 @@ public final class PageCopy {
           versions[i] = source.version(pages[i]);
         }
         figures.remainingInRound = sending.length - cursor;
+        if (settings.realContents()) {
+          notTaken++;
+        }
         bytes = count * pageBytes;
         figures.pages += count;
         arrival = arrived -> {
@@ -397,6 +414,14 @@ public final class PageCopy {
           fill(acked);
         });
     maybeSent(at);
+  }
+
+  /** Real contents: the destination has taken a batch (its acknowledgement came back for real). */
+  public void taken(long now) {
+    notTaken--;
+    if (!cancelled) {
+      fill(now);
+    }
   }
 
   public MigrationFigures figures() {
