@@ -5,6 +5,7 @@ import clusteremu.node.bench.BulkProbe;
 import clusteremu.node.control.ControlApi;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
+import clusteremu.node.datacenter.emulation.LinkShares;
 import clusteremu.node.datacenter.emulation.NetworkSwitch;
 import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.node.datacenter.host.Host;
@@ -91,6 +92,7 @@ public final class Node {
           if (drawn.isPresent()) {
             metrics.add(datacenter);
             context.spawn(NetworkSwitch.create(spec.name(), datacenter.network()), "network-switch");
+            context.spawn(LinkShares.create(spec.name(), nodeAddresses(scenario), datacenter.network(), datacenter.loop()), LinkShares.NAME);
           }
           if (scenario.config().getBoolean("clusteremu.bench.bulk-probe")) {
             context.spawn(BulkProbe.create(), BulkProbe.NAME);

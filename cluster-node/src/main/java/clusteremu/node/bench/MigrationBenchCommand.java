@@ -103,6 +103,9 @@ public final class MigrationBenchCommand implements Callable<Integer> {
         return 1;
       }
       concurrent(runDir, json);
+    } catch (IllegalStateException e) {
+      System.err.println("clusteremu bench-migration: " + e.getMessage());
+      return 1;
     } finally {
       CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

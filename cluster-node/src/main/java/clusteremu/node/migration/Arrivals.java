@@ -75,7 +75,9 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
 
   private record Started(String id, Vm.Started started) implements Command {}
 
-  private record Placed(PlacementReplica.Placed placed) implements Command {}
+  /** The VM that started at {@code startedNanos} is placed here cluster-wide: the source may hear it has arrived. */
+  private record Placed(String id, ActorRef<Object> guest, boolean verified, ActorRef<Migrations.Finished> finished, long startedNanos)
+      implements Command {}
 
   private record Settle(String id, boolean verified, long faults, long waitNanos) implements Command {}
 
@@ -163,7 +165,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Abort.class, this::onAbort)
-        .onMessage(Placed.class, placed -> this)
+        .onMessage(Placed.class, this::onPlaced)
         .build();
   }
 
@@ -226,7 +228,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   private Behavior<Command> onFinish(Finish finish) {
     Incoming in = incoming.get(finish.id());
     if (in == null) {
-      finish.replyTo().tell(new Migrations.Finished(finish.id(), "no migration " + finish.id() + " is coming to node " + node, false, null));
+      finish.replyTo().tell(new Migrations.Finished(finish.id(), "no migration " + finish.id() + " is coming to node " + node, false, null, 0));
       return this;
     }
     in.finished = finish.replyTo();
@@ -247,7 +249,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     }
     if (started.started().refusal() != null) {
       incoming.remove(started.id());
-      in.finished.tell(new Migrations.Finished(started.id(), started.started().refusal(), false, null));
+      in.finished.tell(new Migrations.Finished(started.id(), started.started().refusal(), false, null, 0));
       return this;
     }
     if (isPostcopy(in.prepare.strategy())) {
@@ -255,9 +257,18 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     } else {
       incoming.remove(started.id());
     }
-    String guest = started.started().guest() == null ? null : resolver.toSerializationFormat(started.started().guest());
-    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to(), guest, getContext().messageAdapter(PlacementReplica.Placed.class, Placed::new)));
-    in.finished.tell(new Migrations.Finished(started.id(), null, in.verified, started.started().guest()));
+    // The source hears of the arrival once every node routes here, so that "completed" means
+    // every sender finds the VM at its new place; the time placement took is not downtime.
+    ActorRef<Object> ref = started.started().guest();
+    String guest = ref == null ? null : resolver.toSerializationFormat(ref);
+    long startedNanos = System.nanoTime();
+    Placed placed = new Placed(started.id(), ref, in.verified, in.finished, startedNanos);
+    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to(), guest, getContext().messageAdapter(PlacementReplica.Placed.class, p -> placed)));
+    return this;
+  }
+
+  private Behavior<Command> onPlaced(Placed placed) {
+    placed.finished().tell(new Migrations.Finished(placed.id(), null, placed.verified(), placed.guest(), System.nanoTime() - placed.startedNanos()));
     return this;
   }
 

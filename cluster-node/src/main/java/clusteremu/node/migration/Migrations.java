@@ -103,8 +103,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   /** The destination holds room for the VM, or says why not ({@link Arrivals.Prepare}). */
   public record Prepared(String id, String refusal) implements Command {}
 
-  /** @param guest the guest's reference at its new place (null when refused) */
-  public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest) implements Command {}
+  /**
+   * @param guest the guest's reference at its new place (null when refused)
+   * @param placingNanos how long placing it cluster-wide took after it started there (the guest
+   *     ran meanwhile: not downtime)
+   */
+  public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest, long placingNanos) implements Command {}
 
   /** Real contents: the destination has taken a batch of pages; another may go. */
   public record PagesTaken(String id) implements Command {}
@@ -154,6 +158,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     PageCopy.Resumed onSettled;
     long checksum;
     long pausedAtNanos;
+    /** How long placing the VM cluster-wide took after it ran at the destination. */
+    long placingNanos;
     /** The copy, once it runs; touched on the loop thread only. */
     volatile PageCopy copy;
     final String toNode;
@@ -423,14 +429,15 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     if (isPostcopy(out)) {
       out.status = "postcopy"; // the guest runs there; its missing pages follow
     }
+    long now = System.nanoTime();
+    long runningThere = now - finished.placingNanos(); // when the guest ran at the destination
+    out.placingNanos = finished.placingNanos();
     if (out.onResumed != null) {
       PageCopy.Resumed resumed = out.onResumed;
-      long now = System.nanoTime();
       boolean verified = finished.verified();
-      datacenter.loop().execute(() -> resumed.at(now, verified));
+      datacenter.loop().execute(() -> resumed.at(runningThere, verified));
     } else {
-      long now = System.nanoTime();
-      out.figures.downtimeNanos = now - out.pausedAtNanos;
+      out.figures.downtimeNanos = runningThere - out.pausedAtNanos;
       out.figures.totalNanos = now - out.startNanos;
       out.figures.verified = false; // nothing was copied: what the guest held is gone
       out.figures.status = "completed";
@@ -504,6 +511,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private Behavior<Command> onCopyEnded(CopyEnded ended) {
     Outgoing out = outgoing.get(ended.id());
     out.figures = ended.figures();
+    if (!isPostcopy(out) && out.settings.strategy() != Strategy.COLD && out.figures.status.equals("completed")) {
+      out.figures.totalNanos += out.placingNanos; // it ends once every node routes to the new place
+    }
     out.status = ended.figures().status;
     out.reason = ended.figures().stopReason;
     writeLines(out);

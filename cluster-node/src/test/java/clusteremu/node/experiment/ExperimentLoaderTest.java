@@ -56,7 +56,7 @@ class ExperimentLoaderTest {
   @Test
   void theShippedMigrationExperimentTimesAMigrationInEachPhase() {
     Experiment e = ExperimentLoader.load(Path.of("../config/experiments/migration.conf"));
-    assertEquals(java.util.List.of("precopy", "stopcopy", "cold"), e.phases().stream().map(Phase::name).toList());
+    assertEquals(java.util.List.of("precopy", "stopcopy", "postcopy", "hybrid", "cold"), e.phases().stream().map(Phase::name).toList());
     PhaseEvent first = e.phases().get(0).events().get(0);
     assertEquals(Duration.ofSeconds(6), first.at());
     assertEquals("{\"vm\":\"data-1\",\"to\":\"a2-h1\",\"strategy\":\"precopy\",\"bandwidth\":\"1Gbit\"}", first.migrate().toString());
@@ -66,7 +66,7 @@ class ExperimentLoaderTest {
   @Test
   void aBadEventIsRefusedNamingWhatIsWrong() throws IOException {
     String phase = "phases = [ { name = p, rate = 10, duration = 5s, warmup = 1s, events = [ %s ] } ]";
-    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, colour = red } }"))), "x.conf: 3", "migrate.colour", "auto-converge, bandwidth, max-downtime, max-rounds, strategy, to, vm");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, colour = red } }"))), "x.conf: 3", "migrate.colour", "auto-converge, bandwidth, contents, max-downtime, max-rounds, strategy, to, vm");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = nobody, to = app-1 } }"))), "x.conf", "phase p", "vm: no VM 'nobody'");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, strategy = teleport } }"))), "strategy: 'teleport'");
     assertMentions(error(experiment(phase.formatted("{ at = 9s, migrate { vm = data-1, to = app-1 } }"))), "not within the phase");

@@ -127,7 +127,35 @@ public final class Network {
   }
 
   private SharedLink link(Route.Hop hop) {
-    return links.computeIfAbsent(hop.link(), name -> new SharedLink(name, hop.spec(), loop));
+    return links.computeIfAbsent(
+        hop.link(),
+        name -> {
+          SharedLink link = new SharedLink(name, hop.spec(), loop);
+          link.setRemoteFlows(System.nanoTime(), remoteFlows.getOrDefault(name, 0));
+          return link;
+        });
+  }
+
+  /** Flows of other nodes on each link, as they last told (see {@link LinkShares}). Loop thread only. */
+  private Map<String, Integer> remoteFlows = Map.of();
+
+  /** The flows this node has on each link now, for links with any. Loop thread only. */
+  public Map<String, Integer> localFlows() {
+    Map<String, Integer> flows = new java.util.TreeMap<>();
+    for (SharedLink link : links.values()) {
+      if (link.flows() > 0) {
+        flows.put(link.name(), link.flows());
+      }
+    }
+    return flows;
+  }
+
+  /** From {@code now}, other nodes have {@code flows} flows on these links (none on any other). Loop thread only. */
+  public void setRemoteFlows(long now, Map<String, Integer> flows) {
+    remoteFlows = flows;
+    for (SharedLink link : links.values()) {
+      link.setRemoteFlows(now, flows.getOrDefault(link.name(), 0));
+    }
   }
 
   /** Every link this node has sent on so far. Loop thread only. */

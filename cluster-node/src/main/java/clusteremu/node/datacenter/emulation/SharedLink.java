@@ -13,7 +13,9 @@ import java.util.PriorityQueue;
  *
  * <p>Bulk data that travels as a stream (a migration's page batches) is a <em>flow</em>: its
  * batches cross one after another, in order, and the flow takes one share of the link however
- * many of its batches wait, as a TCP stream would against other traffic. Loop thread only.
+ * many of its batches wait, as a TCP stream would against other traffic. Flows that other node
+ * JVMs send over the same link take their shares too ({@link #setRemoteFlows}), so that a link is
+ * shared cluster-wide, not per sending node. Loop thread only.
  */
 public final class SharedLink {
   /** Rounding slack: a message this close to done is done. */
@@ -26,6 +28,8 @@ public final class SharedLink {
   /** Batches of each flow waiting behind the one of it on the link. */
   private final Map<Object, ArrayDeque<Transfer>> flows = new HashMap<>();
   private double virtualBytes;
+  /** Flows other nodes have on this link now: each takes a share while anything here crosses. */
+  private int remoteFlows;
   private long lastNanos;
   private long generation;
   private long sequence;
@@ -95,10 +99,31 @@ public final class SharedLink {
     return transfers.size();
   }
 
+  /** Flows of this node on the link right now (what other nodes are told). */
+  public int flows() {
+    return flows.size();
+  }
+
+  /** From {@code now}, {@code flows} flows of other nodes share the link with what crosses it here. */
+  public void setRemoteFlows(long now, int flows) {
+    if (flows == remoteFlows) {
+      return;
+    }
+    now = Math.max(now, lastNanos);
+    advance(now);
+    remoteFlows = flows;
+    reschedule();
+  }
+
+  /** Shares the link is divided into now: what crosses here and the other nodes' flows. */
+  private int shares() {
+    return transfers.size() + remoteFlows;
+  }
+
   private void advance(long now) {
     long elapsed = now - lastNanos;
     if (elapsed > 0 && !transfers.isEmpty()) {
-      virtualBytes += elapsed * spec.bytesPerSecond() / 1e9 / transfers.size();
+      virtualBytes += elapsed * spec.bytesPerSecond() / 1e9 / shares();
       busyNanosTotal += elapsed;
     }
     lastNanos = Math.max(lastNanos, now);
@@ -111,7 +136,7 @@ public final class SharedLink {
     }
     long mine = ++generation;
     double remaining = Math.max(0, first.finishVirtual - virtualBytes);
-    long due = lastNanos + (long) Math.ceil(remaining * transfers.size() * 1e9 / spec.bytesPerSecond());
+    long due = lastNanos + (long) Math.ceil(remaining * shares() * 1e9 / spec.bytesPerSecond());
     loop.at(due, at -> {
       if (mine == generation) {
         complete(at);

@@ -85,4 +85,19 @@ class SharedLinkTest {
     loop.execute(() -> totals.complete(link.totals()));
     return totals.get(5, TimeUnit.SECONDS);
   }
+
+  @Test
+  void anotherNodesFlowTakesItsShareFromWhenItIsTold() throws Exception {
+    // 1 MB alone would take 80 ms. Another node's flow joins at 0 and leaves at 100 ms: the first
+    // 100 ms move 625 kB (half the link), the other 375 kB go at full speed in 30 ms.
+    Object flow = new Object();
+    CompletableFuture<Long> took = new CompletableFuture<>();
+    loop.execute(() -> {
+      long start = System.nanoTime();
+      link.setRemoteFlows(start, 1);
+      link.send(start, 1_000_000, flow, at -> took.complete(at - start));
+      loop.at(start + 100_000_000L, at -> link.setRemoteFlows(at, 0));
+    });
+    assertEquals(130.0, took.get(5, TimeUnit.SECONDS) / 1e6, 0.5);
+  }
 }
