@@ -71,13 +71,14 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   /** The migration will not finish: let go of what was held. */
   public record Abort(String id) implements Command {}
 
-  private record Reserved(String id, Host.Reserved reserved) implements Command {}
+  // Replies are matched by VM name (one migration of a VM at a time): an actor has one message
+  // adapter per message class, so an adapter cannot carry a migration's id.
+  private record Reserved(Host.Reserved reserved) implements Command {}
 
-  private record Started(String id, Vm.Started started) implements Command {}
+  private record Started(Vm.Started started) implements Command {}
 
-  /** The VM that started at {@code startedNanos} is placed here cluster-wide: the source may hear it has arrived. */
-  private record Placed(String id, ActorRef<Object> guest, boolean verified, ActorRef<Migrations.Finished> finished, long startedNanos)
-      implements Command {}
+  /** The VM is placed here cluster-wide: the source may hear it has arrived. */
+  private record Placed(PlacementReplica.Placed placed) implements Command {}
 
   private record Settle(String id, boolean verified, long faults, long waitNanos) implements Command {}
 
@@ -97,6 +98,9 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     long corrupted;
     /** Post-copy: the VM runs here and its missing pages are on their way. */
     PageFaults faults;
+    /** The guest, once the VM runs here, and since when. */
+    ActorRef<Object> guest;
+    long startedNanos;
 
     Incoming(Prepare prepare, VmSpec spec) {
       this.id = prepare.id();
@@ -127,6 +131,9 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   private final NodeDatacenter datacenter;
   private final MigrationLog log;
   private final ActorRefResolver resolver;
+  private final ActorRef<Host.Reserved> reservedAdapter;
+  private final ActorRef<Vm.Started> startedAdapter;
+  private final ActorRef<PlacementReplica.Placed> placedAdapter;
   private final Map<String, Incoming> incoming = new HashMap<>();
 
   private Arrivals(
@@ -145,6 +152,9 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     this.datacenter = datacenter;
     this.log = log;
     this.resolver = ActorRefResolver.get(context.getSystem());
+    this.reservedAdapter = context.messageAdapter(Host.Reserved.class, Reserved::new);
+    this.startedAdapter = context.messageAdapter(Vm.Started.class, Started::new);
+    this.placedAdapter = context.messageAdapter(PlacementReplica.Placed.class, Placed::new);
     ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, SourceGone::new);
     ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, SourceGone::new);
     Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
@@ -178,19 +188,24 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     }
     Incoming in = new Incoming(prepare, spec);
     incoming.put(prepare.id(), in);
-    host.tell(new Host.Reserve(spec, getContext().messageAdapter(Host.Reserved.class, reserved -> new Reserved(prepare.id(), reserved))));
+    host.tell(new Host.Reserve(spec, reservedAdapter));
     return this;
   }
 
+  /** The migration of VM {@code vm} coming here (at most one at a time), or null. */
+  private Incoming arrivalOf(String vm) {
+    return incoming.values().stream().filter(in -> in.spec.name().equals(vm)).findFirst().orElse(null);
+  }
+
   private Behavior<Command> onReserved(Reserved reserved) {
-    Incoming in = incoming.get(reserved.id());
+    Incoming in = arrivalOf(reserved.reserved().vm());
     if (in == null) {
       return this;
     }
     if (reserved.reserved().refusal() != null) {
-      incoming.remove(reserved.id());
+      incoming.remove(in.id);
     }
-    in.prepare.source().tell(new Migrations.Prepared(reserved.id(), reserved.reserved().refusal()));
+    in.prepare.source().tell(new Migrations.Prepared(in.id, reserved.reserved().refusal()));
     return this;
   }
 
@@ -238,37 +253,42 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     in.verified = finish.keepsMemory() && in.corrupted == 0 && in.memory.missingPages() == 0 && in.memory.installedDigest() == finish.checksum();
     GuestMemory memory = finish.keepsMemory() ? in.memory : new GuestMemory(in.spec.pages());
     hosts.get(in.to()).tell(
-        new Host.StartVm(in.spec, memory, finish.state(), getContext().messageAdapter(Vm.Started.class, started -> new Started(finish.id(), started))));
+        new Host.StartVm(in.spec, memory, finish.state(), startedAdapter));
     return this;
   }
 
   private Behavior<Command> onStarted(Started started) {
-    Incoming in = incoming.get(started.id());
-    if (in == null) {
+    Incoming in = arrivalOf(started.started().vm());
+    if (in == null || in.finished == null) {
       return this;
     }
     if (started.started().refusal() != null) {
-      incoming.remove(started.id());
-      in.finished.tell(new Migrations.Finished(started.id(), started.started().refusal(), false, null, 0));
+      incoming.remove(in.id);
+      in.finished.tell(new Migrations.Finished(in.id, started.started().refusal(), false, null, 0));
       return this;
     }
     if (isPostcopy(in.prepare.strategy())) {
       connectFaults(in); // it stays until its last page is here
-    } else {
-      incoming.remove(started.id());
     }
     // The source hears of the arrival once every node routes here, so that "completed" means
     // every sender finds the VM at its new place; the time placement took is not downtime.
-    ActorRef<Object> ref = started.started().guest();
-    String guest = ref == null ? null : resolver.toSerializationFormat(ref);
-    long startedNanos = System.nanoTime();
-    Placed placed = new Placed(started.id(), ref, in.verified, in.finished, startedNanos);
-    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to(), guest, getContext().messageAdapter(PlacementReplica.Placed.class, p -> placed)));
+    in.guest = started.started().guest();
+    in.startedNanos = System.nanoTime();
+    String guest = in.guest == null ? null : resolver.toSerializationFormat(in.guest);
+    replica.tell(new PlacementReplica.Place(in.spec.name(), in.to(), guest, placedAdapter));
     return this;
   }
 
   private Behavior<Command> onPlaced(Placed placed) {
-    placed.finished().tell(new Migrations.Finished(placed.id(), null, placed.verified(), placed.guest(), System.nanoTime() - placed.startedNanos()));
+    Incoming in = arrivalOf(placed.placed().vm());
+    if (in == null || in.startedNanos == 0) {
+      return this;
+    }
+    if (in.faults == null) {
+      incoming.remove(in.id); // post-copy stays until its last page is here
+    }
+    in.finished.tell(new Migrations.Finished(in.id, null, in.verified, in.guest, System.nanoTime() - in.startedNanos));
+    in.startedNanos = 0; // answered once
     return this;
   }
 
@@ -330,6 +350,9 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         continue;
       }
       incoming.remove(in.id);
+      if (in.faults == null && in.guest != null) {
+        continue; // it runs here with every page: nothing is missing
+      }
       if (in.faults == null) {
         hosts.get(in.to()).tell(new Host.Release(in.spec.name()));
         getContext().getLog().warn("migration {}: the source's node went before {} started here; its room is free again", in.id, in.spec.name());

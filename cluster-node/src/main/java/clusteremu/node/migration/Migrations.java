@@ -122,7 +122,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
    */
   public record Settled(String id, boolean verified, long faults, long faultWaitNanos) implements Command {}
 
-  private record GuestPaused(String id, Vm.Paused paused) implements Command {}
+  private record GuestPaused(Vm.Paused paused) implements Command {}
 
   private record PauseAsked(String id, LongConsumer paused) implements Command {}
 
@@ -200,6 +200,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private final Map<String, String> nodeAddresses;
   private final MigrationLog log;
   private final ActorRefResolver resolver;
+  private final ActorRef<Vm.Paused> pausedAdapter;
   private final Map<String, Outgoing> outgoing = new LinkedHashMap<>();
   private long next;
 
@@ -225,6 +226,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     this.nodeAddresses = nodeAddresses;
     this.log = log;
     this.resolver = ActorRefResolver.get(context.getSystem());
+    this.pausedAdapter = context.messageAdapter(Vm.Paused.class, GuestPaused::new);
     ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, MemberChanged::new);
     ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberChanged::new);
     Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
@@ -327,7 +329,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       out.figures.stopReason = "cold";
       out.status = "paused";
       addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow()
-          .tell(new Vm.Pause(getContext().messageAdapter(Vm.Paused.class, paused -> new GuestPaused(out.id, paused))));
+          .tell(new Vm.Pause(pausedAdapter));
       return this;
     }
     ActorRef<Command> self = getContext().getSelf();
@@ -378,12 +380,15 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.onPaused = asked.paused();
     out.status = "paused";
     ActorRef<Vm.Command> vm = addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow();
-    vm.tell(new Vm.Pause(getContext().messageAdapter(Vm.Paused.class, paused -> new GuestPaused(out.id, paused))));
+    vm.tell(new Vm.Pause(pausedAdapter));
     return this;
   }
 
   private Behavior<Command> onGuestPaused(GuestPaused paused) {
-    Outgoing out = outgoing.get(paused.id());
+    Outgoing out = migrationOf(paused.paused().vm());
+    if (out == null) {
+      return this;
+    }
     out.paused = paused.paused();
     out.pausedAtNanos = System.nanoTime();
     if (out.settings.strategy() == Strategy.COLD) {
@@ -395,6 +400,14 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     long now = out.pausedAtNanos;
     datacenter.loop().execute(() -> onPaused.accept(now));
     return this;
+  }
+
+  /**
+   * The migration under way of VM {@code vm} (at most one), or null. Replies are matched by VM:
+   * an actor has one message adapter per message class, so an adapter cannot carry an id.
+   */
+  private Outgoing migrationOf(String vm) {
+    return outgoing.values().stream().filter(o -> o.spec.name().equals(vm) && !ended(o)).findFirst().orElse(null);
   }
 
   private Behavior<Command> onResumeAsked(ResumeAsked asked) {

@@ -50,6 +50,14 @@ final class Charts {
     }
   }
 
+  /** A vertical line and its label for each timed event, the label at height {@code y} in the chart's units. */
+  static void eventMarks(XYChart chart, List<Double> at, List<String> labels, double y) {
+    for (int i = 0; i < at.size(); i++) {
+      chart.addAnnotation(new AnnotationLine(at.get(i), true, false));
+      chart.addAnnotation(new org.knowm.xchart.AnnotationText(labels.get(i), at.get(i), y, false));
+    }
+  }
+
   static String pngDataUri(XYChart chart) throws IOException {
     byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);

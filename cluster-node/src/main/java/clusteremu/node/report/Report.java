@@ -317,8 +317,17 @@ public final class Report {
     for (PhaseData phase : data.phases()) {
       phase.intervals().stream().mapToLong(RunData.Interval::startMillis).min().ifPresent(start -> phaseStarts.add((start - t0) / 1000.0));
     }
-    XYChart overTimeThroughput = Charts.chart("Throughput over time (phases marked)", "time (s)", "answered ok (req/s)");
-    XYChart overTimeLatency = Charts.chart("Latency over time (phases marked)", "time (s)", "latency (ms, log scale)");
+    List<Double> eventTimes = new ArrayList<>();
+    List<String> eventLabels = new ArrayList<>();
+    for (PhaseData phase : data.phases()) {
+      for (RunData.Event event : phase.events()) {
+        eventTimes.add((event.ts() - t0) / 1000.0);
+        eventLabels.add(event.text());
+      }
+    }
+    String marked = eventTimes.isEmpty() ? "(phases marked)" : "(phases and events marked)";
+    XYChart overTimeThroughput = Charts.chart("Throughput over time " + marked, "time (s)", "answered ok (req/s)");
+    XYChart overTimeLatency = Charts.chart("Latency over time " + marked, "time (s)", "latency (ms, log scale)");
     overTimeLatency.getStyler().setYAxisLogarithmic(true);
     List<double[]> tp = new ArrayList<>();
     List<double[]> p50 = new ArrayList<>();
@@ -338,6 +347,8 @@ public final class Report {
     Charts.line(overTimeLatency, "p99", p99).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
     Charts.phaseMarks(overTimeThroughput, phaseStarts);
     Charts.phaseMarks(overTimeLatency, phaseStarts);
+    Charts.eventMarks(overTimeThroughput, eventTimes, eventLabels, tp.stream().mapToDouble(p -> p[1]).max().orElse(1) * 1.02);
+    Charts.eventMarks(overTimeLatency, eventTimes, eventLabels, p99.stream().mapToDouble(p -> p[1]).max().orElse(1));
     charts.put("throughput-over-time", overTimeThroughput);
     charts.put("latency-over-time", overTimeLatency);
 

@@ -25,8 +25,11 @@ import org.HdrHistogram.HistogramLogReader;
  */
 record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
 
-  /** One phase: what phases.json says of it, its summary, and its latency intervals. */
-  record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals) {}
+  /** One phase: what phases.json says of it, its summary, its latency intervals and its timed events. */
+  record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals, List<Event> events) {}
+
+  /** A timed event as it fired (events.json): when, in wall-clock ms, and what. */
+  record Event(long ts, String text) {}
 
   /** One second of a phase's latency log: when, how many answered ok, and p50/p99 in ms. */
   record Interval(long startMillis, long count, double p50, double p99) {}
@@ -51,12 +54,23 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
       List<PhaseData> phases = new ArrayList<>();
       for (PhaseRecord record : records) {
         Path dir = root.resolve(record.dir());
-        phases.add(new PhaseData(record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog"))));
+        phases.add(
+            new PhaseData(record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog")), events(dir.resolve("events.json"))));
       }
       return new RunData(root, scenario, phases, dispatcherSamples(root.resolve("metrics")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the run " + root, e);
     }
+  }
+
+  private static List<Event> events(Path file) throws IOException {
+    List<Event> events = new ArrayList<>();
+    if (Files.isRegularFile(file)) {
+      for (JsonNode event : JSON.readTree(file.toFile())) {
+        events.add(new Event(event.path("ts").asLong(), event.path("event").asText()));
+      }
+    }
+    return events;
   }
 
   private static List<Interval> intervals(Path log) throws IOException {

@@ -3,6 +3,7 @@ package clusteremu.node.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.control.ControlClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -45,6 +46,10 @@ class MigrationIT {
         clusteremu.control.port = %d
         clusteremu.datacenter.rows.row-b.racks.b1.hosts.tiny { cores = 1, memory = 8GiB }
         clusteremu.datacenter.vms.data-1.memory = 512MiB
+        clusteremu.datacenter.rows.row-b.racks.b1.hosts.b1-h2 { cores = 8, memory = 16GiB }
+        clusteremu.datacenter.vms.app-1.memory = 256MiB
+        clusteremu.datacenter.vms.app-2.memory = 256MiB
+        clusteremu.datacenter.links.host.bandwidth = 1Gbit
         """
             .formatted(Scripts.ROOT.resolve("config/datacenter.conf"), ports[0], ports[1], ports[2], ports[3]);
     Path file = dir.resolve("migration-it.conf");
@@ -159,6 +164,19 @@ class MigrationIT {
       assertEquals(0, listed.exitCode(), listed.output());
       assertTrue(listed.output().contains("precopy") && listed.output().contains("cold") && listed.output().contains("cancelled"), listed.output());
 
+      // Two migrations from two node JVMs into one host share its 1 Gbit/s link: each takes about
+      // twice as long as one alone (the nodes tell each other their flows on each link).
+      ControlClient api = new ControlClient(controlPort, run);
+      double aloneMs = awaitEnd(api, start(api, "app-1", "b1-h2")).get("total_ms").asDouble();
+      awaitEnd(api, start(api, "app-1", "a1-h2"));
+      String first = start(api, "app-1", "b1-h2"); // from rack-a1
+      String second = start(api, "app-2", "b1-h2"); // from rack-a2, a few ms later
+      double firstMs = awaitEnd(api, first).get("total_ms").asDouble();
+      double secondMs = awaitEnd(api, second).get("total_ms").asDouble();
+      System.out.printf("into b1-h2 at 1 Gbit/s: alone %.0f ms; from rack-a1 and rack-a2 at once %.0f and %.0f ms%n", aloneMs, firstMs, secondMs);
+      assertEquals(2.0, Math.max(firstMs, secondMs) / aloneMs, 0.35, "the later of the two took twice as long as one alone");
+      assertTrue(Math.min(firstMs, secondMs) / aloneMs > 1.5, "and so, nearly, did the other: they shared the link throughout");
+
       // The destination's JVM dies during a slow pre-copy: the migration fails, and the VM serves on at its source.
       Scripts.Result doomed = scripts.run(Duration.ofMinutes(1), "migrate", "data-1", "a2-h1", "--bandwidth", "50Mbit");
       assertEquals(0, doomed.exitCode(), doomed.output());
@@ -217,6 +235,28 @@ class MigrationIT {
       }
       scripts.killLeftovers();
     }
+  }
+
+  /** Starts moving {@code vm} to {@code to} through the control API, capped at 10 Gbit/s (the links are narrower); its id. */
+  private static String start(ControlClient api, String vm, String to) throws Exception {
+    ControlClient.Answer answer = api.post("/migrations", JSON.createObjectNode().put("vm", vm).put("to", to).put("bandwidth", "10Gbit"));
+    assertEquals(201, answer.status(), answer.body().toString());
+    return answer.body().get("id").asText();
+  }
+
+  /** The migration's last state, once it has ended (within 2 minutes), completed. */
+  private static JsonNode awaitEnd(ControlClient api, String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    JsonNode now = null;
+    while (System.nanoTime() < deadline) {
+      now = api.get("/migrations/" + id).body();
+      if (ControlClient.ended(now.get("status").asText())) {
+        assertEquals("completed", now.get("status").asText(), now.toString());
+        return now;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("migration " + id + " did not end within 2 minutes: " + now);
   }
 
   private void awaitStatus(String id, String status) throws Exception {
