@@ -107,6 +107,28 @@ class ReportTest {
   }
 
   @Test
+  void timedEventsAreMarkedOnThePlotsOverTime() throws IOException {
+    assertTrue(Files.readString(report.writeHtml()).contains("alt=\"Throughput over time (phases marked)\""), "no events, no event marks");
+    Path withEvents = dir.resolve("run-with-events");
+    try (var files = Files.walk(run)) {
+      for (Path source : files.toList()) {
+        Path target = withEvents.resolve(run.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    Files.writeString(
+        withEvents.resolve("phases/07-proxy-300/events.json"),
+        "[{\"ts\":1795309436000,\"at_ms\":6000,\"event\":\"migrate data-1 to h2 (postcopy)\",\"id\":\"n.1\"}]");
+    String html = Files.readString(Report.of(withEvents).writeHtml());
+    assertTrue(html.contains("alt=\"Throughput over time (phases and events marked)\""), "the event is marked");
+    assertTrue(html.contains("alt=\"Latency over time (phases and events marked)\""), "on both plots");
+  }
+
+  @Test
   void aDirectoryThatIsNotAnExperimentRunIsRefused() {
     assertThrows(RuntimeException.class, () -> Report.of(dir.resolve("nothing-here")));
   }
