@@ -326,6 +326,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       // Weak mobility: stop the guest, start a fresh one at the destination; its memory is lost.
       out.figures = new MigrationFigures();
       out.figures.startNanos = out.startNanos;
+      out.figures.setupNanos = System.nanoTime() - out.startNanos;
       out.figures.stopReason = "cold";
       out.status = "paused";
       addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow()
@@ -370,7 +371,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
               new PageCopy(datacenter.loop(), machine.memory(), sink, topology.pageBytes(), channel, out.settings, guest, figures -> self.tell(new CopyEnded(out.id, figures)));
           out.figures = copy.figures();
           out.copy = copy;
-          copy.start(System.nanoTime());
+          long now = System.nanoTime();
+          copy.figures().setupNanos = now - out.startNanos; // the destination held room: QEMU's setup
+          copy.start(now);
         });
     return this;
   }
@@ -524,8 +527,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private Behavior<Command> onCopyEnded(CopyEnded ended) {
     Outgoing out = outgoing.get(ended.id());
     out.figures = ended.figures();
-    if (!isPostcopy(out) && out.settings.strategy() != Strategy.COLD && out.figures.status.equals("completed")) {
-      out.figures.totalNanos += out.placingNanos; // it ends once every node routes to the new place
+    if (out.settings.strategy() != Strategy.COLD) {
+      out.figures.totalNanos += out.figures.setupNanos; // QEMU's total time includes setup
+      if (!isPostcopy(out) && out.figures.status.equals("completed")) {
+        out.figures.totalNanos += out.placingNanos; // it ends once every node routes to the new place
+      }
     }
     out.status = ended.figures().status;
     out.reason = ended.figures().stopReason;
