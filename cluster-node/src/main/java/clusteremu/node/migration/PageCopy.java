@@ -96,6 +96,10 @@ public final class PageCopy {
   private boolean pushing;
   /** Post-copy: pages sent because the destination faulted on them, skipped by the push. */
   private final BitSet sentOnDemand = new BitSet();
+  /** Post-copy: the guest runs at the destination (its faults may come before the push starts here). */
+  private boolean switched;
+  /** Faults that came before the push started: sent first when it does. */
+  private final java.util.ArrayDeque<Long> earlyFaults = new java.util.ArrayDeque<>();
 
   /** Real contents in flight at most, per migration: 16 MiB. */
   private static final long REAL_BYTES_IN_FLIGHT = 16 << 20;
@@ -244,6 +248,7 @@ public final class PageCopy {
         now,
         paused -> {
           pausedAt = paused;
+          switched = true;
           long[] missing = dirtyAfterPause(dirtyBeforePause);
           send(
               pausedAt,
@@ -257,7 +262,13 @@ public final class PageCopy {
                         figures.downtimeNanos = resumed - pausedAt;
                         figures.status = "postcopy";
                         pushing = true;
-                        send(resumed, missing, 0, this::pushed);
+                        sending = missing;
+                        cursor = 0;
+                        long now1 = System.nanoTime();
+                        while (!earlyFaults.isEmpty()) {
+                          fault(earlyFaults.poll(), now1);
+                        }
+                        send(now1, missing, 0, this::pushed);
                       }));
         });
   }
@@ -267,7 +278,13 @@ public final class PageCopy {
    * push has sent it already or it is not missing there.
    */
   public void fault(long page, long now) {
-    if (!pushing || cancelled || sentOnDemand.get((int) page)) {
+    if (!pushing) {
+      if (switched && !cancelled) {
+        earlyFaults.add(page); // the guest already runs there; the push starts here in a moment
+      }
+      return;
+    }
+    if (cancelled || sentOnDemand.get((int) page)) {
       return;
     }
     int index = java.util.Arrays.binarySearch(sending, page);
