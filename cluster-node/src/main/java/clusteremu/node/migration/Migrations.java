@@ -468,7 +468,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private Behavior<Command> onFault(Fault fault) {
     Outgoing out = outgoing.get(fault.id());
-    if (out != null && out.copy != null && out.status.equals("postcopy")) {
+    // A fault may come before the source has heard the VM runs there (status still "paused"):
+    // the copy keeps it for when its push starts.
+    if (out != null && out.copy != null && isPostcopy(out) && !ended(out)) {
       PageCopy copy = out.copy;
       datacenter.loop().execute(() -> copy.fault(fault.page(), System.nanoTime()));
     }
