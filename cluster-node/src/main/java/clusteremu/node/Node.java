@@ -77,7 +77,7 @@ public final class Node {
           }
           MigrationLog migrationLog = new MigrationLog(run.migrations());
           ActorRef<Migrations.Command> migrations = context.spawn(
-              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, nodeAddresses(scenario), migrationLog),
+              Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, nodeAddresses(scenario), replica, migrationLog),
               Migrations.NAME);
           context.spawn(Arrivals.create(spec.name(), topology, hosts, replica, datacenter, migrationLog), Arrivals.NAME);
           if (spec.name().equals(controlNode(scenario))) {

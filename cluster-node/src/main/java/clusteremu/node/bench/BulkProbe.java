@@ -89,12 +89,12 @@ public final class BulkProbe extends AbstractBehavior<BulkProbe.Command> {
       byte[] contents = PageContents.of(pages, versions, run.pageBytes());
       bytes += contents.length;
       unacknowledged++;
-      target.tell(new Batch(pages, versions, contents, PageContents.crc(contents), getContext().getSelf()));
+      target.tell(new Batch(pages, versions, contents, PageContents.crc(pages, versions, contents), getContext().getSelf()));
     }
   }
 
   private Behavior<Command> onBatch(Batch batch) {
-    batch.replyTo().tell(new Taken(PageContents.crc(batch.contents()) == batch.crc()));
+    batch.replyTo().tell(new Taken(PageContents.crc(batch.pages(), batch.versions(), batch.contents()) == batch.crc()));
     return this;
   }
 

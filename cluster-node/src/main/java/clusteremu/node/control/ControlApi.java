@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class ControlApi extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
   private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-  private static final Duration ASK = Duration.ofSeconds(20);
+  /** Below pekko-http's request timeout (20 s), above a migration's answer to its destination (15 s). */
+  private static final Duration ASK = Duration.ofSeconds(18);
 
   private final ActorSystem<?> system;
   private final Topology topology;
@@ -106,7 +107,8 @@ public final class ControlApi extends AllDirectives {
   }
 
   Route routes() {
-    return respondWithHeader(RawHeader.create(RUN_HEADER, run), this::apiRoutes);
+    // Sealed inside the header, so that rejections (404, 405) and errors name the run too.
+    return respondWithHeader(RawHeader.create(RUN_HEADER, run), () -> apiRoutes().seal());
   }
 
   private Route apiRoutes() {

@@ -95,8 +95,8 @@ public final class ControlClient {
     } catch (IOException e) {
       body = JSON.createObjectNode().put("error", response.body());
     }
-    String answering = response.headers().firstValue(ControlApi.RUN_HEADER).orElse("(none)");
-    if (!answering.equals(run)) {
+    String answering = response.headers().firstValue(ControlApi.RUN_HEADER).orElse(null);
+    if (answering != null && !answering.equals(run)) {
       throw new WrongCluster(
           base + " is the control API of another cluster (run " + answering + "), not of " + run
               + ": this cluster's node could not listen there (see its log); set clusteremu.control.port to a free port");

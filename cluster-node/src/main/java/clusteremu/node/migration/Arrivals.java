@@ -41,6 +41,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   public static final String NAME = "arrivals";
+  /**
+   * The child that takes pages asked for on demand: its path is not on Artery's large-message
+   * lane, so such a page does not queue behind the push's batches (QEMU's preempt channel).
+   */
+  public static final String URGENT = "urgent";
+  /** How long, at most, the check of a finished push waits for pages asked for on demand. */
+  private static final int PUSHED_CHECKS = 50;
+  private static final long PUSHED_CHECK_NANOS = 100_000_000L;
 
   public interface Command extends CborSerializable {}
 
@@ -68,8 +76,13 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
       String id, GuestState state, long checksum, boolean keepsMemory, boolean missingAll, ActorRef<Migrations.Finished> replyTo)
       implements Command {}
 
-  /** The migration will not finish: let go of what was held. */
+  /** The migration will not finish: let go of what was held, and stop the VM if it started here. */
   public record Abort(String id) implements Command {}
+
+  /** Post-copy: the source has given the VM up as lost (it cannot push its pages): stop it here. */
+  public record Lost(String id) implements Command {}
+
+  private record CheckPushed(Pushed pushed, int attempt) implements Command {}
 
   // Replies are matched by VM name (one migration of a VM at a time): an actor has one message
   // adapter per message class, so an adapter cannot carry a migration's id.
@@ -101,6 +114,14 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     /** The guest, once the VM runs here, and since when. */
     ActorRef<Object> guest;
     long startedNanos;
+    /** The source has heard the VM runs here ({@link Migrations.Finished}). */
+    boolean announced;
+    /** Placement names this host cluster-wide. */
+    boolean placed;
+    /** Post-copy: the verdict on its pages, held until placement is written. */
+    Settle settle;
+    /** The source gave up before the VM started here: stop it when it does. */
+    boolean aborted;
 
     Incoming(Prepare prepare, VmSpec spec) {
       this.id = prepare.id();
@@ -134,6 +155,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   private final ActorRef<Host.Reserved> reservedAdapter;
   private final ActorRef<Vm.Started> startedAdapter;
   private final ActorRef<PlacementReplica.Placed> placedAdapter;
+  private final ActorRef<Host.VmStopped> stoppedAdapter;
   private final Map<String, Incoming> incoming = new HashMap<>();
 
   private Arrivals(
@@ -155,6 +177,17 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     this.reservedAdapter = context.messageAdapter(Host.Reserved.class, Reserved::new);
     this.startedAdapter = context.messageAdapter(Vm.Started.class, Started::new);
     this.placedAdapter = context.messageAdapter(PlacementReplica.Placed.class, Placed::new);
+    this.stoppedAdapter = context.messageAdapter(Host.VmStopped.class, Stopped::new);
+    ActorRef<Command> self = context.getSelf();
+    context.spawn(
+        Behaviors.receive(Command.class)
+            .onAnyMessage(
+                message -> {
+                  self.tell(message);
+                  return Behaviors.same();
+                })
+            .build(),
+        URGENT);
     ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, SourceGone::new);
     ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, SourceGone::new);
     Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
@@ -175,6 +208,8 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Started.class, this::onStarted)
         .onMessage(Abort.class, this::onAbort)
+        .onMessage(Lost.class, this::onLost)
+        .onMessage(CheckPushed.class, this::onCheckPushed)
         .onMessage(Placed.class, this::onPlaced)
         .build();
   }
@@ -185,6 +220,16 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     if (spec == null || host == null) {
       prepare.source().tell(new Migrations.Prepared(prepare.id(), "host " + prepare.to() + " is not carried by node " + node));
       return this;
+    }
+    Incoming earlier = arrivalOf(prepare.vm());
+    if (earlier != null) {
+      if (earlier.guest != null || earlier.finished != null) {
+        prepare.source().tell(new Migrations.Prepared(prepare.id(), "VM " + prepare.vm() + " is still arriving at node " + node + " (migration " + earlier.id + ")"));
+        return this;
+      }
+      // An earlier migration of this VM here that its source gave up on: its room goes first.
+      incoming.remove(earlier.id);
+      hosts.get(earlier.to()).tell(new Host.Release(earlier.spec.name()));
     }
     Incoming in = new Incoming(prepare, spec);
     incoming.put(prepare.id(), in);
@@ -214,13 +259,11 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     if (in == null) {
       return this;
     }
-    if (pages.contents() != null) {
-      if (PageContents.crc(pages.contents()) != pages.crc()) {
-        in.corrupted++;
-        getContext().getLog().error("migration {}: a batch of {} pages arrived corrupted", in.id, pages.pages().length);
-      }
-      in.prepare.source().tell(new Migrations.PagesTaken(in.id));
+    if (pages.contents() != null && PageContents.crc(pages.pages(), pages.versions(), pages.contents()) != pages.crc()) {
+      in.corrupted++;
+      getContext().getLog().error("migration {}: a batch of {} pages arrived corrupted", in.id, pages.pages().length);
     }
+    in.prepare.source().tell(new Migrations.PagesTaken(in.id));
     if (in.faults != null) {
       PageFaults faults = in.faults; // the guest runs: install where its faults wait
       datacenter.loop().execute(() -> faults.arrived(System.nanoTime(), pages.pages(), pages.versions()));
@@ -267,28 +310,52 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
       in.finished.tell(new Migrations.Finished(in.id, started.started().refusal(), false, null, 0));
       return this;
     }
-    if (isPostcopy(in.prepare.strategy())) {
-      connectFaults(in); // it stays until its last page is here
+    if (in.aborted) {
+      incoming.remove(in.id);
+      stopVm(in, "its source gave the migration up before it started here");
+      return this;
     }
-    // The source hears of the arrival once every node routes here, so that "completed" means
-    // every sender finds the VM at its new place; the time placement took is not downtime.
     in.guest = started.started().guest();
     in.startedNanos = System.nanoTime();
+    if (isPostcopy(in.prepare.strategy())) {
+      // The guest runs here now: the source starts its push at once (it stays until its last
+      // page is here) while placement is written.
+      connectFaults(in);
+      announce(in, 0);
+    }
+    // Otherwise the source hears of the arrival once every node routes here, so that
+    // "completed" means every sender finds the VM at its new place; the time placement took is
+    // not downtime.
     String guest = in.guest == null ? null : resolver.toSerializationFormat(in.guest);
     replica.tell(new PlacementReplica.Place(in.spec.name(), in.to(), guest, placedAdapter));
     return this;
   }
 
+  private void announce(Incoming in, long placingNanos) {
+    in.finished.tell(new Migrations.Finished(in.id, null, in.verified, in.guest, placingNanos));
+    in.announced = true;
+  }
+
+  private void stopVm(Incoming in, String why) {
+    getContext().getLog().warn("migration {}: VM {} stops at host {}: {}", in.id, in.spec.name(), in.to(), why);
+    hosts.get(in.to()).tell(new Host.StopVm(in.spec.name(), stoppedAdapter));
+  }
+
   private Behavior<Command> onPlaced(Placed placed) {
     Incoming in = arrivalOf(placed.placed().vm());
-    if (in == null || in.startedNanos == 0) {
+    if (in == null || in.guest == null || in.placed) {
       return this;
     }
-    if (in.faults == null) {
-      incoming.remove(in.id); // post-copy stays until its last page is here
+    in.placed = true;
+    if (!placed.placed().everywhere()) {
+      getContext().getLog().warn("migration {}: not every node acknowledged that {} runs at {} in time; the rest hear it by gossip", in.id, in.spec.name(), in.to());
     }
-    in.finished.tell(new Migrations.Finished(in.id, null, in.verified, in.guest, System.nanoTime() - in.startedNanos));
-    in.startedNanos = 0; // answered once
+    if (!in.announced) {
+      incoming.remove(in.id); // pre-copy or stop-and-copy: done here
+      announce(in, System.nanoTime() - in.startedNanos);
+    } else if (in.settle != null) {
+      settle(in);
+    }
     return this;
   }
 
@@ -310,29 +377,57 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
 
   /** The source has pushed every page: once they are installed (on the loop, after the pages), compare digests. */
   private Behavior<Command> onPushed(Pushed pushed) {
-    Incoming in = incoming.get(pushed.id());
+    return onCheckPushed(new CheckPushed(pushed, 0));
+  }
+
+  /**
+   * Pages asked for on demand travel apart from the push (see {@link #URGENT}) and may come a
+   * moment after the source says it has pushed the last: the check waits for them a little.
+   */
+  private Behavior<Command> onCheckPushed(CheckPushed check) {
+    Incoming in = incoming.get(check.pushed().id());
     if (in == null || in.faults == null) {
-      return this;
+      return this; // nothing to answer: the source's timer tells it
     }
     ActorRef<Command> self = getContext().getSelf();
     PageFaults faults = in.faults;
+    Pushed pushed = check.pushed();
     datacenter.loop().execute(
-        () ->
-            self.tell(
-                new Settle(
-                    pushed.id(),
-                    in.corrupted == 0 && in.memory.missingPages() == 0 && in.memory.installedDigest() == pushed.checksum(),
-                    faults.faults(),
-                    faults.waitNanos())));
+        () -> {
+          long missing = in.memory.missingPages();
+          if (missing > 0 && check.attempt() < PUSHED_CHECKS) {
+            datacenter.loop().at(System.nanoTime() + PUSHED_CHECK_NANOS, at -> self.tell(new CheckPushed(pushed, check.attempt() + 1)));
+            return;
+          }
+          if (missing > 0) {
+            getContext().getLog().error("migration {}: {} pages never came; VM {} cannot run on", in.id, missing, in.spec.name());
+          }
+          self.tell(
+              new Settle(
+                  pushed.id(),
+                  in.corrupted == 0 && missing == 0 && in.memory.installedDigest() == pushed.checksum(),
+                  faults.faults(),
+                  faults.waitNanos()));
+        });
     return this;
   }
 
   private Behavior<Command> onSettle(Settle settle) {
-    Incoming in = incoming.remove(settle.id());
-    if (in != null) {
-      in.prepare.source().tell(new Migrations.Settled(settle.id(), settle.verified(), settle.faults(), settle.waitNanos()));
+    Incoming in = incoming.get(settle.id());
+    if (in == null) {
+      return this;
+    }
+    in.settle = settle;
+    if (in.placed) {
+      settle(in);
     }
     return this;
+  }
+
+  private void settle(Incoming in) {
+    incoming.remove(in.id);
+    Settle settle = in.settle;
+    in.prepare.source().tell(new Migrations.Settled(settle.id(), settle.verified(), settle.faults(), settle.waitNanos()));
   }
 
   /**
@@ -345,22 +440,25 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         gone.event() instanceof ClusterEvent.UnreachableMember u
             ? u.member().address()
             : ((ClusterEvent.MemberRemoved) gone.event()).member().address();
+    boolean removed = gone.event() instanceof ClusterEvent.MemberRemoved;
     for (Incoming in : List.copyOf(incoming.values())) {
       if (!in.prepare.source().path().address().equals(address)) {
         continue;
+      }
+      if (in.faults != null && !removed) {
+        continue; // an unreachable source may come back (a pause on a busy machine); a removed one will not
       }
       incoming.remove(in.id);
       if (in.faults == null && in.guest != null) {
         continue; // it runs here with every page: nothing is missing
       }
       if (in.faults == null) {
-        hosts.get(in.to()).tell(new Host.Release(in.spec.name()));
-        getContext().getLog().warn("migration {}: the source's node went before {} started here; its room is free again", in.id, in.spec.name());
+        release(in, "the source's node went before " + in.spec.name() + " started here");
         continue;
       }
-      hosts.get(in.to()).tell(new Host.StopVm(in.spec.name(), getContext().messageAdapter(Host.VmStopped.class, Stopped::new)));
       long missing = in.memory.missingPages();
-      String reason = "the source's node became unreachable with " + missing + " pages not yet here";
+      String reason = "the source's node left the cluster with " + missing + " pages not yet here";
+      stopVm(in, reason);
       getContext().getLog().error("migration {} lost VM {}: {}", in.id, in.spec.name(), reason);
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("kind", "migration");
@@ -382,9 +480,34 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   }
 
   private Behavior<Command> onAbort(Abort abort) {
-    Incoming in = incoming.remove(abort.id());
+    Incoming in = incoming.get(abort.id());
     if (in != null) {
+      release(in, "its source gave the migration up");
+    }
+    return this;
+  }
+
+  /**
+   * Lets go of an arrival: the room held for it, or the VM if it started here (the source runs it
+   * on); one asked to start stops when it does.
+   */
+  private void release(Incoming in, String why) {
+    if (in.guest != null) {
+      incoming.remove(in.id);
+      stopVm(in, why);
+    } else if (in.finished != null) {
+      in.aborted = true; // asked to start: it stops once it has
+    } else {
+      incoming.remove(in.id);
       hosts.get(in.to()).tell(new Host.Release(in.spec.name()));
+      getContext().getLog().info("migration {}: {}; the room held for {} is free again", in.id, why, in.spec.name());
+    }
+  }
+
+  private Behavior<Command> onLost(Lost lost) {
+    Incoming in = incoming.remove(lost.id());
+    if (in != null && in.guest != null) {
+      stopVm(in, "its source gave it up as lost with " + in.memory.missingPages() + " pages not here");
     }
     return this;
   }

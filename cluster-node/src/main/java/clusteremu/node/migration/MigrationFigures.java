@@ -40,6 +40,8 @@ public final class MigrationFigures {
   /** Pages still to send in the round under way (or the final copy). */
   public long remainingInRound;
   public long postcopyFaults;
+  /** Post-copy: pages the source sent on demand (the rest were pushed). */
+  public long pagesOnDemand;
   public long postcopyFaultWaitNanos;
   public Boolean verified;
   public int throttlePercent;
@@ -66,6 +68,7 @@ public final class MigrationFigures {
     line.put("expected_downtime_ms", millis(expectedDowntimeNanos));
     line.put("postcopy_faults", postcopyFaults);
     line.put("postcopy_fault_wait_ms", millis(postcopyFaultWaitNanos));
+    line.put("postcopy_pages_on_demand", pagesOnDemand);
     line.put("throttle_percent", throttlePercent);
     line.put("verified", verified);
     return line;

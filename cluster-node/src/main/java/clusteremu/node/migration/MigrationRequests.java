@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
 
 /** What a migration request must say, checked before anything moves, and the settings it gives. */
 public final class MigrationRequests {
+  /** A batch with real contents at most: half of Artery's 2 MiB large frame, leaving room for the rest. */
+  static final long MAX_REAL_BATCH_BYTES = 1 << 20;
+
   private MigrationRequests() {}
 
   /** Why {@code request} cannot run, naming the field; empty when it can. */
@@ -36,6 +39,13 @@ public final class MigrationRequests {
     }
     if (request.maxRounds() < 1) {
       return Optional.of("max_rounds: expected at least 1, got " + request.maxRounds());
+    }
+    long batchBytes = MigrationSettings.DEFAULT_BATCH_PAGES * topology.pageBytes();
+    if (request.realContents() && batchBytes > MAX_REAL_BATCH_BYTES) {
+      return Optional.of(
+          "contents: real contents need pages of at most " + (MAX_REAL_BATCH_BYTES / MigrationSettings.DEFAULT_BATCH_PAGES >> 10)
+              + " KiB (a batch of " + MigrationSettings.DEFAULT_BATCH_PAGES + " must fit Artery's large frame); this scenario's page-size is "
+              + (topology.pageBytes() >> 10) + " KiB");
     }
     if (!(request.bandwidthBytesPerSecond() > 0)) {
       return Optional.of("bandwidth: expected bytes per second above zero, got " + request.bandwidthBytesPerSecond());

@@ -6,6 +6,7 @@ import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.node.datacenter.emulation.VmMachine;
 import clusteremu.node.datacenter.host.Host;
 import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.tiers.CborSerializable;
@@ -45,6 +46,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private static final int MISSING_PER_MESSAGE = 8192;
   /** How long the destination may take to answer before the migration fails and the VM runs on at its source. */
   static final Duration PEER_TIMEOUT = Duration.ofSeconds(15);
+  /** How often copies are checked for progress; one that sent nothing for {@link #PEER_TIMEOUT} has stalled. */
+  private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
   public interface Command extends CborSerializable {}
 
@@ -97,7 +100,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       double downtimeMs,
       long bytes,
       long pages,
-      Boolean verified)
+      Boolean verified,
+      double setupMs,
+      long postcopyFaults,
+      double postcopyFaultWaitMs,
+      long postcopyPagesOnDemand)
       implements CborSerializable {}
 
   /** The destination holds room for the VM, or says why not ({@link Arrivals.Prepare}). */
@@ -132,6 +139,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private record CopyEnded(String id, MigrationFigures figures) implements Command {}
 
+  private record CopyStopped(String id) implements Command {}
+
+  private enum Watch implements Command {
+    INSTANCE
+  }
+
   private record PeerSilent(String id, String what) implements Command {}
 
 
@@ -162,6 +175,13 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     long placingNanos;
     /** The copy, once it runs; touched on the loop thread only. */
     volatile PageCopy copy;
+    /** Stopped before the copy began: the loop must not start it. */
+    volatile boolean stopped;
+    /** The destination has been told to start the VM. */
+    boolean finishSent;
+    /** Pages sent, as last seen by the watchdog, and since when they have not changed. */
+    long watchedPages = -1;
+    long watchedSinceNanos;
     final String toNode;
 
     Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, String toNode, ActorRef<Arrivals.Command> destination) {
@@ -183,11 +203,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       NodeDatacenter datacenter,
       Map<String, ActorRef<Host.Command>> hosts,
       Map<String, String> nodeAddresses,
+      ActorRef<PlacementReplica.Command> replica,
       MigrationLog log) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new Migrations(context, timers, node, topology, placement, addresses, datacenter, hosts, nodeAddresses, log)));
+                timers -> new Migrations(context, timers, node, topology, placement, addresses, datacenter, hosts, nodeAddresses, replica, log)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -198,6 +219,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private final NodeDatacenter datacenter;
   private final Map<String, ActorRef<Host.Command>> hosts;
   private final Map<String, String> nodeAddresses;
+  private final ActorRef<PlacementReplica.Command> replica;
   private final MigrationLog log;
   private final ActorRefResolver resolver;
   private final ActorRef<Vm.Paused> pausedAdapter;
@@ -214,8 +236,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       NodeDatacenter datacenter,
       Map<String, ActorRef<Host.Command>> hosts,
       Map<String, String> nodeAddresses,
+      ActorRef<PlacementReplica.Command> replica,
       MigrationLog log) {
     super(context);
+    this.replica = replica;
+    timers.startTimerWithFixedDelay(Watch.INSTANCE, WATCH_INTERVAL);
     this.timers = timers;
     this.node = node;
     this.topology = topology;
@@ -257,6 +282,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         .onMessage(PagesThere.class, this::onPagesThere)
         .onMessage(Settled.class, this::onSettled)
         .onMessage(CopyEnded.class, this::onCopyEnded)
+        .onMessage(CopyStopped.class, this::onCopyStopped)
+        .onMessageEquals(Watch.INSTANCE, this::onWatch)
         .onMessage(PeerSilent.class, this::onPeerSilent)
         .onMessage(Get.class, this::onGet)
         .onMessage(ListAll.class, this::onListAll)
@@ -287,6 +314,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     if (outgoing.values().stream().anyMatch(o -> o.spec.name().equals(request.vm()) && !ended(o))) {
       start.replyTo().tell(new Started(null, "VM " + request.vm() + " is already migrating"));
+      return this;
+    }
+    long stillComing = datacenter.machines().get(request.vm()).memory().missingPages();
+    if (stillComing > 0) {
+      start.replyTo().tell(new Started(null, "VM " + request.vm() + " is still arriving by post-copy (" + stillComing + " pages to come); try again when it has"));
       return this;
     }
     String id = node + "." + (++next);
@@ -357,18 +389,35 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
           }
         };
     int pageBytes = (int) topology.pageBytes();
+    ActorRef<Arrivals.Command> urgent = resolver.resolveActorRef(nodeAddresses.get(out.toNode) + "/user/" + Arrivals.NAME + "/" + Arrivals.URGENT);
     PageCopy.PageSink sink =
-        out.settings.realContents()
-            ? (pages, versions) -> {
-              byte[] contents = PageContents.of(pages, versions, pageBytes);
-              out.destination.tell(new Arrivals.Pages(out.id, pages, versions, contents, PageContents.crc(contents)));
+        new PageCopy.PageSink() {
+          @Override
+          public void install(long[] pages, int[] versions) {
+            out.destination.tell(batch(pages, versions));
+          }
+
+          @Override
+          public void installUrgent(long[] pages, int[] versions) {
+            urgent.tell(batch(pages, versions));
+          }
+
+          private Arrivals.Pages batch(long[] pages, int[] versions) {
+            if (!out.settings.realContents()) {
+              return new Arrivals.Pages(out.id, pages, versions, null, 0);
             }
-            : (pages, versions) -> out.destination.tell(new Arrivals.Pages(out.id, pages, versions, null, 0));
+            byte[] contents = PageContents.of(pages, versions, pageBytes);
+            return new Arrivals.Pages(out.id, pages, versions, contents, PageContents.crc(pages, versions, contents));
+          }
+        };
     datacenter.loop().execute(
         () -> {
           PageChannel channel = new PageChannel(out.id, out.settings.bandwidthBytesPerSecond(), datacenter.network(), datacenter.loop(), out.from, out.request.to());
           PageCopy copy =
               new PageCopy(datacenter.loop(), machine.memory(), sink, topology.pageBytes(), channel, out.settings, guest, figures -> self.tell(new CopyEnded(out.id, figures)));
+          if (out.stopped) {
+            return; // cancelled, or the destination went, before the copy began
+          }
           out.figures = copy.figures();
           out.copy = copy;
           long now = System.nanoTime();
@@ -380,6 +429,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private Behavior<Command> onPauseAsked(PauseAsked asked) {
     Outgoing out = outgoing.get(asked.id());
+    if (out == null || ended(out)) {
+      return this;
+    }
     out.onPaused = asked.paused();
     out.status = "paused";
     ActorRef<Vm.Command> vm = addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow();
@@ -395,6 +447,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.paused = paused.paused();
     out.pausedAtNanos = System.nanoTime();
     if (out.settings.strategy() == Strategy.COLD) {
+      out.finishSent = true;
       out.destination.tell(new Arrivals.Finish(out.id, null, 0, false, false, getContext().getSelf().narrow()));
       timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
       return this;
@@ -415,6 +468,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   private Behavior<Command> onResumeAsked(ResumeAsked asked) {
     Outgoing out = outgoing.get(asked.id());
+    if (out == null || ended(out)) {
+      return this;
+    }
     out.onResumed = asked.resumed();
     out.checksum = out.paused.memory().checksum();
     long[] missing = asked.missing();
@@ -426,6 +482,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         out.destination.tell(new Arrivals.Missing(out.id, part));
       }
     }
+    out.finishSent = true;
     out.destination.tell(new Arrivals.Finish(out.id, out.paused.state(), out.checksum, true, missingAll, getContext().getSelf().narrow()));
     timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
     return this;
@@ -518,16 +575,67 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private void lose(Outgoing out, String reason) {
     out.status = "lost";
     out.reason = reason + " after the VM resumed there: its memory was split between the two hosts";
-    PageCopy copy = out.copy;
-    datacenter.loop().execute(copy::abandon);
-    out.figures.status = "lost";
-    out.figures.totalNanos = System.nanoTime() - out.startNanos;
+    out.destination.tell(new Arrivals.Lost(out.id)); // if it is still there, its VM stops: it can never have all its pages
     getContext().getLog().error("migration {} lost VM {}: {}", out.id, out.spec.name(), out.reason);
+    // The line is written once the copy has stopped on the loop, so that its figures hold still.
+    PageCopy copy = out.copy;
+    ActorRef<Command> self = getContext().getSelf();
+    datacenter.loop().execute(
+        () -> {
+          copy.abandon();
+          self.tell(new CopyStopped(out.id));
+        });
+  }
+
+  /**
+   * A copy that has sent nothing for {@link #PEER_TIMEOUT} has stalled: its batches were lost on
+   * the way, or the destination takes none. It ends, saying so, instead of hanging as active.
+   */
+  private Behavior<Command> onWatch() {
+    long now = System.nanoTime();
+    for (Outgoing out : List.copyOf(outgoing.values())) {
+      boolean copying = out.status.equals("active") || out.status.equals("postcopy");
+      if (!copying || out.figures == null || out.copy == null) {
+        continue;
+      }
+      long pages = out.figures.pages;
+      if (pages != out.watchedPages) {
+        out.watchedPages = pages;
+        out.watchedSinceNanos = now;
+      } else if (now - out.watchedSinceNanos > PEER_TIMEOUT.toNanos()) {
+        String reason = "no page went out for " + PEER_TIMEOUT.toSeconds() + " s (pages lost on the way, or the destination takes none)";
+        if (out.status.equals("postcopy")) {
+          lose(out, reason);
+        } else {
+          stopBeforePause(out, "failed", reason, null);
+        }
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCopyStopped(CopyStopped stopped) {
+    Outgoing out = outgoing.get(stopped.id());
+    out.figures.status = out.status;
+    out.figures.totalNanos = System.nanoTime() - out.startNanos;
     writeLines(out);
+    release(out);
+    return this;
+  }
+
+  /** What an ended migration no longer needs: the copy and the source's pages. */
+  private static void release(Outgoing out) {
+    out.copy = null;
+    out.paused = null;
+    out.onResumed = null;
+    out.onSettled = null;
   }
 
   private Behavior<Command> onCopyEnded(CopyEnded ended) {
     Outgoing out = outgoing.get(ended.id());
+    if (out == null || ended(out)) {
+      return this; // failed or lost meanwhile: its line is written
+    }
     out.figures = ended.figures();
     if (out.settings.strategy() != Strategy.COLD) {
       out.figures.totalNanos += out.figures.setupNanos; // QEMU's total time includes setup
@@ -551,6 +659,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       out.status = "failed";
       out.reason = "the destination's node did not answer within " + PEER_TIMEOUT.toSeconds() + " s";
       out.starter.tell(new Started(null, out.reason));
+      out.destination.tell(new Arrivals.Abort(out.id)); // should it answer late, it lets the room go
       writeLines(out);
       return this;
     }
@@ -567,9 +676,19 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.status = "failed";
     out.reason = reason;
     addresses.<Vm.Command>localVm(out.spec.name()).ifPresent(vm -> vm.tell(Vm.Resume.INSTANCE));
+    VmMachine machine = datacenter.machines().get(out.spec.name());
+    if (machine != null && machine.throttlePercent() != 0) {
+      machine.throttle(0); // auto-converge had slowed it; it runs on at full speed here
+    }
+    if (out.finishSent) {
+      // The destination may have started and placed it before it heard of the failure: the
+      // source says again, cluster-wide, that the VM runs here.
+      replica.tell(new PlacementReplica.Place(out.spec.name(), out.from, null, getContext().getSystem().ignoreRef()));
+    }
     out.destination.tell(new Arrivals.Abort(out.id));
     getContext().getLog().warn("migration {} failed: {}; {} runs on at {}", out.id, reason, out.spec.name(), out.from);
     writeLines(out);
+    release(out);
   }
 
   private void writeLines(Outgoing out) {
@@ -614,7 +733,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   }
 
   static Progress unknown(String id) {
-    return new Progress(id, null, null, null, null, "unknown", "no migration " + id, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    return new Progress(id, null, null, null, null, "unknown", "no migration " + id, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0);
   }
 
   /** How {@code out} stands now. */
@@ -624,7 +743,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     if (figures == null) {
       return new Progress(
           out.id, out.spec.name(), out.from, out.request.to(), out.request.strategy(), out.status, out.reason, 0, out.spec.pages(), 0, 0,
-          elapsedMs, 0, 0, 0, null);
+          elapsedMs, 0, 0, 0, null, 0, 0, 0, 0);
     }
     List<MigrationFigures.Round> rounds = figures.rounds;
     MigrationFigures.Round last = rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
@@ -639,7 +758,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
         MigrationFigures.millis(figures.downtimeNanos),
         figures.bytes,
         figures.pages,
-        figures.verified);
+        figures.verified,
+        MigrationFigures.millis(figures.setupNanos),
+        figures.postcopyFaults,
+        MigrationFigures.millis(figures.postcopyFaultWaitNanos),
+        figures.pagesOnDemand);
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
@@ -664,11 +787,16 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       return;
     }
     ActorRef<Command> self = getContext().getSelf();
-    if (out.copy == null) {
-      self.tell(new CopyCancelled(out.id, true, replyTo, status, reason));
-      return;
-    }
-    datacenter.loop().execute(() -> self.tell(new CopyCancelled(out.id, out.copy.cancel(status, reason), replyTo, status, reason)));
+    // Decided on the loop, where the copy is made: either it has not begun (and never will), or it cancels.
+    datacenter.loop().execute(
+        () -> {
+          if (out.copy == null) {
+            out.stopped = true;
+            self.tell(new CopyCancelled(out.id, true, replyTo, status, reason));
+          } else {
+            self.tell(new CopyCancelled(out.id, out.copy.cancel(status, reason), replyTo, status, reason));
+          }
+        });
   }
 
   private Behavior<Command> onCopyCancelled(CopyCancelled cancelled) {
@@ -703,9 +831,14 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       if (ended(out) || !address.equals(nodeAddresses.get(out.toNode))) {
         continue;
       }
-      String reason = "the destination's node " + out.toNode + " became unreachable";
+      boolean removed = changed.event() instanceof ClusterEvent.MemberRemoved;
+      String reason = "the destination's node " + out.toNode + (removed ? " left the cluster" : " became unreachable");
       if (out.status.equals("postcopy")) {
-        lose(out, reason);
+        // Only a node that is gone loses the VM: an unreachable one may come back (a pause of
+        // a few seconds on a busy machine), and then the push goes on.
+        if (removed) {
+          lose(out, reason);
+        }
       } else if (out.status.equals("paused")) {
         fail(out, reason);
       } else {

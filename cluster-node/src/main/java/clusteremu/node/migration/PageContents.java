@@ -30,9 +30,17 @@ public final class PageContents {
     return contents;
   }
 
-  /** The CRC-32C of {@code contents}, as the source sends it and the destination recomputes it. */
-  public static long crc(byte[] contents) {
+  /**
+   * The CRC-32C of a batch: its page numbers, their versions and their contents, as the source
+   * sends it and the destination recomputes it (so a page with another's bytes fails too).
+   */
+  public static long crc(long[] pages, int[] versions, byte[] contents) {
     CRC32C crc = new CRC32C();
+    java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(pages.length * 12);
+    for (int i = 0; i < pages.length; i++) {
+      header.putLong(pages[i]).putInt(versions[i]);
+    }
+    crc.update(header.array(), 0, header.capacity());
     crc.update(contents, 0, contents.length);
     return crc.getValue();
   }

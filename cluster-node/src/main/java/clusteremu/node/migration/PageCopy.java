@@ -58,6 +58,11 @@ public final class PageCopy {
   public interface PageSink {
     /** Pages that have arrived, with the versions they were sent with. Loop thread. */
     void install(long[] pages, int[] versions);
+
+    /** Pages asked for on demand that have arrived (post-copy): they may take a way of their own. */
+    default void installUrgent(long[] pages, int[] versions) {
+      install(pages, versions);
+    }
   }
 
   private final EmulationLoop loop;
@@ -72,9 +77,10 @@ public final class PageCopy {
   private final long pageBytes;
   private final int window;
   /**
-   * Real contents: batches at most that the destination has not yet taken. The model's window
-   * paces what the emulated path carries; this one keeps a carrier slower than the model from
-   * queueing without bound (Artery drops what overflows its queue).
+   * Batches at most that the destination has not yet taken (acknowledged for real). The model's
+   * window paces what the emulated path carries; this one keeps a carrier slower than the model
+   * from queueing without bound (Artery drops what overflows its queue), and a copy whose
+   * batches are lost stalls, where the migrations' watchdog sees it, instead of going on blind.
    */
   private final int takenWindow;
   private int notTaken;
@@ -103,6 +109,8 @@ public final class PageCopy {
 
   /** Real contents in flight at most, per migration: 16 MiB. */
   private static final long REAL_BYTES_IN_FLIGHT = 16 << 20;
+  /** Synthetic batches (about 1 KB each) in flight at most, per migration. */
+  private static final int SYNTHETIC_BATCHES_IN_FLIGHT = 1024;
 
   public PageCopy(
       EmulationLoop loop,
@@ -129,7 +137,7 @@ public final class PageCopy {
     long batchBytes = settings.batchPages() * pageBytes;
     // Enough batches on the way to keep the narrowest link busy for one batch's whole cycle.
     this.window = (int) Math.min(1024, Math.ceil(bandwidth * channel.cycleNanos(batchBytes) / 1e9 / batchBytes) + 2);
-    this.takenWindow = settings.realContents() ? (int) Math.max(2, REAL_BYTES_IN_FLIGHT / batchBytes) : Integer.MAX_VALUE;
+    this.takenWindow = settings.realContents() ? (int) Math.max(2, REAL_BYTES_IN_FLIGHT / batchBytes) : SYNTHETIC_BATCHES_IN_FLIGHT;
   }
 
   /** Starts the copy at {@code now}. */
@@ -292,9 +300,8 @@ public final class PageCopy {
       return;
     }
     sentOnDemand.set((int) page);
-    if (settings.realContents()) {
-      notTaken++;
-    }
+    figures.pagesOnDemand++;
+    notTaken++;
     long[] pages = {page};
     int[] versions = {source.version(page)};
     notArrived++;
@@ -304,7 +311,7 @@ public final class PageCopy {
         now,
         pageBytes,
         arrived -> {
-          destination.install(pages, versions);
+          destination.installUrgent(pages, versions);
           notArrived--;
           maybeSent(arrived);
         });
@@ -394,9 +401,7 @@ public final class PageCopy {
           versions[i] = source.version(pages[i]);
         }
         figures.remainingInRound = sending.length - cursor;
-        if (settings.realContents()) {
-          notTaken++;
-        }
+        notTaken++;
         bytes = count * pageBytes;
         figures.pages += count;
         arrival = arrived -> {

@@ -144,14 +144,17 @@ class PageCopyTest {
 
   private CompletableFuture<MigrationFigures> copy(String from, String to, MigrationSettings settings, GuestMemory memory, Dirtier guest) {
     CompletableFuture<MigrationFigures> done = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<PageCopy> copy = new java.util.concurrent.atomic.AtomicReference<>();
     PageCopy.PageSink sink = (pages, versions) -> {
       for (int i = 0; i < pages.length; i++) {
         guest.destination.install(pages[i], versions[i]);
       }
+      loop.execute(() -> copy.get().taken(System.nanoTime())); // the destination acknowledges each batch
     };
     loop.execute(() -> {
       PageChannel channel = new PageChannel(from + "-" + to, settings.bandwidthBytesPerSecond(), network, loop, from, to);
-      new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete).start(System.nanoTime());
+      copy.set(new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete));
+      copy.get().start(System.nanoTime());
     });
     return done;
   }
@@ -165,6 +168,7 @@ class PageCopyTest {
       String from, String to, MigrationSettings settings, GuestMemory memory, Dirtier guest, PageFaults faults, long touched) {
     CompletableFuture<MigrationFigures> done = new CompletableFuture<>();
     long latency = network.route(from, to).latencyNanos();
+    java.util.concurrent.atomic.AtomicReference<PageCopy> made = new java.util.concurrent.atomic.AtomicReference<>();
     PageCopy.PageSink sink = (pages, versions) -> {
       if (guest.resumedAt == 0) {
         for (int i = 0; i < pages.length; i++) {
@@ -173,10 +177,12 @@ class PageCopyTest {
       } else {
         faults.arrived(System.nanoTime(), pages, versions);
       }
+      loop.execute(() -> made.get().taken(System.nanoTime()));
     };
     loop.execute(() -> {
       PageChannel channel = new PageChannel(from + "-" + to, settings.bandwidthBytesPerSecond(), network, loop, from, to);
       PageCopy copy = new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete);
+      made.set(copy);
       faults.connect((page, now) -> loop.at(now + latency, at -> copy.fault(page, at)));
       guest.onResume = at -> touch(at, guest, faults, touched, new SplittableRandom(11), done);
       copy.start(System.nanoTime());
