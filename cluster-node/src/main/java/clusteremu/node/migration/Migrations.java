@@ -683,7 +683,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     if (out.finishSent) {
       // The destination may have started and placed it before it heard of the failure: the
       // source says again, cluster-wide, that the VM runs here.
-      replica.tell(new PlacementReplica.Place(out.spec.name(), out.from, null, getContext().getSystem().ignoreRef()));
+      ActorRef<Object> home = addresses.localGuestOrNull(out.spec.name());
+      String guest = home == null ? null : resolver.toSerializationFormat(home);
+      replica.tell(new PlacementReplica.Place(out.spec.name(), out.from, guest, getContext().getSystem().ignoreRef()));
     }
     out.destination.tell(new Arrivals.Abort(out.id));
     getContext().getLog().warn("migration {} failed: {}; {} runs on at {}", out.id, reason, out.spec.name(), out.from);

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * emulated sizes of {@link Traffic}, not what Pekko sends. Both ends of a route are found in
  * {@link Placement} per message, so a VM that moves is charged from its new host at once.
  *
- * <p>Links are modelled by the node whose guests send on them: a link carrying the flows of
- * guests on several nodes is shared only among each node's own flows (see README, "Limits").
+ * <p>Links are modelled by the node whose guests send on them: a link carrying the messages of
+ * guests on several nodes is shared only among each node's own messages, while migration flows
+ * are shared cluster-wide through {@link LinkShares} (see README, "Limits").
  */
 public final class Network {
   private static final Logger log = LoggerFactory.getLogger(Network.class);

@@ -19,6 +19,8 @@ public final class Placement {
   /** The guest's exact reference (with its incarnation's uid) once a VM has moved, serialised. */
   private final Map<String, String> guestOfVm = new ConcurrentHashMap<>();
   private final Map<String, String> nodeOfHost = new ConcurrentHashMap<>();
+  /** How many times each VM has been placed since the scenario put it: later moves win. */
+  private final Map<String, Long> movesOfVm = new ConcurrentHashMap<>();
 
   /** Starts from {@code hostOfVm} (VM → host) and {@code nodeOfHost} (host → node). */
   public Placement(Map<String, String> hostOfVm, Map<String, String> nodeOfHost) {
@@ -67,8 +69,29 @@ public final class Placement {
   public void placeVm(String vm, String host, String guest) {
     if (guest != null) {
       guestOfVm.put(vm, guest);
+    } else {
+      guestOfVm.remove(vm);
     }
     placeVm(vm, host);
+  }
+
+  /** How many times {@code vm} has moved, as this JVM knows (0: where the scenario put it). */
+  public long movesOf(String vm) {
+    return movesOfVm.getOrDefault(vm, 0L);
+  }
+
+  /**
+   * Records move number {@code move} of {@code vm}: to {@code host}, its guest at {@code guest}
+   * (null: at its VM's first path). A move older than one already known changes nothing, so a
+   * late notice of an earlier move never takes a VM back. False when it was older.
+   */
+  public synchronized boolean placeVm(String vm, String host, String guest, long move) {
+    if (move < movesOf(vm)) {
+      return false;
+    }
+    movesOfVm.put(vm, move);
+    placeVm(vm, host, guest);
+    return true;
   }
 
   /** The serialised reference of {@code vm}'s guest once it has moved, or null. */
@@ -76,19 +99,15 @@ public final class Placement {
     return guestOfVm.get(vm);
   }
 
-  /** A placement as one replicated value: the host, then the guest's reference if known. */
-  static String encode(String host, String guest) {
-    return guest == null ? host : host + " " + guest;
+  /** A placement as one replicated value: the move's number, the host, then the guest's reference if known. */
+  static String encode(long move, String host, String guest) {
+    return guest == null ? move + " " + host : move + " " + host + " " + guest;
   }
 
-  /** Applies a value written by {@link #encode}. */
+  /** Applies a value written by {@link #encode}, unless this JVM knows a later move of the VM. */
   void apply(String vm, String value) {
-    int space = value.indexOf(' ');
-    if (space < 0) {
-      placeVm(vm, value);
-    } else {
-      placeVm(vm, value.substring(0, space), value.substring(space + 1));
-    }
+    String[] parts = value.split(" ", 3);
+    placeVm(vm, parts[1], parts.length > 2 ? parts[2] : null, Long.parseLong(parts[0]));
   }
 
   /** Records that node {@code node} carries {@code host} from now on. */

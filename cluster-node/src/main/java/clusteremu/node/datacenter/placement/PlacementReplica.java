@@ -58,12 +58,13 @@ public final class PlacementReplica {
                       .onMessage(
                           Place.class,
                           place -> {
-                            placement.placeVm(place.vm(), place.host(), place.guest());
+                            long move = placement.movesOf(place.vm()) + 1;
+                            placement.placeVm(place.vm(), place.host(), place.guest(), move);
                             replicator.askUpdate(
                                 replyTo ->
                                     new Replicator.Update<>(
                                         VMS, LWWMap.empty(), new Replicator.WriteAll(WRITE_TIMEOUT), replyTo,
-                                        map -> map.put(self, place.vm(), Placement.encode(place.host(), place.guest()))),
+                                        map -> map.put(self, place.vm(), Placement.encode(move, place.host(), place.guest()))),
                                 response -> new Written(place, response));
                             return Behaviors.same();
                           })

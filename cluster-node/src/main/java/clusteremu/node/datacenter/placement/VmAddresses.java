@@ -88,6 +88,11 @@ public final class VmAddresses {
     vms.remove(vm, ref);
   }
 
+  /** The guest of VM {@code vm} on this node, if one has started here, wherever placement says the VM is. */
+  public ActorRef<Object> localGuestOrNull(String vm) {
+    return local.get(vm);
+  }
+
   /** The {@code Vm} actor of VM {@code vm} on this node, if it runs here. */
   @SuppressWarnings("unchecked")
   public <T> Optional<ActorRef<T>> localVm(String vm) {
