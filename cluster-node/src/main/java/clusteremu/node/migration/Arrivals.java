@@ -29,15 +29,17 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * The destination side of migrations, at {@code /user/arrivals} on every node: holds room on the
- * host for a VM on its way, receives its pages as they arrive, and when the source says the last
- * are there, checks their digest against the source's ({@code verified}), starts the VM with them
- * and its guest's state, and places it cluster-wide with its guest's exact reference.
+ * host for a VM on its way, receives its pages as they arrive (acknowledging each batch), and when
+ * the source says the last are there, checks their digest against the source's ({@code
+ * verified}), starts the VM with them and its guest's state, places it cluster-wide with its
+ * guest's exact reference, and then tells the source.
  *
- * <p>A post-copy VM starts with pages missing: its faults ask the source for them (after the
- * path's latency, as the request would take), pages arriving are installed on the loop where the
- * faults wait, and when the source has pushed the last, the digest of the versions as installed
- * is compared with the source's. If the source's node goes before that, the VM is lost: it
- * stops here and a line says so. If it goes before the VM started here, the room is given back.
+ * <p>A post-copy VM starts with pages missing, and the source hears at once that it runs here:
+ * its faults ask the source for them (after the path's latency, as the request would take), pages
+ * arriving are installed on the loop where the faults wait, and when the source has pushed the
+ * last, the digest of the versions as installed is compared with the source's. If the source's
+ * node leaves the cluster before that, the VM is lost: it stops here and a line says so. A
+ * migration its source gives up gives its room back, or stops its VM if it started here.
  */
 public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   public static final String NAME = "arrivals";

@@ -646,6 +646,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.status = ended.figures().status;
     out.reason = ended.figures().stopReason;
     writeLines(out);
+    release(out);
     getContext().getLog().info("migration {} {}: {}", out.id, out.status, ended.figures().line(out.settings.strategy()));
     return this;
   }
