@@ -113,7 +113,8 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     long corrupted;
     /** Post-copy: the VM runs here and its missing pages are on their way. */
     PageFaults faults;
-    /** The guest, once the VM runs here, and since when. */
+    /** The VM runs here (since startedNanos), and its guest (null for a VM without one). */
+    boolean started;
     ActorRef<Object> guest;
     long startedNanos;
     /** The source has heard the VM runs here ({@link Migrations.Finished}). */
@@ -225,7 +226,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     }
     Incoming earlier = arrivalOf(prepare.vm());
     if (earlier != null) {
-      if (earlier.guest != null || earlier.finished != null) {
+      if (earlier.started || earlier.finished != null) {
         prepare.source().tell(new Migrations.Prepared(prepare.id(), "VM " + prepare.vm() + " is still arriving at node " + node + " (migration " + earlier.id + ")"));
         return this;
       }
@@ -317,7 +318,8 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
       stopVm(in, "its source gave the migration up before it started here");
       return this;
     }
-    in.guest = started.started().guest();
+    in.started = true;
+    in.guest = started.started().guest(); // null for a VM without a guest
     in.startedNanos = System.nanoTime();
     if (isPostcopy(in.prepare.strategy())) {
       // The guest runs here now: the source starts its push at once (it stays until its last
@@ -345,7 +347,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
 
   private Behavior<Command> onPlaced(Placed placed) {
     Incoming in = arrivalOf(placed.placed().vm());
-    if (in == null || in.guest == null || in.placed) {
+    if (in == null || !in.started || in.placed) {
       return this;
     }
     in.placed = true;
@@ -451,7 +453,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         continue; // an unreachable source may come back (a pause on a busy machine); a removed one will not
       }
       incoming.remove(in.id);
-      if (in.faults == null && in.guest != null) {
+      if (in.faults == null && in.started) {
         continue; // it runs here with every page: nothing is missing
       }
       if (in.faults == null) {
@@ -494,7 +496,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
    * on); one asked to start stops when it does.
    */
   private void release(Incoming in, String why) {
-    if (in.guest != null) {
+    if (in.started) {
       incoming.remove(in.id);
       stopVm(in, why);
     } else if (in.finished != null) {
@@ -508,7 +510,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
 
   private Behavior<Command> onLost(Lost lost) {
     Incoming in = incoming.remove(lost.id());
-    if (in != null && in.guest != null) {
+    if (in != null && in.started) {
       stopVm(in, "its source gave it up as lost with " + in.memory.missingPages() + " pages not here");
     }
     return this;
