@@ -119,8 +119,9 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     long startedNanos;
     /** The source has heard the VM runs here ({@link Migrations.Finished}). */
     boolean announced;
-    /** Placement names this host cluster-wide. */
+    /** Placement names this host cluster-wide, as the VM's move number {@code move}. */
     boolean placed;
+    long move;
     /** Post-copy: the verdict on its pages, held until placement is written. */
     Settle settle;
     /** The source gave up before the VM started here: stop it when it does. */
@@ -289,7 +290,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   private Behavior<Command> onFinish(Finish finish) {
     Incoming in = incoming.get(finish.id());
     if (in == null) {
-      finish.replyTo().tell(new Migrations.Finished(finish.id(), "no migration " + finish.id() + " is coming to node " + node, false, null, 0));
+      finish.replyTo().tell(new Migrations.Finished(finish.id(), "no migration " + finish.id() + " is coming to node " + node, false, null, 0, 0));
       return this;
     }
     in.finished = finish.replyTo();
@@ -310,7 +311,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     }
     if (started.started().refusal() != null) {
       incoming.remove(in.id);
-      in.finished.tell(new Migrations.Finished(in.id, started.started().refusal(), false, null, 0));
+      in.finished.tell(new Migrations.Finished(in.id, started.started().refusal(), false, null, 0, 0));
       return this;
     }
     if (in.aborted) {
@@ -336,7 +337,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   }
 
   private void announce(Incoming in, long placingNanos) {
-    in.finished.tell(new Migrations.Finished(in.id, null, in.verified, in.guest, placingNanos));
+    in.finished.tell(new Migrations.Finished(in.id, null, in.verified, in.guest, placingNanos, in.move));
     in.announced = true;
   }
 
@@ -351,6 +352,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
       return this;
     }
     in.placed = true;
+    in.move = placed.placed().move();
     if (!placed.placed().everywhere()) {
       getContext().getLog().warn("migration {}: not every node acknowledged that {} runs at {} in time; the rest hear it by gossip", in.id, in.spec.name(), in.to());
     }
@@ -431,7 +433,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
   private void settle(Incoming in) {
     incoming.remove(in.id);
     Settle settle = in.settle;
-    in.prepare.source().tell(new Migrations.Settled(settle.id(), settle.verified(), settle.faults(), settle.waitNanos()));
+    in.prepare.source().tell(new Migrations.Settled(settle.id(), settle.verified(), settle.faults(), settle.waitNanos(), in.move));
   }
 
   /**

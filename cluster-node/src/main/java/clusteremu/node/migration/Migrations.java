@@ -115,7 +115,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
    * @param placingNanos how long placing it cluster-wide took after it started there (the guest
    *     ran meanwhile: not downtime)
    */
-  public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest, long placingNanos) implements Command {}
+  public record Finished(String id, String refusal, boolean verified, ActorRef<Object> guest, long placingNanos, long move) implements Command {}
 
   /** Real contents: the destination has taken a batch of pages; another may go. */
   public record PagesTaken(String id) implements Command {}
@@ -127,7 +127,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
    * Post-copy: every page is at the destination ({@link Arrivals.Pushed}); whether it holds the
    * source's last versions, and how often and long its guest waited for a page.
    */
-  public record Settled(String id, boolean verified, long faults, long faultWaitNanos) implements Command {}
+  public record Settled(String id, boolean verified, long faults, long faultWaitNanos, long move) implements Command {}
 
   private record GuestPaused(Vm.Paused paused) implements Command {}
 
@@ -179,6 +179,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     volatile boolean stopped;
     /** The destination has been told to start the VM. */
     boolean finishSent;
+    /** The guest at the destination, once it runs there. */
+    ActorRef<Object> arrivedGuest;
     /** Pages sent, as last seen by the watchdog, and since when they have not changed. */
     long watchedPages = -1;
     long watchedSinceNanos;
@@ -499,6 +501,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       return this;
     }
     hosts.get(out.from).tell(new Host.VmMoved(out.spec.name(), finished.guest()));
+    out.arrivedGuest = finished.guest();
+    if (finished.move() > 0) {
+      // This node sees the new place at once, not when Distributed Data next notifies it: a
+      // request for the VM that reaches it now is passed on to where the VM runs.
+      placement.placeVm(out.spec.name(), out.request.to(), finished.guest() == null ? null : resolver.toSerializationFormat(finished.guest()), finished.move());
+    }
     if (isPostcopy(out)) {
       out.status = "postcopy"; // the guest runs there; its missing pages follow
     }
@@ -560,6 +568,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       return this;
     }
     timers.cancel(out.id);
+    if (settled.move() > 0) {
+      String guest = out.arrivedGuest == null ? null : resolver.toSerializationFormat(out.arrivedGuest);
+      placement.placeVm(out.spec.name(), out.request.to(), guest, settled.move()); // as on Finished
+    }
     out.figures.postcopyFaults = settled.faults();
     out.figures.postcopyFaultWaitNanos = settled.faultWaitNanos();
     PageCopy.Resumed done = out.onSettled;

@@ -50,6 +50,7 @@ class MigrationIT {
         clusteremu.datacenter.vms.app-1.memory = 256MiB
         clusteremu.datacenter.vms.app-2.memory = 256MiB
         clusteremu.datacenter.links.host.bandwidth = 1Gbit
+        clusteremu.datacenter.vms.spare { host = a1-h1, memory = 64MiB }
         """
             .formatted(Scripts.ROOT.resolve("config/datacenter.conf"), ports[0], ports[1], ports[2], ports[3]);
     Path file = dir.resolve("migration-it.conf");
@@ -170,6 +171,8 @@ class MigrationIT {
       // Two migrations from two node JVMs into one host share its 1 Gbit/s link: each takes about
       // twice as long as one alone (the nodes tell each other their flows on each link).
       ControlClient api = new ControlClient(controlPort, run);
+      JsonNode spare = awaitEnd(api, start(api, "spare", "b1-h2")); // a VM without a guest moves too
+      assertTrue(spare.get("verified").asBoolean(), spare.toString());
       double aloneMs = copyMs(awaitEnd(api, start(api, "app-1", "b1-h2")));
       awaitEnd(api, start(api, "app-1", "a1-h2"));
       String first = start(api, "app-1", "b1-h2"); // from rack-a1

@@ -37,12 +37,15 @@ public final class PlacementReplica {
    */
   public record Place(String vm, String host, String guest, ActorRef<Placed> replyTo) implements Command {}
 
-  /** @param everywhere true when every reachable node acknowledged the change in time */
-  public record Placed(String vm, String host, boolean everywhere) implements CborSerializable {}
+  /**
+   * @param move the VM's move number this placement has (see {@link Placement#movesOf})
+   * @param everywhere true when every reachable node acknowledged the change in time
+   */
+  public record Placed(String vm, String host, long move, boolean everywhere) implements CborSerializable {}
 
   private record Changed(Replicator.SubscribeResponse<LWWMap<String, String>> response) implements Command {}
 
-  private record Written(Place place, Replicator.UpdateResponse<LWWMap<String, String>> response) implements Command {}
+  private record Written(Place place, long move, Replicator.UpdateResponse<LWWMap<String, String>> response) implements Command {}
 
   private PlacementReplica() {}
 
@@ -65,7 +68,7 @@ public final class PlacementReplica {
                                     new Replicator.Update<>(
                                         VMS, LWWMap.empty(), new Replicator.WriteAll(WRITE_TIMEOUT), replyTo,
                                         map -> map.put(self, place.vm(), Placement.encode(move, place.host(), place.guest()))),
-                                response -> new Written(place, response));
+                                response -> new Written(place, move, response));
                             return Behaviors.same();
                           })
                       .onMessage(
@@ -73,7 +76,7 @@ public final class PlacementReplica {
                           written -> {
                             Place place = written.place();
                             boolean everywhere = written.response() instanceof Replicator.UpdateSuccess;
-                            place.replyTo().tell(new Placed(place.vm(), place.host(), everywhere));
+                            place.replyTo().tell(new Placed(place.vm(), place.host(), written.move(), everywhere));
                             return Behaviors.same();
                           })
                       .onMessage(

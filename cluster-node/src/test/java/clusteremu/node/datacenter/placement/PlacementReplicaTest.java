@@ -83,7 +83,7 @@ class PlacementReplicaTest {
     ActorTestKit kit = ActorTestKit.create(first);
     TestProbe<PlacementReplica.Placed> placed = kit.createTestProbe();
     replicaOnFirst.tell(new PlacementReplica.Place("vm-1", "h2", null, placed.getRef()));
-    assertEquals(new PlacementReplica.Placed("vm-1", "h2", true), placed.receiveMessage(Duration.ofSeconds(10)));
+    assertEquals(new PlacementReplica.Placed("vm-1", "h2", 1, true), placed.receiveMessage(Duration.ofSeconds(10)));
     assertEquals("h2", onFirst.hostOf("vm-1"), "the member that placed it");
     await(Duration.ofSeconds(5), () -> "h2".equals(onSecond.hostOf("vm-1")), "the other member follows");
     assertEquals("h1", onSecond.hostOf("vm-2"), "and nothing else moved");
