@@ -235,6 +235,9 @@ class MigrationIT {
 
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       System.out.println(down.output());
+    } catch (Throwable failed) {
+      scripts.printLogTails(60);
+      throw failed;
     } finally {
       if (!scripts.livePids().isEmpty()) {
         scripts.run(Duration.ofMinutes(1), "cluster", "down");

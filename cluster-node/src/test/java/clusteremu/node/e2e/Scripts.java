@@ -82,6 +82,23 @@ final class Scripts {
   }
 
   /** PIDs of node JVMs of the runs folder that are still alive. */
+  /** Prints the last {@code lines} lines of every node log of the latest run: what a failed test shows of why. */
+  void printLogTails(int lines) {
+    Path logs = runs.resolve("latest").resolve("logs");
+    if (!Files.isDirectory(logs)) {
+      return;
+    }
+    try (var files = Files.list(logs)) {
+      for (Path log : files.sorted().toList()) {
+        List<String> all = Files.readAllLines(log);
+        System.out.println("---- last " + lines + " lines of " + log.getFileName());
+        all.subList(Math.max(0, all.size() - lines), all.size()).forEach(System.out::println);
+      }
+    } catch (IOException e) {
+      System.out.println("cannot read the node logs: " + e);
+    }
+  }
+
   List<Long> livePids() throws IOException {
     List<Long> live = new ArrayList<>();
     if (!Files.isDirectory(runs)) {
