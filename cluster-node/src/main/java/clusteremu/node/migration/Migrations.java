@@ -594,7 +594,9 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     ActorRef<Command> self = getContext().getSelf();
     datacenter.loop().execute(
         () -> {
-          copy.abandon();
+          if (copy != null) {
+            copy.abandon();
+          }
           self.tell(new CopyStopped(out.id));
         });
   }

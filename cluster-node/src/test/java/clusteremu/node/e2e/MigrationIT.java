@@ -31,7 +31,11 @@ class MigrationIT {
 
   @TempDir Path dir;
 
-  /** config/datacenter.conf on free ports, a smaller data VM, and a host too small for an app server. */
+  /**
+   * config/datacenter.conf on free ports, a smaller data VM, and a host too small for an app
+   * server. The control API is on rack-a1, the one node the test never kills (by default it is on
+   * the first seed node, which depends on the free ports drawn).
+   */
   private int controlPort;
 
   private Path scenario() throws IOException {
@@ -44,6 +48,7 @@ class MigrationIT {
         clusteremu.nodes.rack-a2.port = %d
         clusteremu.nodes.rack-b1.port = %d
         clusteremu.control.port = %d
+        clusteremu.control.node = rack-a1
         clusteremu.datacenter.rows.row-b.racks.b1.hosts.tiny { cores = 1, memory = 8GiB }
         clusteremu.datacenter.vms.data-1.memory = 512MiB
         clusteremu.datacenter.rows.row-b.racks.b1.hosts.b1-h2 { cores = 8, memory = 16GiB }

@@ -37,4 +37,22 @@ class EmulationLoopTest {
       assertEquals(0, next.get(5, TimeUnit.SECONDS), "each read starts a new interval");
     }
   }
+
+  @Test
+  void aPieceOfWorkThatThrowsIsCountedAndTheLoopGoesOn() throws Exception {
+    try (EmulationLoop loop = new EmulationLoop("test-loop")) {
+      loop.execute(() -> {
+        throw new IllegalStateException("a bug in one task");
+      });
+      CompletableFuture<Long> after = new CompletableFuture<>();
+      long now = System.nanoTime();
+      loop.execute(() -> {
+        loop.at(now, due -> {
+          throw new IllegalStateException("a bug in one timed event");
+        });
+        loop.at(now + 2_000_000, due -> after.complete(loop.failures()));
+      });
+      assertEquals(2, after.get(5, TimeUnit.SECONDS), "both failures counted, and later work still runs");
+    }
+  }
 }
