@@ -33,10 +33,15 @@ class ReportTest {
 
   @BeforeAll
   static void load() throws IOException {
-    run = dir.resolve("run");
-    try (var files = Files.walk(FIXTURE)) {
+    run = copyTree(FIXTURE, dir.resolve("run"));
+    report = Report.of(run);
+  }
+
+  /** Copies the directory tree {@code from} to {@code to}; returns {@code to}. */
+  static Path copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
       for (Path source : files.toList()) {
-        Path target = run.resolve(FIXTURE.relativize(source).toString());
+        Path target = to.resolve(from.relativize(source).toString());
         if (Files.isDirectory(source)) {
           Files.createDirectories(target);
         } else {
@@ -44,7 +49,7 @@ class ReportTest {
         }
       }
     }
-    report = Report.of(run);
+    return to;
   }
 
   @Test
@@ -109,17 +114,7 @@ class ReportTest {
   @Test
   void timedEventsAreMarkedOnThePlotsOverTime() throws IOException {
     assertTrue(Files.readString(report.writeHtml()).contains("alt=\"Throughput over time (phases marked)\""), "no events, no event marks");
-    Path withEvents = dir.resolve("run-with-events");
-    try (var files = Files.walk(run)) {
-      for (Path source : files.toList()) {
-        Path target = withEvents.resolve(run.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
+    Path withEvents = copyTree(run, dir.resolve("run-with-events"));
     Files.writeString(
         withEvents.resolve("phases/07-proxy-300/events.json"),
         "[{\"ts\":1795309436000,\"at_ms\":6000,\"event\":\"migrate data-1 to h2 (postcopy)\",\"id\":\"n.1\"}]");
