@@ -120,6 +120,13 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long startNanos;
   private long startMillis;
   private long warmupEndNanos;
+  /**
+   * Replies ok that arrived during the measured window, whenever their requests were meant to go:
+   * what the cluster completed then. Under overload it differs from the throughput, which counts
+   * the replies to requests meant for the window, while the window's capacity also serves
+   * requests held back from before it.
+   */
+  private long okReceivedInWindow;
   private long endNanos;
   private long drainDeadline;
   private boolean issuing;
@@ -327,6 +334,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       return this;
     }
     freshness.answered(reply);
+    long now = System.nanoTime();
+    long windowEnd = stoppedIssuingNanos == 0 ? endNanos : Math.min(endNanos, stoppedIssuingNanos);
+    if (reply.ok() && now - warmupEndNanos >= 0 && now - windowEnd < 0) {
+      okReceivedInWindow++;
+    }
     if (reply.ok()) {
       long micros = Math.max(1, (System.nanoTime() - pending.intendedNanos()) / 1000);
       interval.recordValue(micros);
@@ -446,6 +458,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             freshness.staleReads(),
             seconds > 0 ? issuedMeasured / seconds : 0,
             seconds > 0 ? ledger.okMeasured() / seconds : 0,
+            seconds > 0 ? okReceivedInWindow / seconds : 0,
             measured.copy(),
             seconds,
             interrupted,

@@ -23,6 +23,7 @@ public record Summary(
     long staleReads,
     double offeredRate,
     double throughput,
+    double completedRate,
     Histogram latencyMicros,
     double measuredSeconds,
     boolean interrupted,
@@ -48,6 +49,7 @@ public record Summary(
     json.put("stale_reads", staleReads);
     json.put("offered_rate", round(offeredRate));
     json.put("throughput", round(throughput));
+    json.put("completed_rate", round(completedRate));
     json.put("measured_seconds", round(measuredSeconds));
     json.put("interrupted", interrupted);
     // The measured window in epoch ms, to line the run up with the nodes' metrics logs.

@@ -97,6 +97,9 @@ class DriverTest {
     // 2 s at 400 req/s, Poisson: about 800 requests.
     assertEquals(800, summary.sent(), 800 * 0.2);
     assertEquals(400, summary.offeredRate(), 400 * 0.2);
+    // Answered at once: what completed in the window is the throughput, a third of what was offered.
+    assertEquals(summary.throughput(), summary.completedRate(), summary.throughput() * 0.05);
+    assertEquals(400 / 3.0, summary.completedRate(), 400 / 3.0 * 0.2);
     assertTrue(progress.stream().anyMatch(line -> line.contains("req/s ok")), progress.toString());
   }
 
