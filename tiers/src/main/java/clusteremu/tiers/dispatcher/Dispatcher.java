@@ -140,6 +140,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
       h.backend = request.backend() == null ? null : byVm.get(request.backend());
       h.mode = request.mode();
       held.put(request.ticket(), h);
+      if (h.mode == null) {
+        waitingForCpu++;
+      }
     }
     mode = state.mode();
     if (state.policy() != policyName) {
@@ -159,6 +162,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   private final ActorRef<Reply> replyInbox;
   private final ActorRef<Command> self;
   private final Map<Long, Held> held = new HashMap<>();
+  /** Held requests still waiting for the dispatcher's CPU (their mode is not set yet); bounded by max-queue. */
+  private int waitingForCpu;
   private final List<Backend> backends = new ArrayList<>();
   private Mode mode;
   private PolicyName policyName;
@@ -216,7 +221,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
           submit.client(), Reply.failed(submit.requestId(), FailureReason.DISPATCHER_QUEUE_FULL));
       return this;
     }
+    if (settings.maxQueue() > 0 && waitingForCpu >= settings.maxQueue()) {
+      counters.rejected();
+      machine.send(submit.client(), Reply.failed(submit.requestId(), FailureReason.OVERLOADED));
+      return this;
+    }
     long ticket = nextTicket++;
+    waitingForCpu++;
     held.put(ticket, new Held(submit));
     machine.compute(requestDemandNanos, self, new RequestWorkDone(ticket));
     return this;
@@ -227,6 +238,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     if (request == null) {
       return this; // already failed while it waited for the CPU
     }
+    // It no longer waits for the CPU: its mode says so (a request with none still waits).
+    request.mode = mode;
+    waitingForCpu--;
     if (backends.isEmpty()) {
       fail(done.ticket(), FailureReason.NO_APP_SERVER, true);
       return this;
@@ -234,7 +248,6 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     Backend backend = policy.choose(backends);
     backend.outstanding++;
     request.backend = backend;
-    request.mode = mode;
     AppServer.Serve serve =
         mode == Mode.PROXY
             ? new AppServer.Serve(
@@ -340,6 +353,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
 
   private void fail(long ticket, String reason, boolean rejectedHere) {
     Held request = held.remove(ticket);
+    if (request.mode == null) {
+      waitingForCpu--;
+    }
     if (rejectedHere) {
       counters.rejected();
     } else {

@@ -9,6 +9,10 @@ import java.time.Duration;
  *
  * @param queueCapacity requests the dispatcher holds at once (waiting for its CPU or for an app
  *     server's answer); one more is rejected at once with {@code dispatcher-queue-full}
+ * @param maxQueue requests at most that wait for the dispatcher's own CPU before it forwards
+ *     them (HAProxy's maxqueue); one more is refused at once with {@code overloaded}, costing no
+ *     CPU, so an overloaded dispatcher keeps serving at its capacity with a bounded wait. 0: no
+ *     bound but the queue capacity
  * @param requestDemand emulated CPU time to forward one request
  * @param replyDemand emulated CPU time to relay one reply (proxy mode only)
  */
@@ -16,6 +20,7 @@ public record DispatcherSettings(
     Mode mode,
     PolicyName policy,
     int queueCapacity,
+    int maxQueue,
     Duration requestDemand,
     Duration replyDemand,
     long seed) {
@@ -25,6 +30,7 @@ public record DispatcherSettings(
         Checked.oneOf(dispatcher, "mode", Mode.class),
         Checked.oneOf(dispatcher, "policy", PolicyName.class),
         Checked.positiveInt(dispatcher, "queue-capacity"),
+        Checked.nonNegativeInt(dispatcher, "max-queue"),
         Checked.nonNegativeDuration(dispatcher, "request-demand"),
         Checked.nonNegativeDuration(dispatcher, "reply-demand"),
         dispatcher.getLong("seed"));

@@ -3,6 +3,8 @@ package clusteremu.tiers.request;
 /** The reasons a tier gives when it fails a request; they show up in the driver's summary. */
 public final class FailureReason {
   public static final String DISPATCHER_QUEUE_FULL = "dispatcher-queue-full";
+  /** More requests wait for the dispatcher's CPU than its max-queue: refused at once, costing nothing. */
+  public static final String OVERLOADED = "overloaded";
   public static final String NO_APP_SERVER = "no-app-server";
   public static final String APP_SERVER_LOST = "app-server-lost";
   public static final String APP_SERVER_QUEUE_FULL = "app-server-queue-full";

@@ -43,7 +43,11 @@ class DispatcherTest {
   }
 
   private static DispatcherSettings settings(Mode mode, int capacity) {
-    return new DispatcherSettings(mode, PolicyName.ROUND_ROBIN, capacity, Duration.ZERO, Duration.ZERO, 1);
+    return settings(mode, capacity, 0);
+  }
+
+  private static DispatcherSettings settings(Mode mode, int capacity, int maxQueue) {
+    return new DispatcherSettings(mode, PolicyName.ROUND_ROBIN, capacity, maxQueue, Duration.ZERO, Duration.ZERO, 1);
   }
 
   private TestProbe<AppServer.Command> appServer() {
@@ -56,7 +60,11 @@ class DispatcherTest {
 
   /** A dispatcher that already knows the app servers registered so far (its listing comes asynchronously). */
   private ActorRef<Dispatcher.Command> dispatcher(Mode mode, int capacity, Machine machine) {
-    ActorRef<Dispatcher.Command> dispatcher = kit.spawn(Dispatcher.create(settings(mode, capacity), machine, counters));
+    return dispatcher(settings(mode, capacity), machine);
+  }
+
+  private ActorRef<Dispatcher.Command> dispatcher(DispatcherSettings settings, Machine machine) {
+    ActorRef<Dispatcher.Command> dispatcher = kit.spawn(Dispatcher.create(settings, machine, counters));
     TestProbe<Receptionist.Listing> listing = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.find(AppServer.SERVICE_KEY, listing.getRef()));
     int registered = listing.receiveMessage().getServiceInstances(AppServer.SERVICE_KEY).size();
@@ -148,6 +156,28 @@ class DispatcherTest {
     dispatcher.tell(new Dispatcher.Submit(1, Operation.READ, 1, client.getRef()));
     dispatcher.tell(new Dispatcher.Submit(2, Operation.READ, 2, client.getRef()));
     assertEquals(Reply.failed(2, FailureReason.DISPATCHER_QUEUE_FULL), client.receiveMessage());
+  }
+
+  @Test
+  void pastItsMaxQueueARequestIsRefusedAtOnceAsOverloadedAndCostsNoCpu() {
+    TestProbe<AppServer.Command> server = appServer();
+    HeldMachine cpu = HeldMachine.held();
+    ActorRef<Dispatcher.Command> dispatcher = dispatcher(settings(Mode.PROXY, 100, 2), cpu);
+    TestProbe<Reply> client = kit.createTestProbe();
+    for (int id = 1; id <= 3; id++) {
+      dispatcher.tell(new Dispatcher.Submit(id, Operation.READ, id, client.getRef()));
+    }
+    assertEquals(Reply.failed(3, FailureReason.OVERLOADED), client.receiveMessage(), "two wait for the CPU: the third is refused");
+    waitFor(() -> cpu.heldCount() == 2);
+    assertEquals(2, cpu.heldCount(), "the refused request asked nothing of the CPU");
+    // Once the CPU has forwarded the two, they no longer wait for it, and new requests are taken.
+    assertEquals(2, cpu.release());
+    server.expectMessageClass(AppServer.Serve.class);
+    server.expectMessageClass(AppServer.Serve.class);
+    dispatcher.tell(new Dispatcher.Submit(4, Operation.READ, 4, client.getRef()));
+    dispatcher.tell(new Dispatcher.Submit(5, Operation.READ, 5, client.getRef()));
+    waitFor(() -> cpu.heldCount() == 2);
+    assertEquals(1, counters.rejectedCount());
   }
 
   @Test
