@@ -16,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
@@ -97,7 +94,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
 
   private record Settle(String id, boolean verified, long faults, long waitNanos) implements Command {}
 
-  private record SourceGone(ClusterEvent.ClusterDomainEvent event) implements Command {}
+  private record SourceGone(PeerChange change) implements Command {}
 
   private record Stopped(Host.VmStopped stopped) implements Command {}
 
@@ -192,10 +189,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
                 })
             .build(),
         URGENT);
-    ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, SourceGone::new);
-    ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, SourceGone::new);
-    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
-    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
+    PeerChange.subscribe(context, SourceGone::new);
   }
 
   @Override
@@ -442,11 +436,8 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
    * started is given back.
    */
   private Behavior<Command> onSourceGone(SourceGone gone) {
-    Address address =
-        gone.event() instanceof ClusterEvent.UnreachableMember u
-            ? u.member().address()
-            : ((ClusterEvent.MemberRemoved) gone.event()).member().address();
-    boolean removed = gone.event() instanceof ClusterEvent.MemberRemoved;
+    Address address = gone.change().address();
+    boolean removed = gone.change().removed();
     for (Incoming in : List.copyOf(incoming.values())) {
       if (!in.prepare.source().path().address().equals(address)) {
         continue;

@@ -24,9 +24,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The migrations of one node, at {@code /user/migrations} on every node: the source side of the
@@ -148,7 +145,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private record PeerSilent(String id, String what) implements Command {}
 
 
-  private record MemberChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
+  private record MemberChanged(PeerChange change) implements Command {}
 
   private record CopyCancelled(String id, boolean cancelled, ActorRef<Cancelled> replyTo, String status, String reason) implements Command {}
 
@@ -254,10 +251,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     this.log = log;
     this.resolver = ActorRefResolver.get(context.getSystem());
     this.pausedAdapter = context.messageAdapter(Vm.Paused.class, GuestPaused::new);
-    ActorRef<ClusterEvent.UnreachableMember> unreachable = context.messageAdapter(ClusterEvent.UnreachableMember.class, MemberChanged::new);
-    ActorRef<ClusterEvent.MemberRemoved> removed = context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberChanged::new);
-    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable, ClusterEvent.UnreachableMember.class));
-    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
+    PeerChange.subscribe(context, MemberChanged::new);
+  }
+
+  /** A guest's reference as placement keeps it, or null for none. */
+  private String serialised(ActorRef<?> guest) {
+    return guest == null ? null : resolver.toSerializationFormat(guest);
   }
 
   /** The migrations actor of node {@code node}. */
@@ -505,7 +504,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     if (finished.move() > 0) {
       // This node sees the new place at once, not when Distributed Data next notifies it: a
       // request for the VM that reaches it now is passed on to where the VM runs.
-      placement.placeVm(out.spec.name(), out.request.to(), finished.guest() == null ? null : resolver.toSerializationFormat(finished.guest()), finished.move());
+      placement.placeVm(out.spec.name(), out.request.to(), serialised(finished.guest()), finished.move());
     }
     if (isPostcopy(out)) {
       out.status = "postcopy"; // the guest runs there; its missing pages follow
@@ -569,8 +568,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     timers.cancel(out.id);
     if (settled.move() > 0) {
-      String guest = out.arrivedGuest == null ? null : resolver.toSerializationFormat(out.arrivedGuest);
-      placement.placeVm(out.spec.name(), out.request.to(), guest, settled.move()); // as on Finished
+      placement.placeVm(out.spec.name(), out.request.to(), serialised(out.arrivedGuest), settled.move()); // as on Finished
     }
     out.figures.postcopyFaults = settled.faults();
     out.figures.postcopyFaultWaitNanos = settled.faultWaitNanos();
@@ -698,9 +696,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     if (out.finishSent) {
       // The destination may have started and placed it before it heard of the failure: the
       // source says again, cluster-wide, that the VM runs here.
-      ActorRef<Object> home = addresses.localGuestOrNull(out.spec.name());
-      String guest = home == null ? null : resolver.toSerializationFormat(home);
-      replica.tell(new PlacementReplica.Place(out.spec.name(), out.from, guest, getContext().getSystem().ignoreRef()));
+      replica.tell(new PlacementReplica.Place(out.spec.name(), out.from, serialised(addresses.localGuestOrNull(out.spec.name())), getContext().getSystem().ignoreRef()));
     }
     out.destination.tell(new Arrivals.Abort(out.id));
     getContext().getLog().warn("migration {} failed: {}; {} runs on at {}", out.id, reason, out.spec.name(), out.from);
@@ -840,15 +836,12 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
 
   /** The destination's node is unreachable or gone: its migrations fail, and their VMs run on here. */
   private Behavior<Command> onMemberChanged(MemberChanged changed) {
-    String address =
-        changed.event() instanceof ClusterEvent.UnreachableMember u
-            ? u.member().address().toString()
-            : ((ClusterEvent.MemberRemoved) changed.event()).member().address().toString();
+    String address = changed.change().address().toString();
+    boolean removed = changed.change().removed();
     for (Outgoing out : List.copyOf(outgoing.values())) {
       if (ended(out) || !address.equals(nodeAddresses.get(out.toNode))) {
         continue;
       }
-      boolean removed = changed.event() instanceof ClusterEvent.MemberRemoved;
       String reason = "the destination's node " + out.toNode + (removed ? " left the cluster" : " became unreachable");
       if (out.status.equals("postcopy")) {
         // Only a node that is gone loses the VM: an unreachable one may come back (a pause of

@@ -21,7 +21,8 @@ public final class GuestMemory {
   private long writesTotal;
   /** Pages still at the source of a post-copy, or null when every page is here. */
   private java.util.BitSet missing;
-  private long missingPages;
+  /** Volatile: read per data access of a VM that came by post-copy, without taking the lock. */
+  private volatile long missingPages;
   private long installedDigest;
 
   private static final class Chunk {
@@ -164,7 +165,7 @@ public final class GuestMemory {
   }
 
   /** Pages still at the source of a post-copy. */
-  public synchronized long missingPages() {
+  public long missingPages() {
     return missingPages;
   }
 
