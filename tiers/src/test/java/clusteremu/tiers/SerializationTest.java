@@ -53,7 +53,7 @@ class SerializationTest {
                 List.of(new AppServer.JobState(1, new AppServer.Serve(4, 5, Operation.WRITE, 6, client, dispatcher), true, 1, 2, "data-1", 1_000, 9_000)),
                 List.of(2L), List.of(), 1, 1, 3, List.of("data-1"), new ComponentCounters().snapshot()),
             new Dispatcher.State(
-                List.of(new Dispatcher.HeldState(1, 2, Operation.READ, 3, client, "app-1", Mode.PROXY), new Dispatcher.HeldState(4, 5, Operation.WRITE, 6, client, null, null)),
+                List.of(new Dispatcher.HeldState(1, 2, Operation.READ, 3, client, "app-1", Mode.PROXY, 7, 1, "app-2"), new Dispatcher.HeldState(4, 5, Operation.WRITE, 6, client, null, null, 0, 0, null)),
                 List.of(new Dispatcher.BackendState("app-1", 1)), Mode.HANDOFF, PolicyName.ROUND_ROBIN, 7, new ComponentCounters().snapshot()));
     Serialization serialization = SerializationExtension.get(kit.system());
     for (Object message : messages) {
@@ -61,7 +61,7 @@ class SerializationTest {
       assertEquals(message, kit.serializationTestKit().verifySerialization(message, false));
     }
     // A data server's state holds arrays, which records compare by identity: compare the contents.
-    DataServer.State data = new DataServer.State(new long[] {1, 2}, new long[] {3, 4}, 1, new ComponentCounters.Snapshot(1, 2, 3, 4, 5, 6, 7));
+    DataServer.State data = new DataServer.State(new long[] {1, 2}, new long[] {3, 4}, 1, new ComponentCounters.Snapshot(1, 2, 3, 4, 5, 6, 7, 8));
     DataServer.State back = (DataServer.State) kit.serializationTestKit().verifySerialization(data, false);
     assertEquals(List.of(1L, 2L), java.util.Arrays.stream(back.keys()).boxed().toList());
     assertEquals(List.of(3L, 4L), java.util.Arrays.stream(back.versions()).boxed().toList());

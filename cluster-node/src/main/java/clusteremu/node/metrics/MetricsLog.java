@@ -123,6 +123,9 @@ public final class MetricsLog implements AutoCloseable {
       line.put("failed", w.counters.failedCount());
       line.put("rejected", w.counters.rejectedCount());
       line.put("in_flight", w.counters.inFlightCount());
+      if (w.kind.equals("dispatcher")) {
+        line.put("retried", w.counters.retriedCount());
+      }
       line.put("queue_length", w.machine.cpuQueueLength());
       line.put("cores", w.machine.cores());
       line.put("busy", round((busy - w.lastBusyNanos) / (seconds * 1e9 * w.machine.cores())));

@@ -4,9 +4,15 @@ package clusteremu.tiers.dispatcher;
 final class Backend {
   final String vm;
   int outstanding;
+  /** Until when (System.nanoTime) it gets no new request after one timed out there; 0: not skipped. */
+  long skipUntil;
 
   Backend(String vm) {
     this.vm = vm;
+  }
+
+  boolean skipped(long now) {
+    return skipUntil != 0 && now - skipUntil < 0;
   }
 
   @Override

@@ -9,6 +9,7 @@ import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
@@ -35,6 +37,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * <p>The dispatcher holds every request it has accepted until it knows the outcome, so that when
  * an app server leaves or dies the requests held there are failed with a reason instead of being
  * lost. Holding is bounded: past {@code queue-capacity} a request is rejected at once.
+ *
+ * <p>A request whose app server is lost, holds it past {@code server-timeout} or is full can be
+ * sent again to another app server ({@code retries}), under a new ticket, so that a late answer
+ * from the first one is recognised as such and dropped.
  */
 public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> implements Mobile<Dispatcher.State> {
 
@@ -70,6 +76,14 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
 
   private record ReplyWorkDone(long ticket, Reply reply) implements Command {}
 
+  private enum CheckServerTimeouts implements Command {
+    INSTANCE
+  }
+
+  /** The failures another app server may not repeat: a retry goes elsewhere. */
+  private static final Set<String> RETRYABLE =
+      Set.of(FailureReason.APP_SERVER_LOST, FailureReason.APP_SERVER_TIMEOUT, FailureReason.APP_SERVER_QUEUE_FULL);
+
   /** A request the dispatcher has accepted and not yet seen the end of. */
   private static final class Held {
     final long requestId;
@@ -78,6 +92,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     final ActorRef<Reply> client;
     Backend backend;
     Mode mode;
+    /** When it went to its backend (System.nanoTime). */
+    long forwardedAt;
+    /** Retries so far, and the app server the last try failed on (a retry avoids it). */
+    int retries;
+    String avoid;
 
     Held(Submit submit) {
       this.requestId = submit.requestId();
@@ -87,8 +106,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     }
   }
 
-  /** One request held, as it moves: {@code backend} is the app server's VM, null while it waits for the CPU. */
-  public record HeldState(long ticket, long requestId, Operation operation, long key, ActorRef<Reply> client, String backend, Mode mode)
+  /**
+   * One request held, as it moves: {@code backend} is the app server's VM, null while it waits for
+   * the CPU; its time at the backend as an age, since clocks differ between JVMs.
+   */
+  public record HeldState(
+      long ticket, long requestId, Operation operation, long key, ActorRef<Reply> client, String backend, Mode mode,
+      long forwardedAgeNanos, int retries, String avoid)
       implements CborSerializable {}
 
   /** One app server as known, as it moves. */
@@ -110,24 +134,28 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   /** A dispatcher that begins from {@code restored} (null: holding nothing). */
   public static Behavior<Command> create(
       DispatcherSettings settings, Machine machine, ComponentCounters counters, State restored) {
-    return Behaviors.setup(context -> new Dispatcher(context, settings, machine, counters, restored));
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new Dispatcher(context, timers, settings, machine, counters, restored)));
   }
 
   @Override
   public State capture() {
+    long now = System.nanoTime();
     List<HeldState> requests = new ArrayList<>();
     held.forEach(
         (ticket, request) ->
             requests.add(
                 new HeldState(
                     ticket, request.requestId, request.operation, request.key, request.client,
-                    request.backend == null ? null : request.backend.vm, request.mode)));
+                    request.backend == null ? null : request.backend.vm, request.mode,
+                    now - request.forwardedAt, request.retries, request.avoid)));
     List<BackendState> servers = new ArrayList<>();
     backends.forEach(backend -> servers.add(new BackendState(backend.vm, backend.outstanding)));
     return new State(requests, servers, mode, policyName, nextTicket, counters.snapshot());
   }
 
   private void restore(State state) {
+    long now = System.nanoTime();
     Map<String, Backend> byVm = new HashMap<>();
     for (BackendState server : state.backends()) {
       Backend backend = new Backend(server.vm());
@@ -139,6 +167,9 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
       Held h = new Held(new Submit(request.requestId(), request.operation(), request.key(), request.client()));
       h.backend = request.backend() == null ? null : byVm.get(request.backend());
       h.mode = request.mode();
+      h.forwardedAt = now - request.forwardedAgeNanos();
+      h.retries = request.retries();
+      h.avoid = request.avoid();
       held.put(request.ticket(), h);
       if (h.mode == null) {
         waitingForCpu++;
@@ -158,6 +189,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   private final ComponentCounters counters;
   private final long requestDemandNanos;
   private final long replyDemandNanos;
+  private final long serverTimeoutNanos;
   private final SplittableRandom random;
   private final ActorRef<Reply> replyInbox;
   private final ActorRef<Command> self;
@@ -172,6 +204,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
 
   private Dispatcher(
       ActorContext<Command> context,
+      TimerScheduler<Command> timers,
       DispatcherSettings settings,
       Machine machine,
       ComponentCounters counters,
@@ -182,6 +215,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     this.counters = counters;
     this.requestDemandNanos = settings.requestDemand().toNanos();
     this.replyDemandNanos = settings.replyDemand().toNanos();
+    this.serverTimeoutNanos = settings.serverTimeout().toNanos();
     this.random = new SplittableRandom(settings.seed());
     this.mode = settings.mode();
     this.policyName = settings.policy();
@@ -194,6 +228,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
         .getSystem()
         .receptionist()
         .tell(Receptionist.subscribe(AppServer.SERVICE_KEY, listings));
+    if (serverTimeoutNanos > 0) {
+      // A tenth of the bound (within 10-100 ms): a request fails at most 10% past it.
+      long check = Math.max(10, Math.min(100, settings.serverTimeout().toMillis() / 10));
+      timers.startTimerWithFixedDelay(CheckServerTimeouts.INSTANCE, Duration.ofMillis(check));
+    }
     if (restored != null) {
       restore(restored);
     }
@@ -210,6 +249,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
         .onMessage(Finished.class, this::onFinished)
         .onMessage(AppServersChanged.class, this::onAppServersChanged)
         .onMessage(Reconfigure.class, this::onReconfigure)
+        .onMessageEquals(CheckServerTimeouts.INSTANCE, this::onCheckServerTimeouts)
         .build();
   }
 
@@ -242,12 +282,13 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     request.mode = mode;
     waitingForCpu--;
     if (backends.isEmpty()) {
-      fail(done.ticket(), FailureReason.NO_APP_SERVER, true);
+      fail(done.ticket(), FailureReason.NO_APP_SERVER, request.retries == 0);
       return this;
     }
-    Backend backend = policy.choose(backends);
+    Backend backend = choose(request);
     backend.outstanding++;
     request.backend = backend;
+    request.forwardedAt = System.nanoTime();
     AppServer.Serve serve =
         mode == Mode.PROXY
             ? new AppServer.Serve(
@@ -269,8 +310,14 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     if (request == null || request.backend == null) {
       return this; // failed already (its app server was lost); the client has its answer
     }
-    request.backend.outstanding--;
+    Backend from = request.backend;
+    from.outstanding--;
+    from.skipUntil = 0; // it answers again
     request.backend = null;
+    if (!message.reply().ok() && mayRetry(request, message.reply().failure())) {
+      failOrRetry(ticket, message.reply().failure(), from.vm);
+      return this;
+    }
     machine.compute(
         replyDemandNanos, self, new ReplyWorkDone(ticket, message.reply()));
     return this;
@@ -293,6 +340,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     }
     if (request.backend != null) {
       request.backend.outstanding--;
+      request.backend.skipUntil = 0;
     }
     count(finished.ok());
     return this;
@@ -338,6 +386,59 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     return this;
   }
 
+  private Behavior<Command> onCheckServerTimeouts() {
+    long now = System.nanoTime();
+    List<Long> late = new ArrayList<>();
+    held.forEach(
+        (ticket, request) -> {
+          if (request.backend != null && now - request.forwardedAt >= serverTimeoutNanos) {
+            late.add(ticket);
+          }
+        });
+    for (long ticket : late) {
+      Held request = held.get(ticket);
+      Backend slow = request.backend;
+      slow.outstanding--;
+      slow.skipUntil = now + serverTimeoutNanos;
+      request.backend = null;
+      failOrRetry(ticket, FailureReason.APP_SERVER_TIMEOUT, slow.vm);
+    }
+    if (!late.isEmpty()) {
+      getContext().getLog().info("{} request(s) timed out at their app server", late.size());
+    }
+    return this;
+  }
+
+  /**
+   * The app server for {@code request} by the policy, among those that are neither the one its
+   * last try failed on nor skipped after a timeout; when that leaves none, among all but the
+   * failed one; when that leaves none either, among all.
+   */
+  private Backend choose(Held request) {
+    long now = System.nanoTime();
+    boolean filter = request.avoid != null;
+    for (Backend backend : backends) {
+      filter |= backend.skipped(now);
+    }
+    if (!filter) {
+      return policy.choose(backends);
+    }
+    List<Backend> usable = new ArrayList<>();
+    for (Backend backend : backends) {
+      if (!backend.vm.equals(request.avoid) && !backend.skipped(now)) {
+        usable.add(backend);
+      }
+    }
+    if (usable.isEmpty()) {
+      for (Backend backend : backends) {
+        if (!backend.vm.equals(request.avoid)) {
+          usable.add(backend);
+        }
+      }
+    }
+    return policy.choose(usable.isEmpty() ? backends : usable);
+  }
+
   private void failHeldOn(Backend lost) {
     List<Long> tickets = new ArrayList<>();
     held.forEach(
@@ -347,8 +448,37 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
           }
         });
     for (long ticket : tickets) {
-      fail(ticket, FailureReason.APP_SERVER_LOST, false);
+      held.get(ticket).backend = null;
+      failOrRetry(ticket, FailureReason.APP_SERVER_LOST, lost.vm);
     }
+  }
+
+  private boolean mayRetry(Held request, String reason) {
+    return request.retries < settings.retries()
+        && request.mode == Mode.PROXY
+        && (request.operation == Operation.READ || settings.retryWrites())
+        && RETRYABLE.contains(reason);
+  }
+
+  /**
+   * Fails a request whose try on {@code lastVm} failed for {@code reason}, or, when it may be
+   * retried, sends it again through the dispatcher's CPU under a new ticket, avoiding that server.
+   */
+  private void failOrRetry(long ticket, String reason, String lastVm) {
+    Held request = held.get(ticket);
+    if (!mayRetry(request, reason)) {
+      fail(ticket, reason, false);
+      return;
+    }
+    held.remove(ticket);
+    long retry = nextTicket++;
+    request.retries++;
+    request.avoid = lastVm;
+    request.mode = null;
+    waitingForCpu++;
+    held.put(retry, request);
+    counters.retried();
+    machine.compute(requestDemandNanos, self, new RequestWorkDone(retry));
   }
 
   private void fail(long ticket, String reason, boolean rejectedHere) {

@@ -15,6 +15,15 @@ import java.time.Duration;
  *     bound but the queue capacity
  * @param requestDemand emulated CPU time to forward one request
  * @param replyDemand emulated CPU time to relay one reply (proxy mode only)
+ * @param serverTimeout a request an app server holds unanswered this long fails with {@code
+ *     app-server-timeout}, and that server gets no new request until it answers one or this time
+ *     has passed again (HAProxy's {@code timeout server} with {@code observe}); zero: no bound
+ * @param retries how many times a request that failed because of its app server (lost, timed out,
+ *     queue full) is sent again, to another app server (HAProxy's {@code retries} with {@code
+ *     option redispatch}); proxy mode only, since in handoff mode the dispatcher does not see the
+ *     answer (as an LVS director in direct routing does not)
+ * @param retryWrites whether writes are retried too: a write whose app server was lost or slow may
+ *     have reached the data tier already, so a retry may write it twice
  */
 public record DispatcherSettings(
     Mode mode,
@@ -23,6 +32,9 @@ public record DispatcherSettings(
     int maxQueue,
     Duration requestDemand,
     Duration replyDemand,
+    Duration serverTimeout,
+    int retries,
+    boolean retryWrites,
     long seed) {
 
   public static DispatcherSettings fromConfig(Config dispatcher) {
@@ -33,6 +45,9 @@ public record DispatcherSettings(
         Checked.nonNegativeInt(dispatcher, "max-queue"),
         Checked.nonNegativeDuration(dispatcher, "request-demand"),
         Checked.nonNegativeDuration(dispatcher, "reply-demand"),
+        Checked.nonNegativeDuration(dispatcher, "server-timeout"),
+        Checked.nonNegativeInt(dispatcher, "retries"),
+        dispatcher.getBoolean("retry-writes"),
         dispatcher.getLong("seed"));
   }
 }

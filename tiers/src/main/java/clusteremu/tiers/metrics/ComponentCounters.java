@@ -19,6 +19,8 @@ public final class ComponentCounters {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  /** Requests sent again after their first try failed (the dispatcher's retries); each still ends once. */
+  private final AtomicLong retried = new AtomicLong();
   private final AtomicLong callsAnswered = new AtomicLong();
   private final AtomicLong callNanos = new AtomicLong();
   /**
@@ -53,11 +55,11 @@ public final class ComponentCounters {
   }
 
   /** The cumulative counts, as they move with a guest to another VM. */
-  public record Snapshot(long received, long completed, long failed, long rejected, long inFlight, long callsAnswered, long callNanos)
+  public record Snapshot(long received, long completed, long failed, long rejected, long inFlight, long callsAnswered, long callNanos, long retried)
       implements clusteremu.tiers.CborSerializable {}
 
   public Snapshot snapshot() {
-    return new Snapshot(received.get(), completed.get(), failed.get(), rejected.get(), inFlight.get(), callsAnswered.get(), callNanos.get());
+    return new Snapshot(received.get(), completed.get(), failed.get(), rejected.get(), inFlight.get(), callsAnswered.get(), callNanos.get(), retried.get());
   }
 
   /** Continues from {@code from} (a guest that moved here); null leaves the counts at zero. */
@@ -72,6 +74,7 @@ public final class ComponentCounters {
     inFlight.set(from.inFlight());
     callsAnswered.set(from.callsAnswered());
     callNanos.set(from.callNanos());
+    retried.set(from.retried());
   }
 
   public void received() {
@@ -92,6 +95,15 @@ public final class ComponentCounters {
   public void rejected() {
     rejected.incrementAndGet();
     inFlight.decrementAndGet();
+  }
+
+  /** A request is tried again; it stays in flight. */
+  public void retried() {
+    retried.incrementAndGet();
+  }
+
+  public long retriedCount() {
+    return retried.get();
   }
 
   public long receivedCount() {

@@ -8,6 +8,8 @@ public final class FailureReason {
   public static final String NO_APP_SERVER = "no-app-server";
   public static final String APP_SERVER_LOST = "app-server-lost";
   public static final String APP_SERVER_QUEUE_FULL = "app-server-queue-full";
+  /** The app server held the request longer than the dispatcher's server-timeout. */
+  public static final String APP_SERVER_TIMEOUT = "app-server-timeout";
   public static final String NO_DATA_SERVER = "no-data-server";
   public static final String DATA_SERVER_LOST = "data-server-lost";
   /** The data VM that owns the key is not in the cluster now; the key is not served elsewhere. */

@@ -47,7 +47,7 @@ class DispatcherTest {
   }
 
   private static DispatcherSettings settings(Mode mode, int capacity, int maxQueue) {
-    return new DispatcherSettings(mode, PolicyName.ROUND_ROBIN, capacity, maxQueue, Duration.ZERO, Duration.ZERO, 1);
+    return new DispatcherSettings(mode, PolicyName.ROUND_ROBIN, capacity, maxQueue, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, false, 1);
   }
 
   private TestProbe<AppServer.Command> appServer() {
