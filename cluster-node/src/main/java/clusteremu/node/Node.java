@@ -13,6 +13,7 @@ import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
+import clusteremu.node.fault.NodeFaults;
 import clusteremu.node.metrics.MetricsLog;
 import clusteremu.node.migration.Arrivals;
 import clusteremu.node.migration.MigrationLog;
@@ -85,7 +86,8 @@ public final class Node {
             Map<String, String> addressOf = nodeAddresses(scenario);
             new ControlApi(
                     context.getSystem(), run.root(), topology, placement, scenario.nodes().stream().map(NodeSpec::name).toList(),
-                    node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME))
+                    node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME),
+                    new NodeFaults(scenario, run, spec.name()))
                 .bind(scenario.config().getInt("clusteremu.control.port"));
           }
           Optional<NodeDatacenter> drawn = scenario.datacenter().map(t -> datacenter);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DriverCommand.class,
       CompareCommand.class,
       MigrateCommand.class,
+      FaultCommand.class,
       clusteremu.node.experiment.ExperimentCommand.class,
       clusteremu.node.report.ReportCommand.class,
       clusteremu.node.bench.BenchCommand.class,

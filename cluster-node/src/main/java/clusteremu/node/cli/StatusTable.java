@@ -16,8 +16,9 @@ final class StatusTable {
 
   /** Prints the table; returns how many nodes are running and Up. */
   static int print(Scenario scenario, RunDirectory run, PrintStream out) {
-    TextTable table = new TextTable("NODE", "PORT", "PID", "STATE", "COMPONENTS", "IN FLIGHT", "MEMBERS UP");
+    TextTable table = new TextTable("NODE", "PORT", "PID", "STATE", "OTHERS SEE", "COMPONENTS", "IN FLIGHT", "MEMBERS UP");
     int up = 0;
+    Optional<NodeStatus> witness = witness(scenario, run);
     for (NodeSpec node : scenario.nodes()) {
       Optional<ProcessHandle> process = NodeProcesses.find(run, node.name());
       Optional<NodeStatus> status = StatusFiles.read(run, node.name());
@@ -43,12 +44,40 @@ final class StatusTable {
           String.valueOf(node.port()),
           process.map(p -> String.valueOf(p.pid())).orElse("-"),
           state,
+          witness.map(w -> seenAs(w, scenario.addressOf(node))).orElse("-"),
           String.join(",", node.roles()),
           live ? inFlight(status.get()) : "-",
           live ? membersUp(status.get()) + "/" + scenario.nodes().size() : "-");
     }
     table.print(out);
     return up;
+  }
+
+  /**
+   * The node whose view of the membership the table shows for every node: the one with the
+   * freshest status among those running, so that a node killed or frozen is shown as the cluster
+   * sees it (Unreachable, then Down and removed by the split-brain resolver), not as it last saw itself.
+   */
+  private static Optional<NodeStatus> witness(Scenario scenario, RunDirectory run) {
+    NodeStatus best = null;
+    for (NodeSpec node : scenario.nodes()) {
+      if (NodeProcesses.find(run, node.name()).isEmpty()) {
+        continue;
+      }
+      Optional<NodeStatus> status = StatusFiles.read(run, node.name());
+      if (status.isPresent() && StatusFiles.fresh(status.get()) && (best == null || status.get().ts() > best.ts())) {
+        best = status.get();
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** A member's state as {@code witness} sees it: its status, Unreachable when its heartbeats stopped, removed when it is gone. */
+  private static String seenAs(NodeStatus witness, String address) {
+    if (witness.unreachable().contains(address)) {
+      return "Unreachable";
+    }
+    return witness.members().stream().filter(m -> m.address().equals(address)).map(NodeStatus.Member::status).findFirst().orElse("removed");
   }
 
   private static String inFlight(NodeStatus status) {

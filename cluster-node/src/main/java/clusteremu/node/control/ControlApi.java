@@ -4,6 +4,8 @@ import clusteremu.node.datacenter.HostSpec;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.fault.Fault;
+import clusteremu.node.fault.NodeFaults;
 import clusteremu.node.migration.MigrationRequests;
 import clusteremu.node.migration.Migrations;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,13 +47,21 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /migrations}: start one (body: {@link MigrationBody}); 201 with its id, 400
  *       for a bad request (the error names the field), 409 when it is refused (no room, already
  *       migrating); nothing changes on an error.
+ *   <li>{@code GET /faults}: the faults injected so far; {@code POST /faults}: inject one (body:
+ *       {@link FaultBody}); 200 with its record, 400 for a bad request, 404 for an unknown node,
+ *       409 when it cannot be carried out.
  * </ul>
+ *
+ * <p>A body over {@value #MAX_BODY} bytes is refused with 413; every error is a JSON object with
+ * an {@code error} that names the field at fault.
  */
 public final class ControlApi extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
   private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
   /** Below pekko-http's request timeout (20 s), above a migration's answer to its destination (15 s). */
   private static final Duration ASK = Duration.ofSeconds(18);
+  /** The largest request body taken: a control request is a few hundred bytes. */
+  static final int MAX_BODY = 64 * 1024;
 
   private final ActorSystem<?> system;
   private final Topology topology;
@@ -59,10 +69,12 @@ public final class ControlApi extends AllDirectives {
   private final String run;
   private final List<String> nodes;
   private final Function<String, ActorRef<Migrations.Command>> migrationsOf;
+  private final NodeFaults faults;
 
   /**
    * @param nodes every node of the cluster, by name
    * @param migrationsOf the migrations actor of a node
+   * @param faults carries out the faults injected through the API
    */
   public ControlApi(
       ActorSystem<?> system,
@@ -70,13 +82,15 @@ public final class ControlApi extends AllDirectives {
       Topology topology,
       Placement placement,
       List<String> nodes,
-      Function<String, ActorRef<Migrations.Command>> migrationsOf) {
+      Function<String, ActorRef<Migrations.Command>> migrationsOf,
+      NodeFaults faults) {
     this.system = system;
     this.run = runName(run);
     this.topology = topology;
     this.placement = placement;
     this.nodes = nodes;
     this.migrationsOf = migrationsOf;
+    this.faults = faults;
   }
 
   /** Serves on 127.0.0.1:{@code port}; a port in use is logged, and the node runs on without the API. */
@@ -123,13 +137,41 @@ public final class ControlApi extends AllDirectives {
                         () ->
                             concat(
                                 get(() -> completeWithFuture(migrations())),
-                                post(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(start(body)))))),
+                                post(() -> body(body -> completeWithFuture(start(body)))))),
                     path(
                         PathMatchers.segment(),
                         id ->
                             concat(
                                 get(() -> completeWithFuture(migration(id))),
-                                delete(() -> completeWithFuture(cancel(id))))))));
+                                delete(() -> completeWithFuture(cancel(id))))))),
+        path(
+            "faults",
+            () ->
+                concat(
+                    get(() -> complete(json(200, faults.history()))),
+                    post(() -> body(body -> complete(inject(body)))))));
+  }
+
+  /** The request's body as text, refused with 413 past {@link #MAX_BODY} bytes. */
+  private Route body(Function<String, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (entity.getContentLengthOption().orElse(0L) > MAX_BODY) {
+            return complete(json(413, error("the body is " + entity.getContentLengthOption().getAsLong() + " bytes; expected at most " + MAX_BODY)));
+          }
+          return withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), inner));
+        });
+  }
+
+  private HttpResponse inject(String body) {
+    Fault fault;
+    try {
+      fault = FaultBody.parse(body);
+    } catch (BodyFields.Invalid e) {
+      return json(400, error(e.getMessage()));
+    }
+    NodeFaults.Outcome outcome = faults.inject(fault);
+    return outcome.error() == null ? json(200, outcome.record()) : json(outcome.status(), error(outcome.error()));
   }
 
   private List<Map<String, Object>> hosts() {
@@ -172,7 +214,7 @@ public final class ControlApi extends AllDirectives {
     Migrations.Request request;
     try {
       request = MigrationBody.parse(body);
-    } catch (MigrationBody.Invalid e) {
+    } catch (BodyFields.Invalid e) {
       return CompletableFuture.completedFuture(json(400, error(e.getMessage())));
     }
     Optional<String> bad = MigrationRequests.check(request, topology, placement);

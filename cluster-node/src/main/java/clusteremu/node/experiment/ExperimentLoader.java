@@ -16,6 +16,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -215,7 +216,38 @@ public final class ExperimentLoader {
     }
   }
 
-  /** A phase's {@code events}: each { at = ..., migrate { vm, to, strategy, ... } }. */
+  private static final Set<String> EVENT_KEYS = Set.of("at", "migrate", "fault");
+  private static final Set<String> FAULT_KEYS = Set.of("kind", "node", "duration");
+
+  private static Duration atTime(Config event, String where) {
+    try {
+      return Checked.nonNegativeDuration(event, "at");
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+    }
+  }
+
+  /** A fault event's block as the body of {@code POST /faults}: { kind = freeze, node = app-2, duration = 12s }. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode faultBody(Config fault, String where) {
+    for (Map.Entry<String, ConfigValue> entry : fault.root().entrySet()) {
+      if (!FAULT_KEYS.contains(entry.getKey())) {
+        throw unknown(entry.getValue(), where + "." + entry.getKey(), FAULT_KEYS);
+      }
+    }
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      body.put("kind", fault.getString("kind"));
+      body.put("node", fault.getString("node"));
+      if (fault.hasPath("duration")) {
+        body.put("duration_ms", Checked.positiveDuration(fault, "duration").toMillis());
+      }
+      return body;
+    } catch (ConfigException e) {
+      throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+    }
+  }
+
+  /** A phase's {@code events}: each { at = ..., migrate { vm, to, strategy, ... } } or { at = ..., fault { kind, node, duration } }. */
   private static List<PhaseEvent> events(Config phase, String where) {
     if (!phase.hasPath("events")) {
       return List.of();
@@ -226,12 +258,17 @@ public final class ExperimentLoader {
       Config event = given.get(i);
       String at = where + ".events[" + i + "]";
       for (Map.Entry<String, ConfigValue> entry : event.root().entrySet()) {
-        if (!Set.of("at", "migrate").contains(entry.getKey())) {
-          throw unknown(entry.getValue(), at + "." + entry.getKey(), Set.of("at", "migrate"));
+        if (!EVENT_KEYS.contains(entry.getKey())) {
+          throw unknown(entry.getValue(), at + "." + entry.getKey(), EVENT_KEYS);
         }
       }
-      if (!event.hasPath("at") || !event.hasPath("migrate")) {
-        throw new ScenarioException(event.root().origin().description() + ": " + at + " needs `at` (a time within the phase) and `migrate { vm, to, ... }`");
+      if (!event.hasPath("at") || event.hasPath("migrate") == event.hasPath("fault")) {
+        throw new ScenarioException(
+            event.root().origin().description() + ": " + at + " needs `at` (a time within the phase) and one of `migrate { vm, to, ... }` or `fault { kind, node, ... }`");
+      }
+      if (event.hasPath("fault")) {
+        events.add(new PhaseEvent(atTime(event, at), null, faultBody(event.getConfig("fault"), at + ".fault")));
+        continue;
       }
       Config migrate = event.getConfig("migrate");
       for (Map.Entry<String, ConfigValue> entry : migrate.root().entrySet()) {
@@ -259,7 +296,7 @@ public final class ExperimentLoader {
         if (migrate.hasPath("contents")) {
           body.put("contents", migrate.getString("contents"));
         }
-        events.add(new PhaseEvent(Checked.nonNegativeDuration(event, "at"), body));
+        events.add(new PhaseEvent(atTime(event, at), body));
       } catch (ConfigException e) {
         throw new ScenarioException(e.getMessage() + " (in " + at + ")", e);
       }
@@ -273,6 +310,10 @@ public final class ExperimentLoader {
         scenario.datacenter().orElseGet(() -> clusteremu.node.scenario.OneHostPerNode.of(scenario));
     for (Phase phase : phases) {
       for (PhaseEvent event : phase.events()) {
+        if (event.fault() != null) {
+          checkFault(file, phase, event, scenario);
+          continue;
+        }
         try {
           var request = clusteremu.node.control.MigrationBody.parse(event.migrate().toString());
           // Placement changes from phase to phase: check the names only, not where the VM is then.
@@ -282,10 +323,24 @@ public final class ExperimentLoader {
           if (bad.isPresent() && !bad.get().startsWith("to: VM ")) {
             throw new ScenarioException(file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: " + bad.get());
           }
-        } catch (clusteremu.node.control.MigrationBody.Invalid e) {
+        } catch (clusteremu.node.control.BodyFields.Invalid e) {
           throw new ScenarioException(file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: " + e.getMessage());
         }
       }
+    }
+  }
+
+  /** A fault event is one the control API would take, on a node of the scenario. */
+  private static void checkFault(Path file, Phase phase, PhaseEvent event, clusteremu.node.scenario.Scenario scenario) {
+    String where = file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: ";
+    try {
+      clusteremu.node.fault.Fault fault = clusteremu.node.control.FaultBody.parse(event.fault().toString());
+      if (scenario.nodes().stream().noneMatch(n -> n.name().equals(fault.node()))) {
+        throw new ScenarioException(
+            where + "fault.node: no node " + fault.node() + " in the scenario; the nodes are " + scenario.nodes().stream().map(n -> n.name()).toList());
+      }
+    } catch (clusteremu.node.control.BodyFields.Invalid e) {
+      throw new ScenarioException(where + "fault." + e.getMessage().replace("duration_ms", "duration"));
     }
   }
 

@@ -5,14 +5,34 @@ import java.time.Duration;
 
 /**
  * Something that happens at a time within a phase, counted from the phase's start (its warm-up
- * included): for now a migration, given as the body of {@code POST /migrations}.
+ * included): a migration, given as the body of {@code POST /migrations}, or a fault, as the body
+ * of {@code POST /faults}; the other one is null.
  *
- * <pre>events = [ { at = 20s, migrate { vm = data-1, to = a2-h1, strategy = precopy } } ]</pre>
+ * <pre>events = [ { at = 20s, migrate { vm = data-1, to = a2-h1, strategy = precopy } },
+ *           { at = 30s, fault { kind = freeze, node = app-2, duration = 12s } } ]</pre>
  */
-public record PhaseEvent(Duration at, ObjectNode migrate) {
+public record PhaseEvent(Duration at, ObjectNode migrate, ObjectNode fault) {
+
+  /** A migration at {@code at}. */
+  public PhaseEvent(Duration at, ObjectNode migrate) {
+    this(at, migrate, null);
+  }
+
+  /** The control API's resource that carries it out. */
+  public String path() {
+    return migrate != null ? "/migrations" : "/faults";
+  }
+
+  public ObjectNode body() {
+    return migrate != null ? migrate : fault;
+  }
 
   /** What it does, for the progress output and the report. */
   public String describe() {
+    if (migrate == null) {
+      String kind = fault.path("kind").asText();
+      return kind + " " + fault.path("node").asText() + (fault.has("duration_ms") ? " for " + fault.path("duration_ms").asLong() / 1000.0 + " s" : "");
+    }
     return "migrate " + migrate.path("vm").asText() + " to " + migrate.path("to").asText() + " (" + migrate.path("strategy").asText("precopy") + ")";
   }
 }

@@ -16,10 +16,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fires a phase's timed events through the control API while its load runs, and after the load
- * waits for the migrations they started to end, so the next phase starts on a settled cluster.
- * Writes {@code events.json} beside the phase's summary: each event's time (epoch ms), what it
- * did, and the migration's id and outcome (or the API's refusal).
+ * Fires a phase's timed events (migrations, faults) through the control API while its load runs,
+ * and after the load waits for the migrations they started to end, so the next phase starts on a
+ * settled cluster. Writes {@code events.json} beside the phase's summary: each event's time (epoch
+ * ms), what it did, and the migration's id and outcome, the faulted JVM's PID, or the API's refusal.
  */
 final class PhaseEvents implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -56,10 +56,13 @@ final class PhaseEvents implements AutoCloseable {
     record.put("at_ms", event.at().toMillis());
     record.put("event", event.describe());
     try {
-      ControlClient.Answer answer = api.post("/migrations", event.migrate());
+      ControlClient.Answer answer = api.post(event.path(), event.body());
       if (answer.status() == 201) {
         record.put("id", answer.body().get("id").asText());
         out.println(prefix + "event: " + event.describe() + ": migration " + answer.body().get("id").asText());
+      } else if (answer.status() == 200) {
+        record.put("pid", answer.body().path("pid").asLong());
+        out.println(prefix + "event: " + event.describe() + " (PID " + answer.body().path("pid").asLong() + ")");
       } else {
         record.put("error", answer.error());
         out.println(prefix + "event: " + event.describe() + ": refused: " + answer.error());

@@ -22,6 +22,11 @@ public record RunDirectory(Path root) {
     return root().resolve("migrations.jsonl");
   }
 
+  /** The faults injected into the run, one JSON line each, with their times. */
+  public Path faults() {
+    return root().resolve("faults.jsonl");
+  }
+
   public Path metrics(String node) {
     return root.resolve("metrics").resolve(node + ".jsonl");
   }

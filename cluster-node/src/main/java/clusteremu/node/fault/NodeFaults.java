@@ -1,0 +1,181 @@
+package clusteremu.node.fault;
+
+import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.scenario.NodeSpec;
+import clusteremu.node.scenario.Scenario;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Injects {@link Fault}s into the node JVMs of a run on this machine, found by the PIDs the run
+ * recorded (never a process that is not that node's JVM), and writes each one, with its time, to
+ * {@code runs/<run>/faults.jsonl}: the fault, the PID, and for a freeze the line of its thaw.
+ * Refuses, changing nothing, a fault that cannot be carried out: an unknown node, one that is not
+ * running (kill, freeze) or is (restart), or the node that serves the control API.
+ */
+public final class NodeFaults {
+  private static final Logger log = LoggerFactory.getLogger(NodeFaults.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How a fault went: {@code status} as HTTP says it (200 done, 404 unknown node, 409 refused), and its record or the refusal. */
+  public record Outcome(int status, String error, Map<String, Object> record) {
+    static Outcome refused(int status, String error) {
+      return new Outcome(status, error, null);
+    }
+  }
+
+  private final Scenario scenario;
+  private final RunDirectory run;
+  private final String protectedNode;
+  private final ScheduledExecutorService thaws =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "fault-thaws");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Set<String> frozen = new HashSet<>();
+  private final List<Map<String, Object>> history = new ArrayList<>();
+
+  /** @param protectedNode the node whose JVM carries out the faults (it serves the control API): never killed or frozen */
+  public NodeFaults(Scenario scenario, RunDirectory run, String protectedNode) {
+    this.scenario = scenario;
+    this.run = run;
+    this.protectedNode = protectedNode;
+  }
+
+  public synchronized Outcome inject(Fault fault) {
+    Optional<NodeSpec> spec = scenario.nodes().stream().filter(n -> n.name().equals(fault.node())).findFirst();
+    if (spec.isEmpty()) {
+      return Outcome.refused(404, "node: no node " + fault.node() + " in the scenario; the nodes are " + scenario.nodes().stream().map(NodeSpec::name).toList());
+    }
+    if (fault.kind() != Fault.Kind.RESTART && fault.node().equals(protectedNode)) {
+      return Outcome.refused(
+          409, "node: " + fault.node() + " serves the control API that carries out faults; to break it, serve the API from another node (clusteremu.control.node)");
+    }
+    Optional<ProcessHandle> process = NodeProcesses.find(run, fault.node());
+    return switch (fault.kind()) {
+      case KILL -> process.map(p -> kill(fault, p)).orElseGet(() -> notRunning(fault));
+      case FREEZE -> process.map(p -> freeze(fault, p)).orElseGet(() -> notRunning(fault));
+      case RESTART -> process.isPresent()
+          ? Outcome.refused(409, "node: " + fault.node() + " is running (PID " + process.get().pid() + "); kill it first")
+          : restart(fault, spec.get());
+    };
+  }
+
+  /** Every fault carried out so far, in order, as written to faults.jsonl. */
+  public synchronized List<Map<String, Object>> history() {
+    return List.copyOf(history);
+  }
+
+  private static Outcome notRunning(Fault fault) {
+    return Outcome.refused(409, "node: " + fault.node() + " is not running");
+  }
+
+  private Outcome kill(Fault fault, ProcessHandle process) {
+    process.destroyForcibly(); // SIGKILL
+    try {
+      process.onExit().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return Outcome.refused(500, "node: " + fault.node() + " (PID " + process.pid() + ") did not exit within 10 s of SIGKILL");
+    }
+    frozen.remove(fault.node());
+    return done(fault, process.pid());
+  }
+
+  private Outcome freeze(Fault fault, ProcessHandle process) {
+    if (frozen.contains(fault.node())) {
+      return Outcome.refused(409, "node: " + fault.node() + " is frozen already");
+    }
+    String failed = signal("STOP", process.pid());
+    if (failed != null) {
+      return Outcome.refused(500, "node: could not stop " + fault.node() + ": " + failed);
+    }
+    frozen.add(fault.node());
+    thaws.schedule(() -> thaw(fault.node(), process), fault.duration().toMillis(), TimeUnit.MILLISECONDS);
+    return done(fault, process.pid());
+  }
+
+  private synchronized void thaw(String node, ProcessHandle process) {
+    if (!frozen.remove(node) || !process.isAlive()) {
+      return; // killed meanwhile
+    }
+    String failed = signal("CONT", process.pid());
+    Map<String, Object> line = record("thaw", node, process.pid());
+    if (failed != null) {
+      line.put("error", failed);
+      log.error("could not continue node {} (PID {}): {}", node, process.pid(), failed);
+    }
+    write(line);
+  }
+
+  private Outcome restart(Fault fault, NodeSpec spec) {
+    ProcessHandle process;
+    try {
+      process = NodeProcesses.start(run, spec);
+    } catch (RuntimeException e) {
+      return Outcome.refused(500, "node: could not start " + fault.node() + ": " + e.getMessage());
+    }
+    return done(fault, process.pid());
+  }
+
+  private Outcome done(Fault fault, long pid) {
+    Map<String, Object> line = record(fault.kind().configName(), fault.node(), pid);
+    if (fault.duration() != null) {
+      line.put("duration_ms", fault.duration().toMillis());
+    }
+    line.put("event", fault.describe());
+    write(line);
+    log.info("fault: {} (PID {})", fault.describe(), pid);
+    return new Outcome(200, null, line);
+  }
+
+  private static Map<String, Object> record(String fault, String node, long pid) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("ts", System.currentTimeMillis());
+    line.put("fault", fault);
+    line.put("node", node);
+    line.put("pid", pid);
+    return line;
+  }
+
+  private void write(Map<String, Object> line) {
+    history.add(line);
+    try {
+      Files.writeString(
+          run.faults(), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log.error("could not write {}: {}", run.faults(), e.toString());
+    }
+  }
+
+  /** Sends SIG{@code name} with the system's kill(1), which Java cannot send itself; null when it was sent. */
+  private static String signal(String name, long pid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).redirectErrorStream(true).start();
+      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return kill.waitFor() == 0 ? null : "kill -" + name + " " + pid + ": " + output;
+    } catch (IOException e) {
+      return "cannot run kill(1): " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+}

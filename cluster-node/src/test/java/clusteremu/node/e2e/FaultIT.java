@@ -1,0 +1,165 @@
+package clusteremu.node.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected with {@code scripts/fault} into a cluster under load, with the dispatcher's
+ * server timeout and retries on: an app server is frozen, then killed, then restarted. Reads are
+ * retried on the other app server, so no request times out at the driver and the only failures are
+ * writes (not retried by default) with the reason the dispatcher saw; the books balance; the
+ * status shows the killed node as the cluster sees it; the restarted node serves again.
+ */
+class FaultIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void anAppServerFrozenKilledAndRestartedUnderLoadLosesNoRead() throws Exception {
+    Scripts scripts = new Scripts(dir.resolve("runs"));
+    Path scenario =
+        Scripts.defaultScenarioOnFreePorts(
+            dir,
+            "clusteremu.control.port = " + Scripts.freePort(),
+            "clusteremu.dispatcher { server-timeout = 1s, retries = 2 }");
+    try {
+      Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
+      assertEquals(0, up.exitCode(), up.output());
+      Path run = dir.resolve("runs/latest").toRealPath();
+
+      Scripts.Running driver = scripts.start("driver", "--rate", "100", "--duration", "60s", "--warmup", "0s", "--timeout", "5s");
+      waitFor("the dispatcher to complete 200 requests", Duration.ofMinutes(1), () -> lastMetric(run, "dispatcher-1", "completed") >= 200);
+
+      Scripts.Result freeze = scripts.run(Duration.ofMinutes(1), "fault", "freeze", "app-2", "4s");
+      assertEquals(0, freeze.exitCode(), freeze.output());
+      assertTrue(freeze.output().contains("freeze app-2 for 4.0 s"), freeze.output());
+      waitFor("app-2 to be thawed", Duration.ofSeconds(30), () -> faults(run).contains("thaw"));
+
+      Scripts.Result kill = scripts.run(Duration.ofMinutes(1), "fault", "kill", "app-2");
+      assertEquals(0, kill.exitCode(), kill.output());
+      waitFor(
+          "the cluster to see app-2 unreachable or gone",
+          Duration.ofMinutes(1),
+          () -> {
+            String row = statusRow(scripts, "app-2");
+            return row.contains("not running") && (row.contains("Unreachable") || row.contains("Down") || row.contains("removed"));
+          });
+      Scripts.Result again = scripts.run(Duration.ofMinutes(1), "fault", "kill", "app-2");
+      assertEquals(1, again.exitCode(), again.output());
+      assertTrue(again.output().contains("app-2 is not running"), again.output());
+
+      long restartedAt = System.currentTimeMillis();
+      Scripts.Result restart = scripts.run(Duration.ofMinutes(1), "fault", "restart", "app-2");
+      assertEquals(0, restart.exitCode(), restart.output());
+      waitFor(
+          "the restarted app-2 to serve requests",
+          Duration.ofMinutes(2),
+          () -> lastLine(run, "app-2").map(l -> l.path("ts").asLong() > restartedAt && l.path("completed").asLong() > 0).orElse(false));
+
+      assertTrue(driver.process().waitFor(3, TimeUnit.MINUTES), "the driver ends");
+      String output = driver.outputSoFar();
+      assertEquals(0, driver.process().exitValue(), output);
+      JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+      System.out.println("summary: " + summary);
+      long sent = summary.get("sent").asLong();
+      long ok = summary.get("ok").asLong();
+      long failed = summary.get("failed").asLong();
+      assertEquals(sent, ok + failed + summary.get("timeouts").asLong(), "every request accounted for: " + summary);
+      assertEquals(0, summary.get("timeouts").asLong(), "the dispatcher answered every request before the driver's timeout: " + summary);
+      assertEquals(0, summary.get("not_sent").asLong(), summary.toString());
+      List<String> reasons = new ArrayList<>();
+      summary.get("failed_by_reason").fieldNames().forEachRemaining(reasons::add);
+      assertTrue(Set.of("app-server-lost", "app-server-timeout").containsAll(reasons), "only the app server's faults fail requests: " + reasons);
+      assertTrue(ok >= sent * 8 / 10, "reads were retried on app-1, so at least the reads succeed: " + summary);
+      assertTrue(lastMetric(run, "dispatcher-1", "retried") > 0, "the dispatcher retried reads");
+      assertEquals(List.of("freeze", "thaw", "kill", "restart"), faults(run));
+
+      Scripts.Result status = scripts.run(Duration.ofMinutes(1), "cluster", "status");
+      assertEquals(0, status.exitCode(), "every node running and Up after the restart:\n" + status.output());
+      Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
+      assertEquals(0, down.exitCode(), down.output());
+    } catch (AssertionError | RuntimeException e) {
+      scripts.printLogTails(30);
+      throw e;
+    } finally {
+      if (!scripts.livePids().isEmpty()) {
+        scripts.run(Duration.ofMinutes(1), "cluster", "down");
+      }
+      scripts.killLeftovers();
+    }
+  }
+
+  private static void waitFor(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** The kinds of the faults written so far, in order. */
+  private static List<String> faults(Path run) {
+    List<String> kinds = new ArrayList<>();
+    try {
+      if (Files.exists(run.resolve("faults.jsonl"))) {
+        for (String line : Files.readAllLines(run.resolve("faults.jsonl"))) {
+          kinds.add(JSON.readTree(line).path("fault").asText());
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return kinds;
+  }
+
+  /** The last line of {@code node}'s metrics log for its one component. */
+  private static java.util.Optional<JsonNode> lastLine(Path run, String node) {
+    Path log = run.resolve("metrics").resolve(node + ".jsonl");
+    try {
+      if (!Files.exists(log)) {
+        return java.util.Optional.empty();
+      }
+      List<String> lines = Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        JsonNode line = JSON.readTree(lines.get(i));
+        if (!line.path("component").asText().isEmpty() && !line.path("kind").asText().equals("node")) {
+          return java.util.Optional.of(line);
+        }
+      }
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty(); // a line being written: read again
+    }
+  }
+
+  private static long lastMetric(Path run, String node, String field) {
+    return lastLine(run, node).map(l -> l.path(field).asLong()).orElse(0L);
+  }
+
+  /** The row of {@code node} in {@code scripts/cluster status}. */
+  private static String statusRow(Scripts scripts, String node) {
+    for (String row : scripts.run(Duration.ofMinutes(1), "cluster", "status").output().split("\n")) {
+      if (row.startsWith(node + " ")) {
+        return row;
+      }
+    }
+    return "";
+  }
+}
