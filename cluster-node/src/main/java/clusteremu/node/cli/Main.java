@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       clusteremu.node.report.ReportCommand.class,
       clusteremu.node.bench.BenchCommand.class,
       clusteremu.node.bench.DatacenterBenchCommand.class,
-      clusteremu.node.bench.MigrationBenchCommand.class
+      clusteremu.node.bench.MigrationBenchCommand.class,
+      clusteremu.node.bench.OverloadBenchCommand.class
     })
 public final class Main {
 

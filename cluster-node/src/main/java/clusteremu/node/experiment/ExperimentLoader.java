@@ -1,5 +1,6 @@
 package clusteremu.node.experiment;
 
+import clusteremu.node.report.Capacity;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
@@ -46,7 +47,7 @@ public final class ExperimentLoader {
       checkKeys(own, reference);
       Config experiment = own.withFallback(reference).resolve().getConfig("experiment");
       List<Experiment.Variant> variants = variants(file, experiment);
-      List<Phase> phases = phases(experiment, variants.get(0).scenario().config().getConfig("clusteremu.driver"));
+      List<Phase> phases = phases(experiment, variants.get(0).scenario());
       for (Experiment.Variant variant : variants) {
         checkEvents(file, phases, variant.scenario());
       }
@@ -77,8 +78,8 @@ public final class ExperimentLoader {
       }
       if (key.equals("sweep") && entry.getValue() instanceof ConfigObject sweep) {
         for (Map.Entry<String, ConfigValue> s : sweep.entrySet()) {
-          if (!Set.of("modes", "rates").contains(s.getKey())) {
-            throw unknown(s.getValue(), "experiment.sweep." + s.getKey(), Set.of("modes", "rates"));
+          if (!Set.of("modes", "rates", "factors").contains(s.getKey())) {
+            throw unknown(s.getValue(), "experiment.sweep." + s.getKey(), Set.of("modes", "rates", "factors"));
           }
         }
       }
@@ -138,22 +139,43 @@ public final class ExperimentLoader {
     return ScenarioLoader.fromConfig(file, overrides.withFallback(scenarioOwn), ConfigFactory.defaultReferenceUnresolved());
   }
 
-  private static List<Phase> phases(Config experiment, Config scenarioDriver) {
+  private static List<Phase> phases(Config experiment, Scenario scenario) {
+    Config scenarioDriver = scenario.config().getConfig("clusteremu.driver");
     Config load = experiment.getConfig("load");
     checkDriverKeys(load, scenarioDriver, "experiment.load", Set.of());
     List<Phase> phases = new ArrayList<>();
     List<String> modes = experiment.getStringList("sweep.modes");
     List<Double> rates = experiment.getDoubleList("sweep.rates");
-    if (modes.isEmpty() != rates.isEmpty()) {
-      throw Checked.bad(experiment, modes.isEmpty() ? "sweep.modes" : "sweep.rates", "sweep.modes and sweep.rates given together (a sweep runs every rate in every mode)");
+    List<Double> factors = experiment.getDoubleList("sweep.factors");
+    if (!rates.isEmpty() && !factors.isEmpty()) {
+      throw Checked.bad(experiment, "sweep.factors", "either sweep.rates or sweep.factors, not both");
     }
+    boolean byFactor = !factors.isEmpty();
+    List<Double> steps = byFactor ? factors : rates;
+    String stepsKey = byFactor ? "sweep.factors" : "sweep.rates";
+    if (modes.isEmpty() != steps.isEmpty()) {
+      throw Checked.bad(experiment, modes.isEmpty() ? "sweep.modes" : stepsKey, "sweep.modes and " + stepsKey + " given together (a sweep runs every step in every mode)");
+    }
+    if (steps.stream().anyMatch(step -> step <= 0)) {
+      throw Checked.bad(experiment, stepsKey, "numbers above zero");
+    }
+    Capacity capacity = Capacity.of(scenario, scenarioDriver.getInt("dispatchers"));
     for (int m = 0; m < modes.size(); m++) {
-      for (double rate : rates) {
+      String modeName = modes.get(m);
+      Mode mode = java.util.Arrays.stream(Mode.values()).filter(x -> x.configName().equals(modeName)).findFirst().orElse(null);
+      if (byFactor && mode == null) {
+        throw Checked.bad(experiment, "sweep.modes", "proxy or handoff");
+      }
+      if (byFactor && Double.isInfinite(capacity.cluster(mode))) {
+        throw Checked.bad(experiment, "sweep.factors", "a scenario whose model predicts a capacity (every tier here has zero demand, so there is none to take factors of)");
+      }
+      for (double step : steps) {
+        double rate = byFactor ? Math.round(step * capacity.cluster(mode) * 10) / 10.0 : step;
         Config phase =
             ConfigFactory.empty()
                 .withValue("mode", ConfigValueFactory.fromAnyRef(modes.get(m), experiment.getValue("sweep.modes").origin().description()))
                 .withValue("rate", ConfigValueFactory.fromAnyRef(rate))
-                .withValue("name", ConfigValueFactory.fromAnyRef(modes.get(m) + "-" + trim(rate)));
+                .withValue("name", ConfigValueFactory.fromAnyRef(modes.get(m) + "-" + trim(step) + (byFactor ? "x" : "")));
         phases.add(phase(phase, load, scenarioDriver, "experiment.sweep"));
       }
     }

@@ -74,6 +74,38 @@ class ExperimentLoaderTest {
   }
 
   @Test
+  void theOverloadExperimentOffersMultiplesOfThePredictedCapacity() {
+    Experiment e = ExperimentLoader.load(Path.of("../config/experiments/overload.conf"));
+    assertEquals(List.of("proxy-0.5x", "proxy-1x", "proxy-2x", "proxy-3x"), e.phases().stream().map(Phase::name).toList());
+    // The default scenario's dispatcher: 0.8 ms per request and per reply on one core, 625 req/s.
+    assertEquals(List.of(312.5, 625.0, 1250.0, 1875.0), e.phases().stream().map(p -> p.load().rate()).toList());
+  }
+
+  @Test
+  void faultEventsBecomeBodiesOfPostFaults() throws IOException {
+    String phase = "phases = [ { name = p, rate = 10, duration = 50s, warmup = 1s, events = [ %s ] } ]";
+    Experiment e =
+        ExperimentLoader.load(experiment(phase.formatted("{ at = 2s, fault { kind = freeze, node = app-2, duration = 12s } }, { at = 20s, fault { kind = kill, node = app-1 } }")));
+    PhaseEvent freeze = e.phases().get(0).events().get(0);
+    assertEquals("/faults", freeze.path());
+    assertEquals("{\"kind\":\"freeze\",\"node\":\"app-2\",\"duration_ms\":12000}", freeze.body().toString());
+    assertEquals("freeze app-2 for 12.0 s", freeze.describe());
+    assertEquals("kill app-1", e.phases().get(0).events().get(1).describe());
+
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-9 } }"))), "phase p", "fault.node: no node app-9");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = melt, node = app-1 } }"))), "fault.kind: expected one of [kill, freeze, restart]");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = freeze, node = app-1 } }"))), "fault.duration: required");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1, signal = 9 } }"))), "fault.signal", "duration, kind, node");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1 }, migrate { vm = data-1, to = app-1 } }"))), "one of `migrate");
+  }
+
+  @Test
+  void aSweepTakesRatesOrFactorsNotBoth() throws IOException {
+    assertMentions(error(experiment("sweep { modes = [proxy], rates = [10], factors = [1] }")), "sweep.factors", "not both");
+    assertMentions(error(experiment("sweep { modes = [proxy], factors = [0] }")), "sweep.factors", "above zero");
+  }
+
+  @Test
   void everyShippedExperimentLoads() throws IOException {
     Experiment scaleOut = ExperimentLoader.load(Path.of("../config/experiments/dispatcher-scale-out.conf"));
     assertEquals(4, scaleOut.scenario().count(clusteremu.node.scenario.ComponentKind.DISPATCHER));
