@@ -361,28 +361,35 @@ class PageCopyTest {
     GuestMemory memory = usedMemory();
     Dirtier guest = new Dirtier(memory, 0, 1);
     MigrationSettings settings = MigrationSettings.defaults(Strategy.STOPCOPY).withRealContents(true);
+    long perBatch = MigrationSettings.DEFAULT_BATCH_PAGES * PAGE;
+    int window = (int) ((16 << 20) / perBatch);
     java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<PageCopy> copy = new java.util.concurrent.atomic.AtomicReference<>();
     CompletableFuture<MigrationFigures> done = new CompletableFuture<>();
+    long latency = network.route("a1", "a2").latencyNanos();
+    // What the copy had sent and delivered once the acknowledgement of the window's last batch
+    // was due, and it could have sent more: read on the loop thread, in emulated time.
+    CompletableFuture<long[]> afterWindow = new CompletableFuture<>();
     PageCopy.PageSink sink = (pages, versions) -> {
       for (int i = 0; i < pages.length; i++) {
         guest.destination.install(pages[i], versions[i]);
       }
-      delivered.incrementAndGet();
+      if (delivered.incrementAndGet() == window) {
+        // This batch arrived no later than now; its acknowledgement is due a latency after
+        // that, and the loop runs timed events in order, so this check sees what it freed.
+        loop.at(System.nanoTime() + latency + 1_000_000,
+            at -> afterWindow.complete(new long[] {copy.get().figures().pages, delivered.get(), done.isDone() ? 1 : 0}));
+      }
     };
     loop.execute(() -> {
       PageChannel channel = new PageChannel("real", settings.bandwidthBytesPerSecond(), network, loop, "a1", "a2");
       copy.set(new PageCopy(loop, memory, sink, PAGE, channel, settings, guest, done::complete));
       copy.get().start(System.nanoTime());
     });
-    long perBatch = MigrationSettings.DEFAULT_BATCH_PAGES * PAGE;
-    int window = (int) ((16 << 20) / perBatch);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (delivered.get() < window && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    Thread.sleep(300); // more than the model needs for the next batches: none may come untaken
-    assertEquals(window, delivered.get(), "16 MiB of batches, then it waits for the destination");
+    long[] state = afterWindow.get(30, TimeUnit.SECONDS);
+    assertEquals((long) window * MigrationSettings.DEFAULT_BATCH_PAGES, state[0], "16 MiB of batches sent, then it waits for the destination");
+    assertEquals(window, state[1], "and all of them delivered");
+    assertEquals(0, state[2], "not done");
     assertTrue(!done.isDone());
     // The destination takes each batch as it comes: the copy runs to its end.
     int total = PAGES / MigrationSettings.DEFAULT_BATCH_PAGES;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.dispatcher.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -124,7 +125,16 @@ class ReportTest {
   }
 
   @Test
-  void aDirectoryThatIsNotAnExperimentRunIsRefused() {
-    assertThrows(RuntimeException.class, () -> Report.of(dir.resolve("nothing-here")));
+  void aDirectoryThatIsNotAnExperimentRunIsRefused() throws IOException {
+    Path nothing = dir.resolve("nothing-here");
+    ScenarioException noScenario = assertThrows(ScenarioException.class, () -> Report.of(nothing));
+    assertEquals(
+        nothing.resolve("scenario.conf") + ": no such scenario file (expected a HOCON file such as config/default.conf)",
+        noScenario.getMessage());
+    // A scenario alone is not a run either: the phases it ran are missing.
+    Path scenarioOnly = Files.createDirectories(dir.resolve("scenario-only"));
+    Files.copy(run.resolve("scenario.conf"), scenarioOnly.resolve("scenario.conf"));
+    IllegalArgumentException noPhases = assertThrows(IllegalArgumentException.class, () -> Report.of(scenarioOnly));
+    assertEquals(scenarioOnly + " has no phases.json; expected a run written by scripts/experiment", noPhases.getMessage());
   }
 }

@@ -58,8 +58,12 @@ class AppServerTest {
     return kit.spawn(AppServer.create(settings, machine, counters, new clusteremu.tiers.dataserver.Partitioning(dataVms)));
   }
 
-  /** Sends three requests and counts the data calls made before any is answered. */
-  private int dataCallsUnderWay(Threading threading, int workers) {
+  /**
+   * Sends three requests and checks that exactly {@code underWay} data calls are made before any
+   * is answered: those calls must come (each within the probe's deadline), and no further one
+   * may follow while they are unanswered.
+   */
+  private void assertDataCallsUnderWay(Threading threading, int workers, int underWay) {
     TestProbe<DataServer.Command> data = dataServer();
     ActorRef<AppServer.Command> app =
         appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant(), threading, workers);
@@ -69,54 +73,50 @@ class AppServerTest {
       app.tell(new AppServer.Serve(id, id, Operation.READ, id, client.getRef(), null));
     }
     java.util.List<DataServer.Access> calls = new java.util.ArrayList<>();
-    while (true) {
-      try {
-        calls.add(data.expectMessageClass(DataServer.Access.class, Duration.ofMillis(200)));
-      } catch (AssertionError none) {
-        break;
-      }
+    for (int call = 0; call < underWay; call++) {
+      calls.add(data.expectMessageClass(DataServer.Access.class));
     }
-    int underWay = calls.size();
-    // Answering frees the blocked threads: every request is then served, in order.
+    // The threads that made them are blocked: no further call may come.
+    data.expectNoMessage(Duration.ofMillis(200));
+    // Answering frees the blocked threads: every request is then served.
     for (int answered = 0; answered < 3; answered++) {
       DataServer.Access call = answered < calls.size() ? calls.get(answered) : data.expectMessageClass(DataServer.Access.class);
-      if (answered >= calls.size()) {
-        calls.add(call);
-      }
       call.replyTo().tell(ok(call));
     }
     assertEquals(java.util.Set.of(Reply.ok(1, 1), Reply.ok(2, 1), Reply.ok(3, 1)), java.util.Set.copyOf(client.receiveSeveralMessages(3)));
-    return underWay;
   }
 
   @Test
   void aSingleThreadedServerBlocksOnItsDataCall() {
-    assertEquals(1, dataCallsUnderWay(Threading.SINGLE_THREADED, 8));
+    assertDataCallsUnderWay(Threading.SINGLE_THREADED, 8, 1);
   }
 
   @Test
   void aThreadPoolBlocksOneWorkerPerDataCall() {
-    assertEquals(2, dataCallsUnderWay(Threading.THREAD_POOL, 2));
+    assertDataCallsUnderWay(Threading.THREAD_POOL, 2, 2);
   }
 
   @Test
   void anEventDrivenServerNeverBlocks() {
-    assertEquals(3, dataCallsUnderWay(Threading.EVENT_DRIVEN, 1));
+    assertDataCallsUnderWay(Threading.EVENT_DRIVEN, 1, 3);
   }
 
   /**
    * Waits until the app server has its (asynchronous) listing of data servers: sends requests
-   * until one reaches {@code data}, which answers it.
+   * until one reaches {@code data}, which answers it. Each request has exactly one outcome, a
+   * data call to {@code data} (listed) or a failure as unavailable (not yet), and each is waited
+   * for, however late it comes, so no outcome is left behind for the test.
    */
   private void awaitDataServer(ActorRef<AppServer.Command> app, TestProbe<DataServer.Command> data, int dataCalls) {
     TestProbe<Reply> probe = kit.createTestProbe();
     clusteremu.tiers.dataserver.Partitioning table = new clusteremu.tiers.dataserver.Partitioning(dataVms);
     String name = data.getRef().path().name();
     long key = java.util.stream.LongStream.range(0, 1000).filter(k -> table.owner(k).equals(name)).findFirst().orElseThrow();
-    for (int attempt = 0; attempt < 100; attempt++) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
       app.tell(new AppServer.Serve(-1, -1, Operation.READ, key, probe.getRef(), null));
-      try {
-        DataServer.Access access = data.expectMessageClass(DataServer.Access.class, Duration.ofMillis(50));
+      Object outcome = firstOf(data, probe, deadline);
+      if (outcome instanceof DataServer.Access access) {
         access.replyTo().tell(ok(access));
         for (int call = 1; call < dataCalls; call++) {
           access = data.expectMessageClass(DataServer.Access.class);
@@ -124,11 +124,23 @@ class AppServerTest {
         }
         assertEquals(Reply.ok(-1, 1), probe.receiveMessage());
         return;
-      } catch (AssertionError notYet) {
-        assertEquals(Reply.failed(-1, FailureReason.DATA_UNAVAILABLE), probe.receiveMessage());
+      }
+      assertEquals(Reply.failed(-1, FailureReason.DATA_UNAVAILABLE), outcome, "before the listing, the only other outcome");
+    }
+  }
+
+  /** The first message to reach either probe, polled until {@code deadline}. */
+  private static Object firstOf(TestProbe<?> one, TestProbe<?> other, long deadline) {
+    while (System.nanoTime() < deadline) {
+      for (TestProbe<?> probe : java.util.List.of(one, other)) {
+        try {
+          return probe.receiveMessage(Duration.ofMillis(5));
+        } catch (AssertionError nothingYet) {
+          // poll the other
+        }
       }
     }
-    throw new AssertionError("the app server never saw the data server");
+    throw new AssertionError("the app server never saw the data server, nor answered");
   }
 
   private static DataServer.Answer ok(DataServer.Access access) {
@@ -199,7 +211,7 @@ class AppServerTest {
 
     app.tell(new AppServer.Serve(1, 3, Operation.READ, 1, client.getRef(), null));
     DataServer.Access access = data.expectMessageClass(DataServer.Access.class);
-    assertEquals(Reply.failed(3, FailureReason.DATA_TIMEOUT), client.receiveMessage(Duration.ofSeconds(2)));
+    assertEquals(Reply.failed(3, FailureReason.DATA_TIMEOUT), client.receiveMessage(Duration.ofSeconds(10)));
     // The answer that comes too late changes nothing.
     access.replyTo().tell(ok(access));
     client.expectNoMessage(Duration.ofMillis(100));
@@ -260,13 +272,13 @@ class AppServerTest {
     assertEquals(Reply.ok(6), client.receiveMessage());
   }
 
-  static void awaitHeld(HeldMachine cpu, int count) {
-    long deadline = System.nanoTime() + 3_000_000_000L;
-    while (cpu.heldCount() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + count + " jobs on the CPU, found " + cpu.heldCount());
-      }
-      Thread.onSpinWait();
-    }
+  void awaitHeld(HeldMachine cpu, int count) {
+    kit.createTestProbe().awaitAssert(
+        Duration.ofSeconds(5),
+        Duration.ofMillis(1),
+        () -> {
+          assertEquals(count, cpu.heldCount(), "jobs on the CPU");
+          return null;
+        });
   }
 }

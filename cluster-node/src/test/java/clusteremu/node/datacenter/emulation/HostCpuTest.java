@@ -24,24 +24,24 @@ class HostCpuTest {
 
   /** Starts jobs of the given demands at one instant on {@code vm}s and returns when each finished, relative to the start. */
   private List<Long> run(HostCpu host, List<HostCpu.VmCpu> vms, long... demands) throws Exception {
+    // The futures are made here, before the loop runs the jobs, so the test thread waits on each
+    // one (with a deadline) and never reads a list the loop thread is still filling.
     List<CompletableFuture<Long>> finished = new ArrayList<>();
+    for (int i = 0; i < demands.length; i++) {
+      finished.add(new CompletableFuture<>());
+    }
     CompletableFuture<Long> started = new CompletableFuture<>();
     loop.execute(() -> {
       long start = System.nanoTime();
       started.complete(start);
       for (int i = 0; i < demands.length; i++) {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        finished.add(f);
-        vms.get(i).run(start, demands[i], f::complete);
+        vms.get(i).run(start, demands[i], finished.get(i)::complete);
       }
     });
-    long start = started.get(5, TimeUnit.SECONDS);
+    long start = started.get(10, TimeUnit.SECONDS);
     List<Long> result = new ArrayList<>();
-    while (finished.size() < demands.length) {
-      Thread.sleep(1);
-    }
     for (CompletableFuture<Long> f : finished) {
-      result.add(f.get(10, TimeUnit.SECONDS) - start);
+      result.add(f.get(30, TimeUnit.SECONDS) - start);
     }
     return result;
   }

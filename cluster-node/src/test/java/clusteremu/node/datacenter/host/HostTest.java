@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.Await;
 import clusteremu.node.Guests;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.emulation.NodeDatacenter;
@@ -53,12 +54,8 @@ class HostTest {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what);
-      Thread.sleep(10);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    Await.until(Duration.ofSeconds(15), condition, what);
   }
 
   private static int appServersListed() {

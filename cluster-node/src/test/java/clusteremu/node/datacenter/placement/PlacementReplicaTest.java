@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.Await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -67,15 +68,7 @@ class PlacementReplicaTest {
   }
 
   private static void await(Duration limit, BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "within " + limit + ": " + what);
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(limit, condition, what);
   }
 
   @Test
@@ -85,7 +78,7 @@ class PlacementReplicaTest {
     replicaOnFirst.tell(new PlacementReplica.Place("vm-1", "h2", null, placed.getRef()));
     assertEquals(new PlacementReplica.Placed("vm-1", "h2", 1, true), placed.receiveMessage(Duration.ofSeconds(10)));
     assertEquals("h2", onFirst.hostOf("vm-1"), "the member that placed it");
-    await(Duration.ofSeconds(5), () -> "h2".equals(onSecond.hostOf("vm-1")), "the other member follows");
+    await(Duration.ofSeconds(20), () -> "h2".equals(onSecond.hostOf("vm-1")), "the other member follows");
     assertEquals("h1", onSecond.hostOf("vm-2"), "and nothing else moved");
   }
 
