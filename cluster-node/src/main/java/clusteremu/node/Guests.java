@@ -32,14 +32,18 @@ public final class Guests implements Vm.Guests {
   private final MetricsLog metrics;
   private final Map<String, ComponentCounters> counters;
   private final Partitioning partitioning;
+  /** This node's JVM was started again after it was lost: its data servers recover their keys from their partners first. */
+  private final boolean restarted;
   /** Each guest's counters, so that a guest that left is unwatched and not a newer one of its VM. */
   private final Map<ActorRef<?>, ComponentCounters> countersOf = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param counters where each guest's counters go, by VM name (read by the status reporter)
-   * @param partitioning the data VMs that own the keys, for app servers
+   * @param partitioning the data VMs that hold the keys, for app servers and data servers
+   * @param restarted this node's JVM was started again after it was lost (a restart)
    */
-  public Guests(MetricsLog metrics, Map<String, ComponentCounters> counters, Partitioning partitioning) {
+  public Guests(MetricsLog metrics, Map<String, ComponentCounters> counters, Partitioning partitioning, boolean restarted) {
+    this.restarted = restarted;
     this.metrics = metrics;
     this.counters = counters;
     this.partitioning = partitioning;
@@ -82,10 +86,11 @@ public final class Guests implements Vm.Guests {
           }
           case DATA_SERVER -> {
             DataServer.State state = restored == null ? null : restored.dataServer();
-            ActorRef<Object> ref =
-                context.spawn(shell.apply(DataServer.create(DataServerSettings.fromConfig(settings), machine, guestCounters, state)).unsafeCast(), VmAddresses.GUEST);
-            receptionist.tell(Receptionist.register(DataServer.SERVICE_KEY, ref.narrow()));
-            yield ref;
+            // It registers itself: at once, or once it has its keys back when its JVM starts again after a loss.
+            DataServer.Role role = new DataServer.Role(vm.name(), partitioning, restarted);
+            yield context.spawn(
+                shell.apply(DataServer.create(DataServerSettings.fromConfig(settings), machine, guestCounters, state, role)).unsafeCast(),
+                VmAddresses.GUEST);
           }
         };
     metrics.watch(vm.name(), kind.configName(), guestCounters, machine);

@@ -18,6 +18,7 @@ import clusteremu.node.metrics.MetricsLog;
 import clusteremu.node.migration.Arrivals;
 import clusteremu.node.migration.MigrationLog;
 import clusteremu.node.migration.Migrations;
+import clusteremu.node.run.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.ComponentKind;
 import clusteremu.node.scenario.NodeSpec;
@@ -69,8 +70,9 @@ public final class Node {
           NodeDatacenter datacenter = new NodeDatacenter(topology, spec.name(), ports, placement, addresses, modelled);
           ActorRef<PlacementReplica.Command> replica = context.spawn(PlacementReplica.create(placement), "placement");
 
-          Partitioning partitioning = new Partitioning(dataVms(topology));
-          Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, partitioning));
+          Partitioning partitioning = new Partitioning(dataVms(topology), scenario.config().getInt("clusteremu.data-server.replication"));
+          Vm.Services services =
+              new Vm.Services(datacenter, addresses, new Guests(metrics, counters, partitioning, Boolean.getBoolean(NodeProcesses.RESTARTED)));
           Map<String, ActorRef<Host.Command>> hosts = new LinkedHashMap<>();
           for (String host : datacenter.hosts().keySet()) {
             List<VmSpec> placed = topology.vms().values().stream().filter(vm -> host.equals(placement.hostOf(vm.name()))).toList();

@@ -61,7 +61,7 @@ class SerializationTest {
       assertEquals(message, kit.serializationTestKit().verifySerialization(message, false));
     }
     // A data server's state holds arrays, which records compare by identity: compare the contents.
-    DataServer.State data = new DataServer.State(new long[] {1, 2}, new long[] {3, 4}, 1, new ComponentCounters.Snapshot(1, 2, 3, 4, 5, 6, 7, 8));
+    DataServer.State data = new DataServer.State(new long[] {1, 2}, new long[] {3, 4}, 1, List.of(), new ComponentCounters.Snapshot(1, 2, 3, 4, 5, 6, 7, 8));
     DataServer.State back = (DataServer.State) kit.serializationTestKit().verifySerialization(data, false);
     assertEquals(List.of(1L, 2L), java.util.Arrays.stream(back.keys()).boxed().toList());
     assertEquals(List.of(3L, 4L), java.util.Arrays.stream(back.versions()).boxed().toList());

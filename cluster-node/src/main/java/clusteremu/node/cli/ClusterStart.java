@@ -52,7 +52,7 @@ final class ClusterStart implements Callable<Integer> {
       return 2;
     }
     long begin = System.currentTimeMillis();
-    ProcessHandle process = NodeProcesses.start(run, spec.get());
+    ProcessHandle process = NodeProcesses.start(run, spec.get(), true);
     long deadline = System.nanoTime() + scenario.startupTimeout().toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

@@ -128,7 +128,7 @@ public final class NodeFaults {
   private Outcome restart(Fault fault, NodeSpec spec) {
     ProcessHandle process;
     try {
-      process = NodeProcesses.start(run, spec);
+      process = NodeProcesses.start(run, spec, true);
     } catch (RuntimeException e) {
       return Outcome.refused(500, "node: could not start " + fault.node() + ": " + e.getMessage());
     }

@@ -18,7 +18,8 @@ import com.typesafe.config.Config;
  * capacity is the sum over its servers of cores / demand per request, and the cluster carries
  * the least of its tiers. The dispatcher pays for forwarding each request and, in proxy mode,
  * for relaying each reply: cores / (d_request + d_reply) against cores / d_request in handoff.
- * A tier with no demand has no limit here ({@code Double.POSITIVE_INFINITY}).
+ * A data tier with replication 2 applies each write twice, at the scenario's read ratio. A tier
+ * with no demand has no limit here ({@code Double.POSITIVE_INFINITY}).
  */
 public record Capacity(double dispatcherProxy, double dispatcherHandoff, double appTier, double dataTier) {
 
@@ -83,7 +84,10 @@ public record Capacity(double dispatcherProxy, double dispatcherHandoff, double 
       }
     }
     double calls = appServers == 0 ? 0 : dataCallsPerRequest / appServers;
-    return new Capacity(proxy, handoff, app, calls == 0 ? Double.POSITIVE_INFINITY : data / calls);
+    // With replication, a write is applied by each holder: (1 - read ratio) (r - 1) accesses more per call.
+    int replication = scenario.config().getInt("clusteremu.data-server.replication");
+    double accessesPerCall = 1 + (1 - scenario.config().getDouble("clusteremu.driver.read-ratio")) * (replication - 1);
+    return new Capacity(proxy, handoff, app, calls == 0 ? Double.POSITIVE_INFINITY : data / (calls * accessesPerCall));
   }
 
   private static double perSecond(int cores, long demandNanos) {

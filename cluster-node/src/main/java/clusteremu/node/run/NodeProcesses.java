@@ -19,8 +19,20 @@ import java.util.Optional;
 public final class NodeProcesses {
   private NodeProcesses() {}
 
+  /** The system property that tells a node JVM it was started again after it was lost. */
+  public static final String RESTARTED = "clusteremu.restarted";
+
   /** Starts one node JVM in the background, its output appended to the node's log. */
   public static ProcessHandle start(RunDirectory run, NodeSpec node) {
+    return start(run, node, false);
+  }
+
+  /**
+   * Starts one node JVM in the background, its output appended to the node's log; {@code
+   * restarted}: it was lost and starts again into a running cluster (its data servers then take
+   * their keys back from their replicas before they serve).
+   */
+  public static ProcessHandle start(RunDirectory run, NodeSpec node, boolean restarted) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + node.heap());
@@ -28,6 +40,9 @@ public final class NodeProcesses {
     command.add("-XX:+UseSerialGC");
     command.addAll(node.jvmOptions());
     command.add("-Dclusteremu.node=" + node.name());
+    if (restarted) {
+      command.add("-D" + RESTARTED + "=true");
+    }
     command.add(NodeMain.class.getName());
     command.add(run.root().toAbsolutePath().toString());
     command.add(node.name());

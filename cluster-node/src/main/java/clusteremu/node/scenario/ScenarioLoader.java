@@ -83,6 +83,7 @@ public final class ScenarioLoader {
         nodes = withGuests(nodes, topology, emu);
       }
       checkEveryTierCarried(nodes, emu);
+      checkReplication(emu, nodes, topology);
       checkControl(emu, nodes);
       String fileName = file.getFileName().toString();
       return new Scenario(
@@ -100,6 +101,52 @@ public final class ScenarioLoader {
           topology);
     } catch (ConfigException e) {
       throw new ScenarioException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code data-server.replication} is 1, or 2 with two data servers at least whose key partners
+   * (each data VM and the next by name, see Partitioning) start on different hosts; it is the
+   * scenario's, the same for every data server.
+   */
+  private static void checkReplication(Config emu, List<NodeSpec> nodes, Topology topology) {
+    int replication = emu.getInt("data-server.replication");
+    if (replication < 1 || replication > 2) {
+      throw Checked.bad(emu, "data-server.replication", "1 (each key on one data server) or 2 (and on a backup), got " + replication);
+    }
+    for (NodeSpec node : nodes) {
+      if (node.components().contains(ComponentKind.DATA_SERVER) && node.componentSettings(ComponentKind.DATA_SERVER).getInt("replication") != replication) {
+        throw Checked.bad(
+            node.componentSettings(ComponentKind.DATA_SERVER), "replication", "the scenario's clusteremu.data-server.replication (" + replication + "): every data server replicates alike");
+      }
+    }
+    // Data VMs by name, with the host each starts on (without a datacenter, each node is a host).
+    java.util.TreeMap<String, String> hostOf = new java.util.TreeMap<>();
+    if (topology != null) {
+      for (clusteremu.node.datacenter.VmSpec vm : topology.vms().values()) {
+        if (vm.guest().equals(java.util.Optional.of(ComponentKind.DATA_SERVER))) {
+          if (vm.guestSettings().getInt("replication") != replication) {
+            throw Checked.bad(vm.guestSettings(), "replication", "the scenario's clusteremu.data-server.replication (" + replication + "): every data server replicates alike");
+          }
+          hostOf.put(vm.name(), vm.host());
+        }
+      }
+    } else {
+      nodes.stream().filter(n -> n.components().contains(ComponentKind.DATA_SERVER)).forEach(n -> hostOf.put(OneHostPerNode.vmName(n, ComponentKind.DATA_SERVER), n.name()));
+    }
+    if (replication == 2) {
+      if (hostOf.size() < 2) {
+        throw Checked.bad(emu, "data-server.replication", "1 with a single data server (a backup needs a second one)");
+      }
+      List<String> vms = List.copyOf(hostOf.keySet());
+      for (int i = 0; i < vms.size(); i++) {
+        String backup = vms.get((i + 1) % vms.size());
+        if (hostOf.get(vms.get(i)).equals(hostOf.get(backup))) {
+          throw Checked.bad(
+              emu, "data-server.replication",
+              "key partners on different hosts: data VMs " + vms.get(i) + " and " + backup + " (its backup) both start on host " + hostOf.get(backup));
+        }
+      }
     }
   }
 

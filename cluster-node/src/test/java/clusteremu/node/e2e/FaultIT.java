@@ -104,6 +104,101 @@ class FaultIT {
     }
   }
 
+  /**
+   * Replication 2 over two data servers; the JVM of one is killed under a write-heavy load and
+   * started again. No acknowledged write is lost (no stale read), its keys are served by the
+   * backup within 10 s of the kill, and the restarted server takes its keys back before it serves.
+   */
+  @Test
+  void killingADataServerWithReplicationLosesNoAcknowledgedWrite() throws Exception {
+    Scripts scripts = new Scripts(dir.resolve("runs"));
+    Path scenario =
+        Scripts.defaultScenarioOnFreePorts(
+            dir,
+            "clusteremu.control.port = " + Scripts.freePort(),
+            "clusteremu.nodes.data-2 { port = " + Scripts.freePort() + ", components = [data-server] }",
+            "clusteremu.data-server.replication = 2");
+    try {
+      Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
+      assertEquals(0, up.exitCode(), up.output());
+      Path run = dir.resolve("runs/latest").toRealPath();
+
+      Scripts.Running driver =
+          scripts.start("driver", "--rate", "100", "--read-ratio", "0.5", "--keys", "500", "--duration", "50s", "--warmup", "0s", "--timeout", "5s");
+      waitFor("data-1 to complete 300 accesses", Duration.ofMinutes(1), () -> lastMetric(run, "data-1", "completed") >= 300);
+      Scripts.Result kill = scripts.run(Duration.ofMinutes(1), "fault", "kill", "data-1");
+      assertEquals(0, kill.exitCode(), kill.output());
+      long killedAt = faultTimes(run).get(0);
+
+      long restartAfter = killedAt + 15_000;
+      waitFor("15 s after the kill", Duration.ofSeconds(30), () -> System.currentTimeMillis() >= restartAfter);
+      Scripts.Result restart = scripts.run(Duration.ofMinutes(1), "fault", "restart", "data-1");
+      assertEquals(0, restart.exitCode(), restart.output());
+      waitFor("the restarted data-1 to recover its keys", Duration.ofMinutes(2), () -> logContains(run, "data-1", "recovered"));
+
+      assertTrue(driver.process().waitFor(3, TimeUnit.MINUTES), "the driver ends");
+      String output = driver.outputSoFar();
+      assertEquals(0, driver.process().exitValue(), output);
+      JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+      System.out.println("summary: " + summary);
+      assertEquals(0, summary.get("stale_reads").asLong(), "no acknowledged write lost: " + summary);
+      assertEquals(summary.get("sent").asLong(), summary.get("ok").asLong() + summary.get("failed").asLong() + summary.get("timeouts").asLong());
+      assertEquals(0, summary.get("timeouts").asLong(), summary.toString());
+      List<String> reasons = new ArrayList<>();
+      summary.get("failed_by_reason").fieldNames().forEachRemaining(reasons::add);
+      assertTrue(Set.of("data-timeout", "data-server-lost", "data-unavailable").containsAll(reasons), "only the lost data server's calls fail: " + reasons);
+      // The last second with a new failure, counted from the start of the load, against the kill's.
+      long lastFailure = lastSecondWithNewFailures(output);
+      long killSecond = (killedAt - summary.get("measured_from").asLong()) / 1000;
+      System.out.println("kill at second " + killSecond + ", last new failure at second " + lastFailure);
+      assertTrue(lastFailure <= killSecond + 10, "the keys were served again within 10 s of the kill: last failure at " + lastFailure + " s, kill at " + killSecond + " s");
+      Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
+      assertEquals(0, down.exitCode(), down.output());
+    } catch (AssertionError | RuntimeException e) {
+      scripts.printLogTails(30);
+      throw e;
+    } finally {
+      if (!scripts.livePids().isEmpty()) {
+        scripts.run(Duration.ofMinutes(1), "cluster", "down");
+      }
+      scripts.killLeftovers();
+    }
+  }
+
+  /** From the driver's progress lines ("[  12s] sent .. ok .. failed F ..."): the last second whose failed count grew; -1 if none. */
+  private static long lastSecondWithNewFailures(String output) {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("\\[\\s*(\\d+)s\\] sent \\d+  ok \\d+  failed (\\d+)");
+    long last = -1;
+    long failed = 0;
+    for (String text : output.split("\n")) {
+      java.util.regex.Matcher m = line.matcher(text);
+      if (m.find()) {
+        long now = Long.parseLong(m.group(2));
+        if (now > failed) {
+          last = Long.parseLong(m.group(1));
+          failed = now;
+        }
+      }
+    }
+    return last;
+  }
+
+  private static List<Long> faultTimes(Path run) throws IOException {
+    List<Long> times = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("faults.jsonl"))) {
+      times.add(JSON.readTree(line).path("ts").asLong());
+    }
+    return times;
+  }
+
+  private static boolean logContains(Path run, String node, String text) {
+    try {
+      return Files.readString(run.resolve("logs").resolve(node + ".log")).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static void waitFor(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {

@@ -300,20 +300,22 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
       return;
     }
     long key = job.request.key() + job.callsMade;
-    String owner = partitioning.owner(key);
-    if (owner == null) {
+    List<String> holders = partitioning.holders(key);
+    if (holders.isEmpty()) {
       finish(jobId, Reply.failed(job.request.requestId(), FailureReason.NO_DATA_SERVER));
       return;
     }
-    if (!liveDataVms.contains(owner)) {
+    // The owner while it is there, else its backup (with replication): never a server without the key.
+    String holder = holders.stream().filter(liveDataVms::contains).findFirst().orElse(null);
+    if (holder == null) {
       finish(jobId, Reply.failed(job.request.requestId(), FailureReason.DATA_UNAVAILABLE));
       return;
     }
-    job.calling = owner;
+    job.calling = holder;
     job.callSent = System.nanoTime();
     job.callDeadline = job.callSent + settings.dataTimeout().toNanos();
     machine.sendToVm(
-        owner,
+        holder,
         new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));
     job.callsMade++;
   }

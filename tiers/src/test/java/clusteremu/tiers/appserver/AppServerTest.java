@@ -253,6 +253,24 @@ class AppServerTest {
   }
 
   @Test
+  void withReplicationAKeyWhoseOwnerIsGoneIsServedByItsBackup() {
+    TestProbe<DataServer.Command> listed = dataServer();
+    dataVms.add("data-gone"); // in the table, never listed: as a data VM whose node is down
+    AppServerSettings settings =
+        new AppServerSettings(Demand.constant(Duration.ofMillis(1)), 1, 10, Duration.ofSeconds(5), 1, Threading.EVENT_DRIVEN, 1, 0);
+    clusteremu.tiers.dataserver.Partitioning table = new clusteremu.tiers.dataserver.Partitioning(dataVms, 2);
+    ActorRef<AppServer.Command> app = kit.spawn(AppServer.create(settings, HeldMachine.instant(), counters, table));
+    awaitDataServer(app, listed, 1);
+    long goneKey = java.util.stream.LongStream.range(0, 1000).filter(k -> table.owner(k).equals("data-gone")).findFirst().orElseThrow();
+    TestProbe<Reply> client = kit.createTestProbe();
+    app.tell(new AppServer.Serve(1, 7, Operation.WRITE, goneKey, client.getRef(), null));
+    DataServer.Access access = listed.expectMessageClass(DataServer.Access.class);
+    assertEquals(goneKey, access.key(), "the backup holds the key while its owner is gone");
+    access.replyTo().tell(ok(access));
+    assertEquals(Reply.ok(7, 1), client.receiveMessage());
+  }
+
+  @Test
   void withNoDataServerARequestFailsWithAReason() {
     ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant());
     TestProbe<Reply> client = kit.createTestProbe();

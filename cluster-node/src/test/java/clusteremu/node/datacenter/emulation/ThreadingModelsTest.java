@@ -114,7 +114,7 @@ class ThreadingModelsTest {
     datacenter = new NodeDatacenter(topology, "t", Set.of(), placement, addresses, true);
     metrics = new MetricsLog(Files.createTempDirectory("threading").resolve("t.jsonl"), "t", Duration.ofMinutes(10));
     Map<String, ComponentCounters> counters = new ConcurrentHashMap<>();
-    Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data"))));
+    Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data")), false));
     for (String host : List.of("h-data", "h-app")) {
       String vm = host.equals("h-app") ? "app" : "data";
       kit.spawn(Host.create(topology.hosts().get(host), List.of(topology.vms().get(vm)), services), VmAddresses.hostActorName(host));

@@ -90,7 +90,7 @@ class HostTest {
     datacenter = new NodeDatacenter(topology, "n", Set.of(), placement, addresses, true);
     metrics = new MetricsLog(Files.createTempDirectory("host-test").resolve("n.jsonl"), "n", Duration.ofMinutes(10));
     Map<String, ComponentCounters> counters = new ConcurrentHashMap<>();
-    Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data"))));
+    Vm.Services services = new Vm.Services(datacenter, addresses, new Guests(metrics, counters, new Partitioning(List.of("data")), false));
     ActorRef<Host.Command> host =
         kit.spawn(Host.create(topology.hosts().get("h"), List.of(topology.vms().get("app"), topology.vms().get("data")), services), VmAddresses.hostActorName("h"));
 
