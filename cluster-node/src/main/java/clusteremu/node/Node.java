@@ -7,13 +7,16 @@ import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.emulation.LinkShares;
 import clusteremu.node.datacenter.emulation.NetworkSwitch;
+import clusteremu.node.datacenter.emulation.PathFaults;
 import clusteremu.node.datacenter.emulation.NodeDatacenter;
 import clusteremu.node.datacenter.host.Host;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
+import clusteremu.node.fault.FaultLog;
 import clusteremu.node.fault.NodeFaults;
+import clusteremu.node.fault.PathFaultTable;
 import clusteremu.node.metrics.MetricsLog;
 import clusteremu.node.migration.Arrivals;
 import clusteremu.node.migration.MigrationLog;
@@ -84,18 +87,22 @@ public final class Node {
               Migrations.NAME);
           context.spawn(Arrivals.create(spec.name(), topology, hosts, replica, datacenter, migrationLog), Arrivals.NAME);
           if (spec.name().equals(controlNode(scenario))) {
+            FaultLog faultLog = new FaultLog(run.faults());
             ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
             Map<String, String> addressOf = nodeAddresses(scenario);
             new ControlApi(
                     context.getSystem(), run.root(), topology, placement, scenario.nodes().stream().map(NodeSpec::name).toList(),
                     node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME),
-                    new NodeFaults(scenario, run, spec.name()))
+                    new NodeFaults(scenario, run, spec.name(), faultLog),
+                    context.spawn(PathFaultTable.create(topology, modelled, faultLog), "path-fault-table"),
+                    faultLog)
                 .bind(scenario.config().getInt("clusteremu.control.port"));
           }
           Optional<NodeDatacenter> drawn = scenario.datacenter().map(t -> datacenter);
           if (drawn.isPresent()) {
             metrics.add(datacenter);
             context.spawn(NetworkSwitch.create(spec.name(), datacenter.network()), "network-switch");
+            context.spawn(PathFaults.create(spec.name(), datacenter.network()), "path-faults");
             context.spawn(LinkShares.create(spec.name(), nodeAddresses(scenario), datacenter.network(), datacenter.loop()), LinkShares.NAME);
           }
           if (scenario.config().getBoolean("clusteremu.bench.bulk-probe")) {

@@ -5,7 +5,9 @@ import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.fault.Fault;
+import clusteremu.node.fault.FaultLog;
 import clusteremu.node.fault.NodeFaults;
+import clusteremu.node.fault.PathFaultTable;
 import clusteremu.node.migration.MigrationRequests;
 import clusteremu.node.migration.Migrations;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,11 +72,15 @@ public final class ControlApi extends AllDirectives {
   private final List<String> nodes;
   private final Function<String, ActorRef<Migrations.Command>> migrationsOf;
   private final NodeFaults faults;
+  private final ActorRef<PathFaultTable.Command> pathFaults;
+  private final FaultLog faultLog;
 
   /**
    * @param nodes every node of the cluster, by name
    * @param migrationsOf the migrations actor of a node
-   * @param faults carries out the faults injected through the API
+   * @param faults carries out the faults on node JVMs
+   * @param pathFaults carries out the faults on the emulated network's paths
+   * @param faultLog every fault carried out, for {@code GET /faults}
    */
   public ControlApi(
       ActorSystem<?> system,
@@ -83,7 +89,9 @@ public final class ControlApi extends AllDirectives {
       Placement placement,
       List<String> nodes,
       Function<String, ActorRef<Migrations.Command>> migrationsOf,
-      NodeFaults faults) {
+      NodeFaults faults,
+      ActorRef<PathFaultTable.Command> pathFaults,
+      FaultLog faultLog) {
     this.system = system;
     this.run = runName(run);
     this.topology = topology;
@@ -91,6 +99,8 @@ public final class ControlApi extends AllDirectives {
     this.nodes = nodes;
     this.migrationsOf = migrationsOf;
     this.faults = faults;
+    this.pathFaults = pathFaults;
+    this.faultLog = faultLog;
   }
 
   /** Serves on 127.0.0.1:{@code port}; a port in use is logged, and the node runs on without the API. */
@@ -148,8 +158,8 @@ public final class ControlApi extends AllDirectives {
             "faults",
             () ->
                 concat(
-                    get(() -> complete(json(200, faults.history()))),
-                    post(() -> body(body -> complete(inject(body)))))));
+                    get(() -> complete(json(200, faultLog.history()))),
+                    post(() -> body(body -> completeWithFuture(inject(body)))))));
   }
 
   /** The request's body as text, refused with 413 past {@link #MAX_BODY} bytes. */
@@ -163,15 +173,18 @@ public final class ControlApi extends AllDirectives {
         });
   }
 
-  private HttpResponse inject(String body) {
+  private CompletionStage<HttpResponse> inject(String body) {
     Fault fault;
     try {
       fault = FaultBody.parse(body);
     } catch (BodyFields.Invalid e) {
-      return json(400, error(e.getMessage()));
+      return CompletableFuture.completedFuture(json(400, error(e.getMessage())));
     }
-    NodeFaults.Outcome outcome = faults.inject(fault);
-    return outcome.error() == null ? json(200, outcome.record()) : json(outcome.status(), error(outcome.error()));
+    CompletionStage<NodeFaults.Outcome> outcome =
+        fault.kind().onPaths()
+            ? AskPattern.<PathFaultTable.Command, NodeFaults.Outcome>ask(pathFaults, replyTo -> new PathFaultTable.Change(fault, replyTo), ASK, system.scheduler())
+            : CompletableFuture.completedFuture(faults.inject(fault));
+    return outcome.thenApply(o -> o.error() == null ? json(200, o.record()) : json(o.status(), error(o.error())));
   }
 
   private List<Map<String, Object>> hosts() {

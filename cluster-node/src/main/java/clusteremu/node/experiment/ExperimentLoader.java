@@ -239,7 +239,7 @@ public final class ExperimentLoader {
   }
 
   private static final Set<String> EVENT_KEYS = Set.of("at", "migrate", "fault");
-  private static final Set<String> FAULT_KEYS = Set.of("kind", "node", "duration");
+  private static final Set<String> FAULT_KEYS = Set.of("kind", "node", "duration", "from", "to", "latency", "bandwidth", "loss");
 
   private static Duration atTime(Config event, String where) {
     try {
@@ -259,9 +259,22 @@ public final class ExperimentLoader {
     try {
       com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
       body.put("kind", fault.getString("kind"));
-      body.put("node", fault.getString("node"));
+      for (String place : List.of("node", "from", "to")) {
+        if (fault.hasPath(place)) {
+          body.put(place, fault.getString(place));
+        }
+      }
       if (fault.hasPath("duration")) {
         body.put("duration_ms", Checked.positiveDuration(fault, "duration").toMillis());
+      }
+      if (fault.hasPath("latency")) {
+        body.put("latency_ms", Checked.nonNegativeDuration(fault, "latency").toMillis());
+      }
+      if (fault.hasPath("bandwidth")) {
+        body.put("bandwidth", fault.getString("bandwidth"));
+      }
+      if (fault.hasPath("loss")) {
+        body.put("loss", fault.getDouble("loss"));
       }
       return body;
     } catch (ConfigException e) {
@@ -357,12 +370,24 @@ public final class ExperimentLoader {
     String where = file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: ";
     try {
       clusteremu.node.fault.Fault fault = clusteremu.node.control.FaultBody.parse(event.fault().toString());
+      if (fault.kind().onPaths()) {
+        clusteremu.node.datacenter.Topology topology = scenario.datacenter().orElse(null);
+        if (topology == null || !scenario.config().getBoolean("clusteremu.datacenter.network-model")) {
+          throw new ScenarioException(where + "fault.kind: a " + fault.kind().configName() + " needs a datacenter with its network model on");
+        }
+        for (String place : List.of(fault.from(), fault.to())) {
+          if (!topology.hosts().containsKey(place) && !topology.racks().containsKey(place) && !topology.rows().containsKey(place)) {
+            throw new ScenarioException(where + "fault: no host, rack or row " + place + " in the datacenter");
+          }
+        }
+        return;
+      }
       if (scenario.nodes().stream().noneMatch(n -> n.name().equals(fault.node()))) {
         throw new ScenarioException(
             where + "fault.node: no node " + fault.node() + " in the scenario; the nodes are " + scenario.nodes().stream().map(n -> n.name()).toList());
       }
     } catch (clusteremu.node.control.BodyFields.Invalid e) {
-      throw new ScenarioException(where + "fault." + e.getMessage().replace("duration_ms", "duration"));
+      throw new ScenarioException(where + "fault." + e.getMessage().replace("duration_ms", "duration").replace("latency_ms", "latency"));
     }
   }
 

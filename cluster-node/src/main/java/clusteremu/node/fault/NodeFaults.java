@@ -4,15 +4,9 @@ import clusteremu.node.run.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,13 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Injects {@link Fault}s into the node JVMs of a run on this machine, found by the PIDs the run
  * recorded (never a process that is not that node's JVM), and writes each one, with its time, to
- * {@code runs/<run>/faults.jsonl}: the fault, the PID, and for a freeze the line of its thaw.
+ * the run's {@link FaultLog}: the fault, the PID, and for a freeze the line of its thaw.
  * Refuses, changing nothing, a fault that cannot be carried out: an unknown node, one that is not
  * running (kill, freeze) or is (restart), or the node that serves the control API.
  */
 public final class NodeFaults {
-  private static final Logger log = LoggerFactory.getLogger(NodeFaults.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger logger = LoggerFactory.getLogger(NodeFaults.class);
 
   /** How a fault went: {@code status} as HTTP says it (200 done, 404 unknown node, 409 refused), and its record or the refusal. */
   public record Outcome(int status, String error, Map<String, Object> record) {
@@ -51,13 +44,17 @@ public final class NodeFaults {
             return thread;
           });
   private final Set<String> frozen = new HashSet<>();
-  private final List<Map<String, Object>> history = new ArrayList<>();
+  private final FaultLog log;
 
-  /** @param protectedNode the node whose JVM carries out the faults (it serves the control API): never killed or frozen */
-  public NodeFaults(Scenario scenario, RunDirectory run, String protectedNode) {
+  /**
+   * @param protectedNode the node whose JVM carries out the faults (it serves the control API): never killed or frozen
+   * @param log where each fault carried out is written
+   */
+  public NodeFaults(Scenario scenario, RunDirectory run, String protectedNode, FaultLog log) {
     this.scenario = scenario;
     this.run = run;
     this.protectedNode = protectedNode;
+    this.log = log;
   }
 
   public synchronized Outcome inject(Fault fault) {
@@ -76,12 +73,8 @@ public final class NodeFaults {
       case RESTART -> process.isPresent()
           ? Outcome.refused(409, "node: " + fault.node() + " is running (PID " + process.get().pid() + "); kill it first")
           : restart(fault, spec.get());
+      case LINK, CUT, HEAL -> throw new IllegalArgumentException(fault.kind() + " acts on paths, not on a node: see PathFaultTable");
     };
-  }
-
-  /** Every fault carried out so far, in order, as written to faults.jsonl. */
-  public synchronized List<Map<String, Object>> history() {
-    return List.copyOf(history);
   }
 
   private static Outcome notRunning(Fault fault) {
@@ -120,9 +113,9 @@ public final class NodeFaults {
     Map<String, Object> line = record("thaw", node, process.pid());
     if (failed != null) {
       line.put("error", failed);
-      log.error("could not continue node {} (PID {}): {}", node, process.pid(), failed);
+      logger.error("could not continue node {} (PID {}): {}", node, process.pid(), failed);
     }
-    write(line);
+    log.write(line);
   }
 
   private Outcome restart(Fault fault, NodeSpec spec) {
@@ -141,28 +134,16 @@ public final class NodeFaults {
       line.put("duration_ms", fault.duration().toMillis());
     }
     line.put("event", fault.describe());
-    write(line);
-    log.info("fault: {} (PID {})", fault.describe(), pid);
+    log.write(line);
+    logger.info("fault: {} (PID {})", fault.describe(), pid);
     return new Outcome(200, null, line);
   }
 
   private static Map<String, Object> record(String fault, String node, long pid) {
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("ts", System.currentTimeMillis());
-    line.put("fault", fault);
+    Map<String, Object> line = FaultLog.line(fault);
     line.put("node", node);
     line.put("pid", pid);
     return line;
-  }
-
-  private void write(Map<String, Object> line) {
-    history.add(line);
-    try {
-      Files.writeString(
-          run.faults(), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      log.error("could not write {}: {}", run.faults(), e.toString());
-    }
   }
 
   /** Sends SIG{@code name} with the system's kill(1), which Java cannot send itself; null when it was sent. */

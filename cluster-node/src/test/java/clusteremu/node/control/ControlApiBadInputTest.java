@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.placement.Placement;
+import clusteremu.node.fault.FaultLog;
 import clusteremu.node.fault.NodeFaults;
+import clusteremu.node.fault.PathFaultTable;
 import clusteremu.node.migration.Migrations;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
@@ -23,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -47,36 +50,50 @@ class ControlApiBadInputTest {
 
   @TempDir static Path dir;
   private ActorTestKit kit;
-  private ServerBinding binding;
-  private RunDirectory run;
-  private NodeFaults faults;
+  /** The API over the default scenario (no datacenter), and over config/datacenter.conf. */
+  private Api plain;
+  private Api datacenter;
   private TestProbe<Migrations.Command> migrations;
+
+  /** A control API bound on a free port, with the log of the faults it carried out. */
+  private record Api(ServerBinding binding, RunDirectory run, FaultLog log) {}
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   void start() throws Exception {
     kit = ActorTestKit.create(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load()));
-    Scenario scenario = ScenarioLoader.load(Path.of("../config/default.conf"));
-    run = new RunDirectory(Files.createDirectories(dir.resolve("run")));
-    Topology topology = OneHostPerNode.of(scenario);
-    faults = new NodeFaults(scenario, run, "dispatcher-1");
     migrations = kit.createTestProbe();
+    plain = api("plain", ScenarioLoader.load(Path.of("../config/default.conf")), "dispatcher-1");
+    datacenter = api("datacenter", ScenarioLoader.load(Path.of("../config/datacenter.conf")), "rack-a1");
+  }
+
+  private Api api(String name, Scenario scenario, String controlNode) throws Exception {
+    RunDirectory run = new RunDirectory(Files.createDirectories(dir.resolve(name)));
+    Topology topology = scenario.datacenter().orElseGet(() -> OneHostPerNode.of(scenario));
+    FaultLog log = new FaultLog(run.faults());
     ControlApi api =
         new ControlApi(
             kit.system(), run.root(), topology, Placement.initial(topology), scenario.nodes().stream().map(NodeSpec::name).toList(),
-            node -> migrations.getRef(), faults);
-    binding = api.bind(0).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            node -> migrations.getRef(), new NodeFaults(scenario, run, controlNode, log),
+            kit.spawn(PathFaultTable.create(topology, scenario.datacenter().isPresent(), log)), log);
+    return new Api(api.bind(0).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS), run, log);
   }
 
   @AfterAll
   void stop() throws Exception {
-    binding.unbind().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    for (Api api : List.of(plain, datacenter)) {
+      api.binding().unbind().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
     kit.shutdownTestKit();
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return send(plain, method, path, body);
+  }
+
+  private HttpResponse<String> send(Api api, String method, String path, String body) throws Exception {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.binding().localAddress().getPort() + path))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json")
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -102,7 +119,7 @@ class ControlApiBadInputTest {
         "{\"kind\": \"kill\", \"node\": 5}|400|node: expected a string",
         "{\"kind\": 1, \"node\": \"app-1\"}|400|kind: expected a string",
         "{\"node\": \"app-1\"}|400|kind: required",
-        "{\"kind\": \"explode\", \"node\": \"app-1\"}|400|kind: expected one of [kill, freeze, restart]",
+        "{\"kind\": \"explode\", \"node\": \"app-1\"}|400|kind: expected one of [kill, freeze, restart, link, cut, heal]",
         "{\"kind\": \"kill\"}|400|node: required",
         "{\"kind\": \"freeze\", \"node\": \"app-1\"}|400|duration_ms: required",
         "{\"kind\": \"freeze\", \"node\": \"app-1\", \"duration_ms\": -5}|400|duration_ms: expected 1 to",
@@ -116,9 +133,43 @@ class ControlApiBadInputTest {
       })
   void aBadFaultIsRefusedAndNothingHappens(String body, int status, String names) throws Exception {
     assertRefused(send("POST", "/faults", body), status, names);
-    assertEquals(0, faults.history().size());
-    assertFalse(Files.exists(run.faults()), "nothing written");
-    assertEquals("[]", send("GET", "/faults", null).body());
+    assertNothingDone(plain);
+  }
+
+  private void assertNothingDone(Api api) throws Exception {
+    assertEquals(0, api.log().history().size());
+    assertFalse(Files.exists(api.run().faults()), "nothing written");
+    assertEquals("[]", send(api, "GET", "/faults", null).body());
+  }
+
+  @ParameterizedTest(name = "POST /faults {0} (datacenter)")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"kind\": \"cut\", \"from\": \"a1\"}|400|to: required",
+        "{\"kind\": \"cut\", \"from\": \"a1\", \"to\": \"a1\"}|400|to: expected another place than from",
+        "{\"kind\": \"cut\", \"from\": \"a1\", \"to\": \"b1\", \"node\": \"rack-a1\"}|400|node: not a field of a cut",
+        "{\"kind\": \"kill\", \"node\": \"rack-b1\", \"from\": \"a1\"}|400|from: not a field of a kill",
+        "{\"kind\": \"cut\", \"from\": \"a1\", \"to\": \"b1\", \"loss\": 0.5}|400|loss: only a link takes it",
+        "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\"}|400|a link needs one of them",
+        "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\", \"loss\": 1}|400|loss: expected a fraction",
+        "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\", \"loss\": -0.1}|400|loss: expected a fraction",
+        "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\", \"latency_ms\": -5}|400|latency_ms: expected 0 to 60000",
+        "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\", \"bandwidth\": \"fast\"}|400|bandwidth: expected bits per second",
+        "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\", \"bandwidth\": 100}|400|bandwidth: expected bits per second",
+        "{\"kind\": \"cut\", \"from\": \"a1\", \"to\": \"z9\"}|404|to: no host, rack or row z9",
+        "{\"kind\": \"heal\", \"from\": \"a1\", \"to\": \"b1\"}|409|nothing is broken between a1 and b1",
+        "{\"kind\": \"kill\", \"node\": \"rack-a1\"}|409|node: rack-a1 serves the control API"
+      })
+  void aBadPathFaultIsRefusedAndNothingHappens(String body, int status, String names) throws Exception {
+    assertRefused(send(datacenter, "POST", "/faults", body), status, names);
+    assertNothingDone(datacenter);
+  }
+
+  @Test
+  void aPathFaultNeedsTheNetworkModel() throws Exception {
+    assertRefused(send("POST", "/faults", "{\"kind\": \"cut\", \"from\": \"app-1\", \"to\": \"data-1\"}"), 409, "needs a datacenter with its network model on");
+    assertNothingDone(plain);
   }
 
   @ParameterizedTest(name = "POST /migrations {0}")
@@ -146,7 +197,7 @@ class ControlApiBadInputTest {
     String fault = JSON.writeValueAsString(Map.of("kind", "kill", "node", "app-1", "pad", padding));
     assertRefused(send("POST", "/faults", fault), 413, "expected at most 65536");
     assertRefused(send("POST", "/migrations", JSON.writeValueAsString(Map.of("vm", "data-1", "to", "app-1", "pad", padding))), 413, "expected at most 65536");
-    assertEquals(0, faults.history().size());
+    assertEquals(0, plain.log().history().size());
     migrations.expectNoMessage(Duration.ofMillis(50));
   }
 

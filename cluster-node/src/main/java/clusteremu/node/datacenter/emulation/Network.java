@@ -5,11 +5,16 @@ import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Traffic;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +42,20 @@ public final class Network {
   /** Links by name; loop thread only. */
   private final Map<String, SharedLink> links = new HashMap<>();
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
+  /** The faults on paths now (see {@link PathImpairment}), with what each has lost; replaced whole. */
+  private volatile List<Impaired> impaired = List.of();
+
+  /** A path fault in force, its version (so that a changed one gets a link of its own) and the messages it lost. */
+  private static final class Impaired {
+    final PathImpairment fault;
+    final int version;
+    final AtomicLong lost = new AtomicLong();
+
+    Impaired(PathImpairment fault, int version) {
+      this.fault = fault;
+      this.version = version;
+    }
+  }
 
   /**
    * @param nodePorts the Artery ports of the cluster's nodes: a recipient elsewhere is outside
@@ -96,7 +115,11 @@ public final class Network {
   }
 
   private <T> void carry(String fromHost, String toHost, ActorRef<T> to, T message) {
-    Route route = route(fromHost, toHost);
+    List<Impaired> faults = impaired;
+    Route route = faults.isEmpty() ? route(fromHost, toHost) : impair(faults, fromHost, toHost, route(fromHost, toHost));
+    if (route == null) {
+      return; // lost on a faulty path: its sender's timeout speaks for it
+    }
     long bytes = topology.sizes().of(Traffic.of(message));
     long now = System.nanoTime();
     loop.execute(() -> cross(route, 0, now, bytes, null, due -> to.tell(message)));
@@ -109,7 +132,60 @@ public final class Network {
    * arrived. Loop thread only.
    */
   public void carryBulk(String fromHost, String toHost, long at, long bytes, Object flow, SharedLink.Done arrived) {
-    cross(route(fromHost, toHost), 0, at, bytes, flow, arrived);
+    Route route = route(fromHost, toHost);
+    List<Impaired> faults = impaired;
+    if (!faults.isEmpty()) {
+      route = impair(faults, fromHost, toHost, route);
+      if (route == null) {
+        return; // lost: the copy's acknowledgements stop, and its watchdog ends it
+      }
+    }
+    cross(route, 0, at, bytes, flow, arrived);
+  }
+
+  /**
+   * From now on, these faults are on the paths between their places (replacing those before);
+   * an empty list heals every path. Any thread.
+   */
+  public void setImpairments(List<PathImpairment> faults) {
+    List<Impaired> next = new ArrayList<>();
+    int version = impairmentVersion.incrementAndGet();
+    for (PathImpairment fault : faults) {
+      next.add(new Impaired(fault, version));
+    }
+    impaired = List.copyOf(next);
+    log.info("path faults now: {}", faults.isEmpty() ? "none" : faults.stream().map(PathImpairment::describe).toList());
+  }
+
+  private final AtomicInteger impairmentVersion = new AtomicInteger();
+
+  /** The faults in force, each with the messages it has lost so far. */
+  public Map<PathImpairment, Long> impairmentLosses() {
+    Map<PathImpairment, Long> losses = new java.util.LinkedHashMap<>();
+    for (Impaired fault : impaired) {
+      losses.put(fault.fault, fault.lost.get());
+    }
+    return losses;
+  }
+
+  /** The route with the fault on its path added, the same route when none is, or null when the message is lost. */
+  private Route impair(List<Impaired> faults, String fromHost, String toHost, Route route) {
+    for (Impaired fault : faults) {
+      if (fault.fault.covers(topology, fromHost, toHost)) {
+        if (fault.fault.loss() > 0 && (fault.fault.isCut() || ThreadLocalRandom.current().nextDouble() < fault.fault.loss())) {
+          fault.lost.incrementAndGet();
+          return null;
+        }
+        PathImpairment.Hop hop = fault.fault.hop(topology, fromHost, fault.version);
+        if (hop == null) {
+          return route;
+        }
+        List<Route.Hop> hops = new ArrayList<>(route.hops());
+        hops.add(new Route.Hop(hop.link(), hop.spec()));
+        return new Route(List.copyOf(hops), route.latencyNanos() + hop.spec().latencyNanos());
+      }
+    }
+    return route;
   }
 
   /** The route between two hosts (either may be {@link Topology#OUTSIDE}). */

@@ -203,6 +203,13 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
       lastLinks.put(link.name(), totals);
       lines.add(line);
     }
+    network.impairmentLosses().forEach(
+        (fault, lost) -> {
+          Map<String, Object> faultLine = line(fault.from() + "~" + fault.to(), "path-fault");
+          faultLine.put("fault", fault.describe());
+          faultLine.put("lost", lost);
+          lines.add(faultLine);
+        });
     double[] c = tlp.fractionsAndReset(now);
     Map<String, Object> line = line("tlp", "tlp");
     line.put("tlp", round(ThreadLevelParallelism.tlp(c)));
