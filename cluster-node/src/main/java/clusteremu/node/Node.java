@@ -102,7 +102,7 @@ public final class Node {
           if (drawn.isPresent()) {
             metrics.add(datacenter);
             context.spawn(NetworkSwitch.create(spec.name(), datacenter.network()), "network-switch");
-            context.spawn(PathFaults.create(spec.name(), datacenter.network()), "path-faults");
+            context.spawn(PathFaults.create(datacenter.network()), "path-faults");
             context.spawn(LinkShares.create(spec.name(), nodeAddresses(scenario), datacenter.network(), datacenter.loop()), LinkShares.NAME);
           }
           if (scenario.config().getBoolean("clusteremu.bench.bulk-probe")) {

@@ -68,7 +68,7 @@ public final class PathFaultTable {
   private static void send(Map<String, PathImpairment> table, List<ActorRef<PathFaults.Set>> nodes) {
     List<PathImpairment> faults = List.copyOf(table.values());
     for (ActorRef<PathFaults.Set> node : nodes) {
-      node.tell(new PathFaults.Set(faults, null));
+      node.tell(new PathFaults.Set(faults));
     }
   }
 

@@ -165,6 +165,117 @@ class FaultIT {
     }
   }
 
+  /**
+   * config/datacenter.conf (the app servers in row a, the data server in row b) under load: the
+   * rows are cut apart, then joined by a slow link (20 ms more each way), then healed. While cut,
+   * data calls are lost and fail at the app servers' data timeout, and the nodes count what they
+   * lost; over the slow link a data call's round trip takes 40 ms more; once healed, nothing fails.
+   */
+  @Test
+  void rowsCutThenSlowedThenHealed() throws Exception {
+    Scripts scripts = new Scripts(dir.resolve("runs"));
+    int[] ports = {Scripts.freePort(), Scripts.freePort(), Scripts.freePort(), Scripts.freePort()};
+    Path scenario = dir.resolve("cut-it.conf");
+    Files.writeString(
+        scenario,
+        """
+        include file("%s")
+        clusteremu.nodes.rack-a1.port = %d
+        clusteremu.nodes.rack-a2.port = %d
+        clusteremu.nodes.rack-b1.port = %d
+        clusteremu.control.port = %d
+        clusteremu.control.node = rack-a1
+        clusteremu.datacenter.vms.data-1.memory = 512MiB
+        """
+            .formatted(Scripts.ROOT.resolve("config/datacenter.conf"), ports[0], ports[1], ports[2], ports[3]));
+    try {
+      Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
+      assertEquals(0, up.exitCode(), up.output());
+      Path run = dir.resolve("runs/latest").toRealPath();
+      Scripts.Running driver = scripts.start("driver", "--rate", "100", "--duration", "40s", "--warmup", "0s", "--timeout", "5s");
+      waitFor("the data server to complete 200 accesses", Duration.ofMinutes(1), () -> lastMetric(run, "rack-b1", "completed") >= 200);
+
+      Scripts.Result cut = scripts.run(Duration.ofMinutes(1), "fault", "cut", "row-a", "row-b");
+      assertEquals(0, cut.exitCode(), cut.output());
+      assertTrue(cut.output().contains("cut row-a ~ row-b (sent to 3 nodes)"), cut.output());
+      waitFor("the nodes of row a to lose data calls", Duration.ofSeconds(30), () -> lostOnPaths(run, "rack-a1") + lostOnPaths(run, "rack-a2") >= 50);
+
+      Scripts.Result slow = scripts.run(Duration.ofMinutes(1), "fault", "link", "row-a", "row-b", "--latency", "20ms");
+      assertEquals(0, slow.exitCode(), slow.output());
+      long slowFrom = System.currentTimeMillis();
+      waitFor("6 s over the slow link", Duration.ofSeconds(30), () -> System.currentTimeMillis() - slowFrom >= 6_000);
+      Scripts.Result heal = scripts.run(Duration.ofMinutes(1), "fault", "heal", "row-a", "row-b");
+      assertEquals(0, heal.exitCode(), heal.output());
+      long healedAt = System.currentTimeMillis();
+      Scripts.Result again = scripts.run(Duration.ofMinutes(1), "fault", "heal", "row-a", "row-b");
+      assertEquals(1, again.exitCode(), again.output());
+      assertTrue(again.output().contains("nothing is broken between row-a and row-b"), again.output());
+
+      // The data calls' median round trip, per second, of the app servers while the link was slow.
+      List<Double> slowRoundTrips = new ArrayList<>();
+      for (String node : List.of("rack-a1", "rack-a2")) {
+        for (String line : Files.readAllLines(run.resolve("metrics").resolve(node + ".jsonl"))) {
+          JsonNode m = JSON.readTree(line);
+          if (m.path("kind").asText().equals("app-server") && m.path("ts").asLong() > slowFrom + 2_000 && m.path("ts").asLong() < healedAt && m.path("data_calls").asLong() > 0) {
+            slowRoundTrips.add(m.path("data_call_p50_ms").asDouble());
+          }
+        }
+      }
+      System.out.println("data-call p50 over the slow link, per second: " + slowRoundTrips);
+      if (slowRoundTrips.isEmpty()) {
+        for (String node : List.of("rack-a1", "rack-a2")) {
+          for (String line : Files.readAllLines(run.resolve("metrics").resolve(node + ".jsonl"))) {
+            if (line.contains("app-server") || line.contains("path-fault")) {
+              System.out.println("slow " + slowFrom + " healed " + healedAt + ": " + line);
+            }
+          }
+        }
+      }
+      assertTrue(!slowRoundTrips.isEmpty() && slowRoundTrips.stream().allMatch(ms -> ms >= 40 && ms <= 60), "20 ms more each way: " + slowRoundTrips);
+
+      assertTrue(driver.process().waitFor(3, TimeUnit.MINUTES), "the driver ends");
+      String output = driver.outputSoFar();
+      assertEquals(0, driver.process().exitValue(), output);
+      JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+      System.out.println("summary: " + summary);
+      List<String> reasons = new ArrayList<>();
+      summary.get("failed_by_reason").fieldNames().forEachRemaining(reasons::add);
+      assertEquals(List.of("data-timeout"), reasons, "only the calls lost on the cut fail: " + summary);
+      assertEquals(0, summary.get("timeouts").asLong(), summary.toString());
+      long healSecond = (healedAt - summary.get("measured_from").asLong()) / 1000;
+      long lastFailure = lastSecondWithNewFailures(output);
+      assertTrue(lastFailure < healSecond, "nothing fails over the slow link or after the heal: last failure at " + lastFailure + " s, heal at " + healSecond + " s");
+      assertEquals(List.of("cut", "link", "heal"), faults(run));
+      Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
+      assertEquals(0, down.exitCode(), down.output());
+    } catch (AssertionError | RuntimeException e) {
+      scripts.printLogTails(30);
+      throw e;
+    } finally {
+      if (!scripts.livePids().isEmpty()) {
+        scripts.run(Duration.ofMinutes(1), "cluster", "down");
+      }
+      scripts.killLeftovers();
+    }
+  }
+
+  /** What a node's network model has lost on faulty paths so far (its last path-fault lines). */
+  private static long lostOnPaths(Path run, String node) {
+    try {
+      List<String> lines = Files.readAllLines(run.resolve("metrics").resolve(node + ".jsonl"));
+      long lost = 0;
+      for (int i = lines.size() - 1; i >= 0 && i >= lines.size() - 40; i--) {
+        JsonNode line = JSON.readTree(lines.get(i));
+        if (line.path("kind").asText().equals("path-fault")) {
+          lost = Math.max(lost, line.path("lost").asLong());
+        }
+      }
+      return lost;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   /** From the driver's progress lines ("[  12s] sent .. ok .. failed F ..."): the last second whose failed count grew; -1 if none. */
   private static long lastSecondWithNewFailures(String output) {
     java.util.regex.Pattern line = java.util.regex.Pattern.compile("\\[\\s*(\\d+)s\\] sent \\d+  ok \\d+  failed (\\d+)");
@@ -224,7 +335,7 @@ class FaultIT {
     return kinds;
   }
 
-  /** The last line of {@code node}'s metrics log for its one component. */
+  /** The last line of {@code node}'s metrics log for a tier component (the node's one). */
   private static java.util.Optional<JsonNode> lastLine(Path run, String node) {
     Path log = run.resolve("metrics").resolve(node + ".jsonl");
     try {
@@ -234,7 +345,7 @@ class FaultIT {
       List<String> lines = Files.readAllLines(log);
       for (int i = lines.size() - 1; i >= 0; i--) {
         JsonNode line = JSON.readTree(lines.get(i));
-        if (!line.path("component").asText().isEmpty() && !line.path("kind").asText().equals("node")) {
+        if (Set.of("dispatcher", "app-server", "data-server").contains(line.path("kind").asText())) {
           return java.util.Optional.of(line);
         }
       }

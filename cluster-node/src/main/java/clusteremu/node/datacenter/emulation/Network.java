@@ -178,7 +178,7 @@ public final class Network {
         }
         PathImpairment.Hop hop = fault.fault.hop(topology, fromHost, fault.version);
         if (hop == null) {
-          return route;
+          return fault.fault.extraLatencyNanos() == 0 ? route : new Route(route.hops(), route.latencyNanos() + fault.fault.extraLatencyNanos());
         }
         List<Route.Hop> hops = new ArrayList<>(route.hops());
         hops.add(new Route.Hop(hop.link(), hop.spec()));

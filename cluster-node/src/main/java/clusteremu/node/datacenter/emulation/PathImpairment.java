@@ -35,14 +35,18 @@ public record PathImpairment(String from, String to, long extraLatencyNanos, dou
     return spec != null && (host.equals(place) || spec.rack().equals(place) || spec.row().equals(place));
   }
 
-  /** The link its paths share in the direction of a message from {@code a}; null when it adds no hop (loss alone). */
+  /**
+   * The narrower link its paths share in the direction of a message from {@code a} (with the
+   * added latency); null when it leaves the bandwidth alone, as the added latency alone needs no
+   * link (a link of unbounded bandwidth would never finish sharing itself out).
+   */
   Hop hop(Topology topology, String a, int version) {
-    if (extraLatencyNanos == 0 && bytesPerSecond <= 0) {
+    if (bytesPerSecond <= 0) {
       return null;
     }
     boolean forward = in(topology, a, from);
     String name = "impaired#" + version + ":" + (forward ? from + ">" + to : to + ">" + from);
-    return new Hop(name, new LinkSpec(extraLatencyNanos, bytesPerSecond > 0 ? bytesPerSecond : Double.POSITIVE_INFINITY));
+    return new Hop(name, new LinkSpec(extraLatencyNanos, bytesPerSecond));
   }
 
   record Hop(String link, LinkSpec spec) {}

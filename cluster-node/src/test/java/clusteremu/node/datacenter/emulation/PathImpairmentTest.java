@@ -88,6 +88,15 @@ class PathImpairmentTest {
   }
 
   @Test
+  void aLinkWithLatencyAloneAddsJustThat() throws Exception {
+    network.setImpairments(List.of(new PathImpairment("row-1", "row-2", 20_000_000, 0, 0)));
+    long measured = transfer("c1", "b1");
+    assertEquals(routeAlone("c1", "b1") + 20_000_000, measured, 1_500_000);
+    // The loop is free for the next message at once (no link of unbounded bandwidth to spin on).
+    assertEquals(routeAlone("c1", "b1") + 20_000_000, transfer("c1", "b1"), 1_500_000);
+  }
+
+  @Test
   void aCutLosesEverythingOnItsPathsAndAHealRestoresThem() throws Exception {
     PathImpairment cut = PathImpairment.cut("row-1", "row-2");
     network.setImpairments(List.of(cut));
