@@ -220,7 +220,7 @@ public final class SoakCommand implements Callable<Integer> {
     System.out.println();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("run", runDir.toString());
-    json.put("scenario", scenario.name());
+    json.put("scenario", file.toAbsolutePath().normalize().toString());
     json.put("mode", mode);
     json.put("capacity_req_per_s", capacity);
     json.put("rate_factor", rateFactor);
