@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       clusteremu.node.bench.BenchCommand.class,
       clusteremu.node.bench.DatacenterBenchCommand.class,
       clusteremu.node.bench.MigrationBenchCommand.class,
-      clusteremu.node.bench.OverloadBenchCommand.class
+      clusteremu.node.bench.OverloadBenchCommand.class,
+      clusteremu.node.bench.SoakCommand.class
     })
 public final class Main {
 
