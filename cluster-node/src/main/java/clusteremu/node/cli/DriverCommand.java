@@ -125,12 +125,13 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Summary summary;
     Optional<OutsideNetwork> outside = OutsideNetwork.of(scenario);
-    try (PrintStream histogramLog = new PrintStream(Files.newOutputStream(outDir.resolve("latency.hlog")), false, "UTF-8")) {
+    try (PrintStream histogramLog = new PrintStream(Files.newOutputStream(outDir.resolve("latency.hlog")), false, "UTF-8");
+        clusteremu.node.metrics.SecondsLog seconds = new clusteremu.node.metrics.SecondsLog(outDir.resolve("outcomes.jsonl"))) {
       ActorSystem<Driver.Command> system =
           ActorSystem.create(
               Driver.create(
                   settings,
-                  new Driver.Output(System.out::println, histogramLog),
+                  new Driver.Output(System.out::println, histogramLog, seconds),
                   result,
                   outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
               scenario.clusterName(),

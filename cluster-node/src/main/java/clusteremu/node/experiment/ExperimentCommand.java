@@ -146,9 +146,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         String prefix = String.format("[%d/%d %s] ", i + 1, phases.size(), phase.name());
         Summary summary;
         try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8");
+            clusteremu.node.metrics.SecondsLog seconds = new clusteremu.node.metrics.SecondsLog(dir.resolve("outcomes.jsonl"));
             PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port"), run.root()), out, prefix)) {
           CompletableFuture<Summary> result = new CompletableFuture<>();
-          system.tell(new PhaseRunner.RunPhase(phase.load(), new clusteremu.tiers.driver.Driver.Output(line -> out.println(prefix + line), hlog), result));
+          system.tell(new PhaseRunner.RunPhase(phase.load(), new clusteremu.tiers.driver.Driver.Output(line -> out.println(prefix + line), hlog, seconds), result));
           events.start(phase);
           summary = result.get(phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout()).toSeconds() + 120, TimeUnit.SECONDS);
           events.settle(dir);

@@ -30,8 +30,11 @@ public record PhaseEvent(Duration at, ObjectNode migrate, ObjectNode fault) {
   /** What it does, for the progress output and the report. */
   public String describe() {
     if (migrate == null) {
-      String kind = fault.path("kind").asText();
-      return kind + " " + fault.path("node").asText() + (fault.has("duration_ms") ? " for " + fault.path("duration_ms").asLong() / 1000.0 + " s" : "");
+      try {
+        return clusteremu.node.control.FaultBody.parse(fault.toString()).describe();
+      } catch (clusteremu.node.control.BodyFields.Invalid e) {
+        return fault.path("kind").asText() + " (" + e.getMessage() + ")"; // refused when loaded; kept readable
+      }
     }
     return "migrate " + migrate.path("vm").asText() + " to " + migrate.path("to").asText() + " (" + migrate.path("strategy").asText("precopy") + ")";
   }

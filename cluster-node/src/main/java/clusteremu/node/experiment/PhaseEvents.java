@@ -55,14 +55,22 @@ final class PhaseEvents implements AutoCloseable {
     record.put("ts", System.currentTimeMillis());
     record.put("at_ms", event.at().toMillis());
     record.put("event", event.describe());
+    record.put("fault", event.fault() != null);
     try {
       ControlClient.Answer answer = api.post(event.path(), event.body());
       if (answer.status() == 201) {
         record.put("id", answer.body().get("id").asText());
         out.println(prefix + "event: " + event.describe() + ": migration " + answer.body().get("id").asText());
       } else if (answer.status() == 200) {
-        record.put("pid", answer.body().path("pid").asLong());
-        out.println(prefix + "event: " + event.describe() + " (PID " + answer.body().path("pid").asLong() + ")");
+        String done;
+        if (answer.body().has("pid")) {
+          record.put("pid", answer.body().path("pid").asLong());
+          done = "PID " + answer.body().path("pid").asLong();
+        } else {
+          record.put("nodes", answer.body().path("nodes").asInt());
+          done = "sent to " + answer.body().path("nodes").asInt() + " nodes";
+        }
+        out.println(prefix + "event: " + event.describe() + " (" + done + ")");
       } else {
         record.put("error", answer.error());
         out.println(prefix + "event: " + event.describe() + ": refused: " + answer.error());

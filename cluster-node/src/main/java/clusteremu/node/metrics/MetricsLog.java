@@ -182,17 +182,34 @@ public final class MetricsLog implements AutoCloseable {
   }
 
   /**
-   * The heap pools' usage after their last collection ({@link MemoryPoolMXBean#getCollectionUsage()}),
-   * summed over the heap pools: what the collector left, a steadier figure of what the node keeps
-   * than {@code heap_used_mb}. Under the serial collector the young pools' figure is from the last
-   * young collection and the old pool's from the last full one (0 before the first).
+   * The heap as the most recent collection of any kind left it: every heap pool's usage just after
+   * it ({@code GcInfo.getMemoryUsageAfterGc()}), summed. After a young collection the old pool
+   * counts as it stands, so what a node keeps (a leak promoted to the old generation included)
+   * shows at every collection, not only at the rare full ones. 0 before the first collection.
    */
   private static long heapAfterGcBytes() {
-    long bytes = 0;
+    com.sun.management.GcInfo latest = null;
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof com.sun.management.GarbageCollectorMXBean collector) {
+        com.sun.management.GcInfo info = collector.getLastGcInfo();
+        if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+          latest = info;
+        }
+      }
+    }
+    if (latest == null) {
+      return 0;
+    }
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-      if (afterGc != null) {
-        bytes += afterGc.getUsed();
+      if (pool.getType() == MemoryType.HEAP) {
+        heapPools.add(pool.getName());
+      }
+    }
+    long bytes = 0;
+    for (Map.Entry<String, MemoryUsage> pool : latest.getMemoryUsageAfterGc().entrySet()) {
+      if (heapPools.contains(pool.getKey())) {
+        bytes += pool.getValue().getUsed();
       }
     }
     return bytes;

@@ -200,6 +200,7 @@ public final class Report {
                         Double.isNaN(r.queue()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queue())))
             .toList());
     MigrationTable.of(data.root()).print(out);
+    new FaultTable(data).print(out);
     List<Saturation> saturation = saturation();
     if (!saturation.isEmpty()) {
       out.println();
@@ -352,6 +353,19 @@ public final class Report {
     Charts.eventMarks(overTimeLatency, eventTimes, eventLabels, p99.stream().mapToDouble(p -> p[1]).max().orElse(1));
     charts.put("throughput-over-time", overTimeThroughput);
     charts.put("latency-over-time", overTimeLatency);
+    if (data.phases().stream().anyMatch(p -> p.events().stream().anyMatch(RunData.Event::fault))) {
+      XYChart availability = Charts.chart("Availability per second " + marked, "time (s)", "answered ok / settled");
+      List<double[]> points = new ArrayList<>();
+      for (PhaseData phase : data.phases()) {
+        for (RunData.Outcome o : phase.outcomes()) {
+          points.add(new double[] {(o.ts() - 1000 - t0) / 1000.0, o.availability()});
+        }
+      }
+      Charts.line(availability, "availability", points).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+      Charts.phaseMarks(availability, phaseStarts);
+      Charts.eventMarks(availability, eventTimes, eventLabels, 1.02);
+      charts.put("availability", availability);
+    }
 
     XYChart dispatcher = Charts.chart("Dispatcher utilisation over time (phases marked)", "time (s)", "busy (fraction of its cores)");
     XYChart dispatcherQueue = Charts.chart("Dispatcher queue over time (phases marked)", "time (s)", "requests waiting for its CPU");

@@ -60,6 +60,7 @@ final class ReportPage {
         + "dispatchers, plus the extra wait an M/D/1 dispatcher queue predicts at the phase's load (Pollaczek-Khinchine; "
         + "in proxy mode a request waits twice, for its request and its reply). Blank at or past saturation.</p>\n");
     MigrationTable.of(data.root()).html(html);
+    new FaultTable(data).html(html);
     html.append("<h2>Plots</h2>\n");
     for (Map.Entry<String, XYChart> chart : charts.entrySet()) {
       try {

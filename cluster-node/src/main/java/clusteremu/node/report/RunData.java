@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -25,11 +26,22 @@ import org.HdrHistogram.HistogramLogReader;
  */
 record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
 
-  /** One phase: what phases.json says of it, its summary, its latency intervals and its timed events. */
-  record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals, List<Event> events) {}
+  /** One phase: what phases.json says of it, its summary, its latency intervals, its timed events and its outcomes per second. */
+  record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals, List<Event> events, List<Outcome> outcomes) {
+    PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals, List<Event> events) {
+      this(record, summary, intervals, events, List.of());
+    }
+  }
 
-  /** A timed event as it fired (events.json): when, in wall-clock ms, and what. */
-  record Event(long ts, String text) {}
+  /** A timed event as it fired (events.json): when, in wall-clock ms, what, and whether it was a fault (else a migration). */
+  record Event(long ts, String text, boolean fault) {
+    Event(long ts, String text) {
+      this(ts, text, false);
+    }
+  }
+
+  /** The requests settled in one second ending at {@code ts} (outcomes.jsonl). */
+  record Outcome(long ts, long ok, Map<String, Long> failedByReason, long timeouts, double availability) {}
 
   /** One second of a phase's latency log: when, how many answered ok, and p50/p99 in ms. */
   record Interval(long startMillis, long count, double p50, double p99) {}
@@ -55,7 +67,9 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
       for (PhaseRecord record : records) {
         Path dir = root.resolve(record.dir());
         phases.add(
-            new PhaseData(record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog")), events(dir.resolve("events.json"))));
+            new PhaseData(
+                record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog")), events(dir.resolve("events.json")),
+                outcomes(dir.resolve("outcomes.jsonl"))));
       }
       return new RunData(root, scenario, phases, dispatcherSamples(root.resolve("metrics")));
     } catch (IOException e) {
@@ -67,10 +81,23 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
     List<Event> events = new ArrayList<>();
     if (Files.isRegularFile(file)) {
       for (JsonNode event : JSON.readTree(file.toFile())) {
-        events.add(new Event(event.path("ts").asLong(), event.path("event").asText()));
+        events.add(new Event(event.path("ts").asLong(), event.path("event").asText(), event.path("fault").asBoolean()));
       }
     }
     return events;
+  }
+
+  private static List<Outcome> outcomes(Path file) throws IOException {
+    List<Outcome> outcomes = new ArrayList<>();
+    if (Files.isRegularFile(file)) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode o = JSON.readTree(line);
+        Map<String, Long> failed = new java.util.TreeMap<>();
+        o.path("failed_by_reason").fields().forEachRemaining(e -> failed.put(e.getKey(), e.getValue().asLong()));
+        outcomes.add(new Outcome(o.path("ts").asLong(), o.path("ok").asLong(), failed, o.path("timeouts").asLong(), o.path("availability").asDouble()));
+      }
+    }
+    return outcomes;
   }
 
   private static List<Interval> intervals(Path log) throws IOException {

@@ -81,8 +81,28 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     GIVE_UP_WAITING
   }
 
-  /** Where the driver reports to: progress lines, and the interval log of latencies. */
-  public record Output(Consumer<String> progress, PrintStream histogramLog) {}
+  /**
+   * Where the driver reports to: progress lines, the interval log of latencies, and (when not
+   * null) what became of the requests settled in each second.
+   */
+  public record Output(Consumer<String> progress, PrintStream histogramLog, Consumer<Second> seconds) {
+    public Output(Consumer<String> progress, PrintStream histogramLog) {
+      this(progress, histogramLog, null);
+    }
+  }
+
+  /**
+   * The requests settled in one second (ending at {@code ts}, epoch ms): answered ok, failed (by
+   * reason) and timed out then, and those sent and not sent then. What the report's availability
+   * per second and its fault table are made of.
+   */
+  public record Second(long ts, long sent, long ok, long failed, Map<String, Long> failedByReason, long timeouts, long notSent, boolean warmup) {
+    /** The fraction of the requests settled in this second that were answered ok; 1 when none were. */
+    public double availability() {
+      long settled = ok + failed + timeouts;
+      return settled == 0 ? 1.0 : (double) ok / settled;
+    }
+  }
 
   public static Behavior<Command> create(
       LoadSettings settings, Output output, CompletableFuture<Summary> result) {
@@ -135,6 +155,12 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long stoppedIssuingNanos;
   private long intervalStartMs;
   private long lastTickOk;
+  /** The ledger's counts at the last tick, for the second's outcomes. */
+  private long lastTickSent;
+  private long lastTickFailed;
+  private long lastTickTimeouts;
+  private long lastTickNotSent;
+  private Map<String, Long> lastTickFailedByReason = Map.of();
   private Thread pacer;
 
   private Driver(
@@ -496,6 +522,25 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     interval.reset();
     intervalStartMs = nowMs;
+    if (output.seconds() != null) {
+      Map<String, Long> failedByReason = new java.util.TreeMap<>();
+      ledger.failedByReason().forEach(
+          (reason, count) -> {
+            long delta = count - lastTickFailedByReason.getOrDefault(reason, 0L);
+            if (delta > 0) {
+              failedByReason.put(reason, delta);
+            }
+          });
+      output.seconds().accept(
+          new Second(
+              nowMs, ledger.sent() - lastTickSent, ledger.ok() - lastTickOk, ledger.failed() - lastTickFailed, failedByReason,
+              ledger.timeouts() - lastTickTimeouts, ledger.notSent() - lastTickNotSent, System.nanoTime() - warmupEndNanos < 0));
+      lastTickSent = ledger.sent();
+      lastTickFailed = ledger.failed();
+      lastTickTimeouts = ledger.timeouts();
+      lastTickNotSent = ledger.notSent();
+      lastTickFailedByReason = Map.copyOf(ledger.failedByReason());
+    }
     lastTickOk = ledger.ok();
     return this;
   }
