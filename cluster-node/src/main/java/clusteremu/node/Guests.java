@@ -61,7 +61,7 @@ public final class Guests implements Vm.Guests {
 
   @Override
   public ActorRef<?> start(
-      ActorContext<?> context, VmSpec vm, Machine machine, GuestState restored, UnaryOperator<Behavior<?>> shell) {
+      ActorContext<?> context, VmSpec vm, Machine machine, GuestState restored, boolean anew, UnaryOperator<Behavior<?>> shell) {
     ComponentKind kind = vm.guest().orElseThrow();
     ComponentCounters guestCounters = new ComponentCounters();
     ActorRef<Receptionist.Command> receptionist = context.getSystem().receptionist();
@@ -86,8 +86,9 @@ public final class Guests implements Vm.Guests {
           }
           case DATA_SERVER -> {
             DataServer.State state = restored == null ? null : restored.dataServer();
-            // It registers itself: at once, or once it has its keys back when its JVM starts again after a loss.
-            DataServer.Role role = new DataServer.Role(vm.name(), partitioning, restarted);
+            // It registers itself: at once, or once it has its keys back when it starts again empty
+            // after a loss (its JVM restarted, its host recovered, or moved cold).
+            DataServer.Role role = new DataServer.Role(vm.name(), partitioning, restarted || anew);
             yield context.spawn(
                 shell.apply(DataServer.create(DataServerSettings.fromConfig(settings), machine, guestCounters, state, role)).unsafeCast(),
                 VmAddresses.GUEST);

@@ -15,6 +15,7 @@ import clusteremu.node.datacenter.placement.PlacementReplica;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.node.fault.FaultLog;
+import clusteremu.node.fault.HostCrashes;
 import clusteremu.node.fault.NodeFaults;
 import clusteremu.node.fault.PathFaultTable;
 import clusteremu.node.metrics.MetricsLog;
@@ -85,6 +86,7 @@ public final class Node {
           ActorRef<Migrations.Command> migrations = context.spawn(
               Migrations.create(spec.name(), topology, placement, addresses, datacenter, hosts, nodeAddresses(scenario), replica, migrationLog),
               Migrations.NAME);
+          ActorRef<HostCrashes.Command> hostCrashes = context.spawn(HostCrashes.create(hosts, replica), HostCrashes.NAME);
           context.spawn(Arrivals.create(spec.name(), topology, hosts, replica, datacenter, migrationLog), Arrivals.NAME);
           if (spec.name().equals(controlNode(scenario))) {
             FaultLog faultLog = new FaultLog(run.faults());
@@ -95,7 +97,8 @@ public final class Node {
                     node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME),
                     new NodeFaults(scenario, run, spec.name(), faultLog),
                     context.spawn(PathFaultTable.create(topology, modelled, faultLog), "path-fault-table"),
-                    faultLog)
+                    faultLog,
+                    node -> node.equals(spec.name()) ? hostCrashes : resolver.resolveActorRef(addressOf.get(node) + "/user/" + HostCrashes.NAME))
                 .bind(scenario.config().getInt("clusteremu.control.port"));
           }
           Optional<NodeDatacenter> drawn = scenario.datacenter().map(t -> datacenter);

@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
       "                                slow or lossy paths between two places of the datacenter (hosts, racks or rows), both ways",
       "  fault cut FROM TO             every message between the two places lost (a partition)",
       "  fault heal FROM TO            the paths between them as the topology has them again",
+      "  fault crash-host HOST         an emulated host stops: its VMs stop and are gone from placement",
+      "  fault recover-host HOST       the host is back: its VMs start again, empty (a replicated data server takes its keys back first)",
       "  fault --list                  the faults injected so far",
       "The node serving the control API (clusteremu.control.node, by default the first seed node) cannot be killed or frozen through it.",
       "Exit status: 0 done, 1 refused or failed, 2 bad usage or input."
@@ -35,10 +37,10 @@ import picocli.CommandLine.Parameters;
 final class FaultCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "kill, freeze, restart, link, cut or heal.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "kill, freeze, restart, link, cut, heal, crash-host or recover-host.")
   String kind;
 
-  @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARGS", description = "NODE (kill, restart), NODE DURATION (freeze, e.g. 12s), FROM TO (link, cut, heal).")
+  @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARGS", description = "NODE (kill, restart), NODE DURATION (freeze, e.g. 12s), FROM TO (link, cut, heal), HOST (crash-host, recover-host).")
   java.util.List<String> args = new java.util.ArrayList<>();
 
   @Option(names = "--latency", converter = DurationConverter.class, description = "link: latency added to the paths, e.g. 20ms.")
@@ -93,6 +95,7 @@ final class FaultCommand implements Callable<Integer> {
         switch (kind) {
           case "freeze" -> "freeze NODE DURATION";
           case "link", "cut", "heal" -> kind + " FROM TO";
+          case "crash-host", "recover-host" -> kind + " HOST";
           default -> kind + " NODE";
         };
     if (args.size() != expected) {
@@ -115,6 +118,10 @@ final class FaultCommand implements Callable<Integer> {
       if (loss != null) {
         body.put("loss", loss);
       }
+      return body;
+    }
+    if (kind.equals("crash-host") || kind.equals("recover-host")) {
+      body.put("host", args.get(0));
       return body;
     }
     body.put("node", args.get(0));
@@ -145,7 +152,7 @@ final class FaultCommand implements Callable<Integer> {
       boolean onPaths = f.has("from");
       table.row(
           Instant.ofEpochMilli(f.path("ts").asLong()).toString(), f.path("fault").asText(),
-          onPaths ? f.path("from").asText() + " ~ " + f.path("to").asText() : f.path("node").asText(),
+          onPaths ? f.path("from").asText() + " ~ " + f.path("to").asText() : f.has("host") ? "host " + f.path("host").asText() : f.path("node").asText(),
           f.has("pid") ? f.path("pid").asText() : "-",
           f.has("duration_ms") ? f.path("duration_ms").asText() + " ms" : f.has("event") && f.path("fault").asText().equals("link") ? f.path("event").asText() : "-");
     }
@@ -155,6 +162,8 @@ final class FaultCommand implements Callable<Integer> {
 
   private static String line(JsonNode record) {
     return Instant.ofEpochMilli(record.path("ts").asLong()) + "  " + record.path("event").asText()
-        + (record.has("pid") ? " (PID " + record.path("pid").asText() + ")" : " (sent to " + record.path("nodes").asInt() + " nodes)");
+        + (record.has("pid") ? " (PID " + record.path("pid").asText() + ")"
+            : record.has("vms") ? " (VMs " + record.path("vms") + " on node " + record.path("node").asText() + ")"
+            : " (sent to " + record.path("nodes").asInt() + " nodes)");
   }
 }

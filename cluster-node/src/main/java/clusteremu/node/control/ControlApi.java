@@ -6,6 +6,7 @@ import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.fault.Fault;
 import clusteremu.node.fault.FaultLog;
+import clusteremu.node.fault.HostCrashes;
 import clusteremu.node.fault.NodeFaults;
 import clusteremu.node.fault.PathFaultTable;
 import clusteremu.node.migration.MigrationRequests;
@@ -74,6 +75,7 @@ public final class ControlApi extends AllDirectives {
   private final NodeFaults faults;
   private final ActorRef<PathFaultTable.Command> pathFaults;
   private final FaultLog faultLog;
+  private final Function<String, ActorRef<HostCrashes.Command>> hostCrashesOf;
 
   /**
    * @param nodes every node of the cluster, by name
@@ -81,6 +83,7 @@ public final class ControlApi extends AllDirectives {
    * @param faults carries out the faults on node JVMs
    * @param pathFaults carries out the faults on the emulated network's paths
    * @param faultLog every fault carried out, for {@code GET /faults}
+   * @param hostCrashesOf the actor of a node that crashes and recovers its hosts
    */
   public ControlApi(
       ActorSystem<?> system,
@@ -91,7 +94,8 @@ public final class ControlApi extends AllDirectives {
       Function<String, ActorRef<Migrations.Command>> migrationsOf,
       NodeFaults faults,
       ActorRef<PathFaultTable.Command> pathFaults,
-      FaultLog faultLog) {
+      FaultLog faultLog,
+      Function<String, ActorRef<HostCrashes.Command>> hostCrashesOf) {
     this.system = system;
     this.run = runName(run);
     this.topology = topology;
@@ -101,6 +105,7 @@ public final class ControlApi extends AllDirectives {
     this.faults = faults;
     this.pathFaults = pathFaults;
     this.faultLog = faultLog;
+    this.hostCrashesOf = hostCrashesOf;
   }
 
   /** Serves on 127.0.0.1:{@code port}; a port in use is logged, and the node runs on without the API. */
@@ -183,7 +188,7 @@ public final class ControlApi extends AllDirectives {
     CompletionStage<NodeFaults.Outcome> outcome =
         fault.kind().onPaths()
             ? AskPattern.<PathFaultTable.Command, NodeFaults.Outcome>ask(pathFaults, replyTo -> new PathFaultTable.Change(fault, replyTo), ASK, system.scheduler())
-            : CompletableFuture.completedFuture(faults.inject(fault));
+            : fault.kind().onHost() ? hostFault(fault) : CompletableFuture.completedFuture(faults.inject(fault));
     return outcome.thenApply(o -> o.error() == null ? json(200, o.record()) : json(o.status(), error(o.error())));
   }
 
@@ -239,6 +244,32 @@ public final class ControlApi extends AllDirectives {
             migrationsOf.apply(carrier), replyTo -> new Migrations.Start(request, replyTo), ASK, system.scheduler())
         .thenApply(started -> started.refusal() == null ? json(201, Map.of("id", started.id())) : json(409, error(started.refusal())))
         .exceptionally(e -> json(503, error("node " + carrier + " did not answer: " + e.getMessage())));
+  }
+
+  /** Crashes or recovers an emulated host through the node that carries it; logged when done. */
+  private CompletionStage<NodeFaults.Outcome> hostFault(Fault fault) {
+    if (!topology.hosts().containsKey(fault.host())) {
+      return CompletableFuture.completedFuture(NodeFaults.Outcome.refused(404, "host: no host " + fault.host() + "; expected one of " + topology.hosts().keySet()));
+    }
+    String node = placement.nodeOf(fault.host()).orElseThrow();
+    boolean crash = fault.kind() == Fault.Kind.CRASH_HOST;
+    return AskPattern.<HostCrashes.Command, HostCrashes.Done>ask(hostCrashesOf.apply(node), replyTo -> new HostCrashes.Act(fault.host(), crash, replyTo), ASK, system.scheduler())
+        .thenApply(
+            done -> {
+              if (done.refusal() != null) {
+                return NodeFaults.Outcome.refused(409, "host: " + done.refusal());
+              }
+              Map<String, Object> line = new LinkedHashMap<>();
+              line.put("ts", System.currentTimeMillis());
+              line.put("fault", fault.kind().configName());
+              line.put("host", fault.host());
+              line.put("node", node);
+              line.put("vms", done.vms());
+              line.put("event", fault.describe());
+              faultLog.write(line);
+              return new NodeFaults.Outcome(200, null, line);
+            })
+        .exceptionally(e -> NodeFaults.Outcome.refused(503, "host: node " + node + " did not answer: " + e.getMessage()));
   }
 
   /** The node a migration id names: ids are {@code <node>.<n>}. */

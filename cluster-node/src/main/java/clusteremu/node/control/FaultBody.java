@@ -19,10 +19,12 @@ import java.util.TreeSet;
  *{"kind": "restart", "node": "app-2"}
  *{"kind": "link", "from": "rack-a1", "to": "rack-b1", "latency_ms": 5, "bandwidth": "100Mbit", "loss": 0.01}
  *{"kind": "cut", "from": "rack-a1", "to": "rack-b1"}
- *{"kind": "heal", "from": "rack-a1", "to": "rack-b1"}</pre>
+ *{"kind": "heal", "from": "rack-a1", "to": "rack-b1"}
+ *{"kind": "crash-host", "host": "a1-h2"}
+ *{"kind": "recover-host", "host": "a1-h2"}</pre>
  */
 public final class FaultBody {
-  static final Set<String> FIELDS = new TreeSet<>(Set.of("kind", "node", "duration_ms", "from", "to", "latency_ms", "bandwidth", "loss"));
+  static final Set<String> FIELDS = new TreeSet<>(Set.of("kind", "node", "duration_ms", "from", "to", "latency_ms", "bandwidth", "loss", "host"));
   /** A freeze longer than this is a kill in all but name; the bound catches a unit mistake. */
   static final Duration LONGEST_FREEZE = Duration.ofHours(1);
   private static final Set<String> NODE_FIELDS = Set.of("node", "duration_ms");
@@ -39,10 +41,17 @@ public final class FaultBody {
       throw new BodyFields.Invalid(
           "kind: expected one of " + Arrays.stream(Fault.Kind.values()).map(Fault.Kind::configName).toList() + ", got \"" + kindName + "\"");
     }
-    for (String field : kind.onPaths() ? NODE_FIELDS : PATH_FIELDS) {
+    Set<String> foreign = new TreeSet<>(FIELDS);
+    foreign.remove("kind");
+    foreign.removeAll(kind.onPaths() ? PATH_FIELDS : kind.onHost() ? Set.of("host") : NODE_FIELDS);
+    for (String field : foreign) {
       if (json.has(field)) {
-        throw new BodyFields.Invalid(field + ": not a field of a " + kind.configName() + " (" + (kind.onPaths() ? "it acts between two places, from and to" : "it acts on a node") + ")");
+        String acts = kind.onPaths() ? "it acts between two places, from and to" : kind.onHost() ? "it acts on an emulated host" : "it acts on a node";
+        throw new BodyFields.Invalid(field + ": not a field of a " + kind.configName() + " (" + acts + ")");
       }
+    }
+    if (kind.onHost()) {
+      return Fault.onHost(kind, BodyFields.text(json, "host", null));
     }
     return kind.onPaths() ? pathFault(kind, json) : nodeFault(kind, json);
   }
@@ -77,7 +86,7 @@ public final class FaultBody {
           throw new BodyFields.Invalid(field + ": only a link takes it, not a " + kind.configName());
         }
       }
-      return new Fault(kind, null, null, from, to, Duration.ZERO, 0, kind == Fault.Kind.CUT ? 1.0 : 0);
+      return new Fault(kind, null, null, from, to, Duration.ZERO, 0, kind == Fault.Kind.CUT ? 1.0 : 0, null);
     }
     if (LINK_FIELDS.stream().noneMatch(json::has)) {
       throw new BodyFields.Invalid("latency_ms, bandwidth, loss: a link needs one of them at least");
@@ -94,7 +103,7 @@ public final class FaultBody {
       }
       loss = lossValue.asDouble();
     }
-    return new Fault(kind, null, null, from, to, Duration.ofMillis(latencyMs), bandwidth(json), loss);
+    return new Fault(kind, null, null, from, to, Duration.ofMillis(latencyMs), bandwidth(json), loss, null);
   }
 
   /** In the units of the link bandwidths ("100Mbit"); 0 when not given. */

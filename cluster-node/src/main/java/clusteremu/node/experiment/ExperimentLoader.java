@@ -239,7 +239,7 @@ public final class ExperimentLoader {
   }
 
   private static final Set<String> EVENT_KEYS = Set.of("at", "migrate", "fault");
-  private static final Set<String> FAULT_KEYS = Set.of("kind", "node", "duration", "from", "to", "latency", "bandwidth", "loss");
+  private static final Set<String> FAULT_KEYS = Set.of("kind", "node", "duration", "from", "to", "latency", "bandwidth", "loss", "host");
 
   private static Duration atTime(Config event, String where) {
     try {
@@ -259,7 +259,7 @@ public final class ExperimentLoader {
     try {
       com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
       body.put("kind", fault.getString("kind"));
-      for (String place : List.of("node", "from", "to")) {
+      for (String place : List.of("node", "from", "to", "host")) {
         if (fault.hasPath(place)) {
           body.put(place, fault.getString(place));
         }
@@ -354,7 +354,7 @@ public final class ExperimentLoader {
           // Placement changes from phase to phase: check the names only, not where the VM is then.
           Optional<String> bad =
               clusteremu.node.migration.MigrationRequests.check(
-                  request, topology, new clusteremu.node.datacenter.placement.Placement(java.util.Map.of(), topology.nodeOfHost()));
+                  request, topology, clusteremu.node.datacenter.placement.Placement.initial(topology));
           if (bad.isPresent() && !bad.get().startsWith("to: VM ")) {
             throw new ScenarioException(file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: " + bad.get());
           }
@@ -370,6 +370,13 @@ public final class ExperimentLoader {
     String where = file + ": phase " + phase.name() + ": event at " + event.at().toMillis() + " ms: ";
     try {
       clusteremu.node.fault.Fault fault = clusteremu.node.control.FaultBody.parse(event.fault().toString());
+      if (fault.kind().onHost()) {
+        clusteremu.node.datacenter.Topology hosts = scenario.datacenter().orElseGet(() -> clusteremu.node.scenario.OneHostPerNode.of(scenario));
+        if (!hosts.hosts().containsKey(fault.host())) {
+          throw new ScenarioException(where + "fault.host: no host " + fault.host() + "; expected one of " + hosts.hosts().keySet());
+        }
+        return;
+      }
       if (fault.kind().onPaths()) {
         clusteremu.node.datacenter.Topology topology = scenario.datacenter().orElse(null);
         if (topology == null || !scenario.config().getBoolean("clusteremu.datacenter.network-model")) {

@@ -66,6 +66,9 @@ final class PhaseEvents implements AutoCloseable {
         if (answer.body().has("pid")) {
           record.put("pid", answer.body().path("pid").asLong());
           done = "PID " + answer.body().path("pid").asLong();
+        } else if (answer.body().has("vms")) {
+          record.put("vms", answer.body().path("vms"));
+          done = "VMs " + answer.body().path("vms");
         } else {
           record.put("nodes", answer.body().path("nodes").asInt());
           done = "sent to " + answer.body().path("nodes").asInt() + " nodes";

@@ -8,7 +8,8 @@ import java.time.Duration;
  * pause or a hung machine would), {@code restart} of a node that is not running (it rejoins the
  * cluster with its roles). On the emulated network, between two places (hosts, racks or rows):
  * {@code link} (more latency, less bandwidth, loss), {@code cut} (every message lost), {@code
- * heal} (back to the topology's links).
+ * heal} (back to the topology's links). On an emulated host: {@code crash-host} (its VMs stop and
+ * are gone from placement), {@code recover-host} (they start again, empty).
  *
  * @param node the node of a JVM fault; null for a path fault
  * @param duration how long a freeze lasts; null for the others
@@ -17,8 +18,10 @@ import java.time.Duration;
  * @param latency what a {@code link} adds to the paths' latency (zero: nothing)
  * @param bytesPerSecond the bandwidth a {@code link} leaves the paths (0: as the topology has it)
  * @param loss the fraction of messages a {@code link} loses (0 to 1; a cut loses all)
+ * @param host the host of a host fault; null for the others
  */
-public record Fault(Kind kind, String node, Duration duration, String from, String to, Duration latency, double bytesPerSecond, double loss) {
+public record Fault(
+    Kind kind, String node, Duration duration, String from, String to, Duration latency, double bytesPerSecond, double loss, String host) {
 
   public enum Kind {
     KILL("kill"),
@@ -26,7 +29,9 @@ public record Fault(Kind kind, String node, Duration duration, String from, Stri
     RESTART("restart"),
     LINK("link"),
     CUT("cut"),
-    HEAL("heal");
+    HEAL("heal"),
+    CRASH_HOST("crash-host"),
+    RECOVER_HOST("recover-host");
 
     private final String name;
 
@@ -43,6 +48,11 @@ public record Fault(Kind kind, String node, Duration duration, String from, Stri
       return this == LINK || this == CUT || this == HEAL;
     }
 
+    /** Whether it acts on an emulated host. */
+    public boolean onHost() {
+      return this == CRASH_HOST || this == RECOVER_HOST;
+    }
+
     /** The kind named {@code name}, or null. */
     public static Kind named(String name) {
       for (Kind kind : values()) {
@@ -56,7 +66,12 @@ public record Fault(Kind kind, String node, Duration duration, String from, Stri
 
   /** A fault on a node's JVM. */
   public static Fault onNode(Kind kind, String node, Duration duration) {
-    return new Fault(kind, node, duration, null, null, Duration.ZERO, 0, 0);
+    return new Fault(kind, node, duration, null, null, Duration.ZERO, 0, 0, null);
+  }
+
+  /** A fault on an emulated host. */
+  public static Fault onHost(Kind kind, String host) {
+    return new Fault(kind, null, null, null, null, Duration.ZERO, 0, 0, host);
   }
 
   /** What it does, for progress output and the report's marks. */
@@ -65,6 +80,7 @@ public record Fault(Kind kind, String node, Duration duration, String from, Stri
       case FREEZE -> "freeze " + node + " for " + duration.toMillis() / 1000.0 + " s";
       case KILL, RESTART -> kind.configName() + " " + node;
       case CUT, HEAL -> kind.configName() + " " + from + " ~ " + to;
+      case CRASH_HOST, RECOVER_HOST -> kind.configName() + " " + host;
       case LINK -> "link " + from + " ~ " + to + ":"
           + (latency.isZero() ? "" : " +" + latency.toNanos() / 1e6 + " ms")
           + (bytesPerSecond > 0 ? " " + clusteremu.node.datacenter.Bandwidth.format(bytesPerSecond) : "")

@@ -28,7 +28,7 @@ public final class NodeFaults {
 
   /** How a fault went: {@code status} as HTTP says it (200 done, 404 unknown node, 409 refused), and its record or the refusal. */
   public record Outcome(int status, String error, Map<String, Object> record) {
-    static Outcome refused(int status, String error) {
+    public static Outcome refused(int status, String error) {
       return new Outcome(status, error, null);
     }
   }
@@ -73,7 +73,7 @@ public final class NodeFaults {
       case RESTART -> process.isPresent()
           ? Outcome.refused(409, "node: " + fault.node() + " is running (PID " + process.get().pid() + "); kill it first")
           : restart(fault, spec.get());
-      case LINK, CUT, HEAL -> throw new IllegalArgumentException(fault.kind() + " acts on paths, not on a node: see PathFaultTable");
+      case LINK, CUT, HEAL, CRASH_HOST, RECOVER_HOST -> throw new IllegalArgumentException(fault.kind() + " does not act on a node's JVM");
     };
   }
 

@@ -27,6 +27,9 @@ public final class MigrationRequests {
       return Optional.of("to: no host '" + request.to() + "'; expected one of " + topology.hosts().keySet());
     }
     String from = placement.hostOf(request.vm());
+    if (from == null) {
+      return Optional.of("vm: VM " + request.vm() + " is down with its host (crash-host); recover the host first");
+    }
     if (request.to().equals(from)) {
       return Optional.of("to: VM " + request.vm() + " already runs on host " + from + "; expected another host");
     }

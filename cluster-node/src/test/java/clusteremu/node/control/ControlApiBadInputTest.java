@@ -54,6 +54,7 @@ class ControlApiBadInputTest {
   private Api plain;
   private Api datacenter;
   private TestProbe<Migrations.Command> migrations;
+  private TestProbe<clusteremu.node.fault.HostCrashes.Command> hostCrashes;
 
   /** A control API bound on a free port, with the log of the faults it carried out. */
   private record Api(ServerBinding binding, RunDirectory run, FaultLog log) {}
@@ -63,6 +64,7 @@ class ControlApiBadInputTest {
   void start() throws Exception {
     kit = ActorTestKit.create(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load()));
     migrations = kit.createTestProbe();
+    hostCrashes = kit.createTestProbe();
     plain = api("plain", ScenarioLoader.load(Path.of("../config/default.conf")), "dispatcher-1");
     datacenter = api("datacenter", ScenarioLoader.load(Path.of("../config/datacenter.conf")), "rack-a1");
   }
@@ -75,7 +77,7 @@ class ControlApiBadInputTest {
         new ControlApi(
             kit.system(), run.root(), topology, Placement.initial(topology), scenario.nodes().stream().map(NodeSpec::name).toList(),
             node -> migrations.getRef(), new NodeFaults(scenario, run, controlNode, log),
-            kit.spawn(PathFaultTable.create(topology, scenario.datacenter().isPresent(), log)), log);
+            kit.spawn(PathFaultTable.create(topology, scenario.datacenter().isPresent(), log)), log, node -> hostCrashes.getRef());
     return new Api(api.bind(0).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS), run, log);
   }
 
@@ -119,7 +121,7 @@ class ControlApiBadInputTest {
         "{\"kind\": \"kill\", \"node\": 5}|400|node: expected a string",
         "{\"kind\": 1, \"node\": \"app-1\"}|400|kind: expected a string",
         "{\"node\": \"app-1\"}|400|kind: required",
-        "{\"kind\": \"explode\", \"node\": \"app-1\"}|400|kind: expected one of [kill, freeze, restart, link, cut, heal]",
+        "{\"kind\": \"explode\", \"node\": \"app-1\"}|400|kind: expected one of [kill, freeze, restart, link, cut, heal, crash-host, recover-host]",
         "{\"kind\": \"kill\"}|400|node: required",
         "{\"kind\": \"freeze\", \"node\": \"app-1\"}|400|duration_ms: required",
         "{\"kind\": \"freeze\", \"node\": \"app-1\", \"duration_ms\": -5}|400|duration_ms: expected 1 to",
@@ -159,11 +161,17 @@ class ControlApiBadInputTest {
         "{\"kind\": \"link\", \"from\": \"a1\", \"to\": \"b1\", \"bandwidth\": 100}|400|bandwidth: expected bits per second",
         "{\"kind\": \"cut\", \"from\": \"a1\", \"to\": \"z9\"}|404|to: no host, rack or row z9",
         "{\"kind\": \"heal\", \"from\": \"a1\", \"to\": \"b1\"}|409|nothing is broken between a1 and b1",
-        "{\"kind\": \"kill\", \"node\": \"rack-a1\"}|409|node: rack-a1 serves the control API"
+        "{\"kind\": \"kill\", \"node\": \"rack-a1\"}|409|node: rack-a1 serves the control API",
+        "{\"kind\": \"crash-host\"}|400|host: required",
+        "{\"kind\": \"crash-host\", \"host\": 3}|400|host: expected a string",
+        "{\"kind\": \"crash-host\", \"node\": \"rack-a1\"}|400|node: not a field of a crash-host",
+        "{\"kind\": \"recover-host\", \"host\": \"a1-h9\"}|404|host: no host a1-h9",
+        "{\"kind\": \"kill\", \"host\": \"a1-h1\"}|400|host: not a field of a kill"
       })
   void aBadPathFaultIsRefusedAndNothingHappens(String body, int status, String names) throws Exception {
     assertRefused(send(datacenter, "POST", "/faults", body), status, names);
     assertNothingDone(datacenter);
+    hostCrashes.expectNoMessage(Duration.ofMillis(20));
   }
 
   @Test

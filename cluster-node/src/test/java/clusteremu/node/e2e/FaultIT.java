@@ -170,9 +170,11 @@ class FaultIT {
    * rows are cut apart, then joined by a slow link (20 ms more each way), then healed. While cut,
    * data calls are lost and fail at the app servers' data timeout, and the nodes count what they
    * lost; over the slow link a data call's round trip takes 40 ms more; once healed, nothing fails.
+   * Then app-2's host crashes (app-2 is gone from placement; what it held fails as
+   * app-server-lost) and recovers (app-2 is placed there again and serves).
    */
   @Test
-  void rowsCutThenSlowedThenHealed() throws Exception {
+  void rowsCutThenSlowedThenHealedThenAHostCrashesAndRecovers() throws Exception {
     Scripts scripts = new Scripts(dir.resolve("runs"));
     int[] ports = {Scripts.freePort(), Scripts.freePort(), Scripts.freePort(), Scripts.freePort()};
     Path scenario = dir.resolve("cut-it.conf");
@@ -192,7 +194,7 @@ class FaultIT {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
       assertEquals(0, up.exitCode(), up.output());
       Path run = dir.resolve("runs/latest").toRealPath();
-      Scripts.Running driver = scripts.start("driver", "--rate", "100", "--duration", "40s", "--warmup", "0s", "--timeout", "5s");
+      Scripts.Running driver = scripts.start("driver", "--rate", "100", "--duration", "60s", "--warmup", "0s", "--timeout", "5s");
       waitFor("the data server to complete 200 accesses", Duration.ofMinutes(1), () -> lastMetric(run, "rack-b1", "completed") >= 200);
 
       Scripts.Result cut = scripts.run(Duration.ofMinutes(1), "fault", "cut", "row-a", "row-b");
@@ -210,6 +212,20 @@ class FaultIT {
       Scripts.Result again = scripts.run(Duration.ofMinutes(1), "fault", "heal", "row-a", "row-b");
       assertEquals(1, again.exitCode(), again.output());
       assertTrue(again.output().contains("nothing is broken between row-a and row-b"), again.output());
+
+      waitFor("3 s after the heal", Duration.ofSeconds(30), () -> System.currentTimeMillis() - healedAt >= 3_000);
+      Scripts.Result crash = scripts.run(Duration.ofMinutes(1), "fault", "crash-host", "a2-h1");
+      assertEquals(0, crash.exitCode(), crash.output());
+      assertTrue(crash.output().contains("crash-host a2-h1 (VMs [\"app-2\"] on node rack-a2)"), crash.output());
+      waitFor("app-2 to be gone from placement", Duration.ofSeconds(30), () -> hostOfVm(ports[3], "app-2").equals("null"));
+      long crashedAt = System.currentTimeMillis();
+      waitFor("5 s with a2-h1 down", Duration.ofSeconds(30), () -> System.currentTimeMillis() - crashedAt >= 5_000);
+      long servedBefore = lastMetric(run, "rack-a1", "completed");
+      Scripts.Result recover = scripts.run(Duration.ofMinutes(1), "fault", "recover-host", "a2-h1");
+      assertEquals(0, recover.exitCode(), recover.output());
+      waitFor("app-2 to be placed on a2-h1 again", Duration.ofSeconds(30), () -> hostOfVm(ports[3], "app-2").equals("a2-h1"));
+      waitFor("the recovered app-2 to serve", Duration.ofMinutes(1), () -> lastMetric(run, "rack-a2", "completed") > 0 && lastLine(run, "rack-a2").map(l -> l.path("ts").asLong() > crashedAt).orElse(false));
+      assertTrue(servedBefore > 0);
 
       // The data calls' median round trip, per second, of the app servers while the link was slow.
       List<Double> slowRoundTrips = new ArrayList<>();
@@ -240,12 +256,15 @@ class FaultIT {
       System.out.println("summary: " + summary);
       List<String> reasons = new ArrayList<>();
       summary.get("failed_by_reason").fieldNames().forEachRemaining(reasons::add);
-      assertEquals(List.of("data-timeout"), reasons, "only the calls lost on the cut fail: " + summary);
+      assertTrue(reasons.contains("data-timeout") && Set.of("data-timeout", "app-server-lost").containsAll(reasons), "the calls lost on the cut fail, and what app-2 held when its host crashed: " + summary);
       assertEquals(0, summary.get("timeouts").asLong(), summary.toString());
       long healSecond = (healedAt - summary.get("measured_from").asLong()) / 1000;
-      long lastFailure = lastSecondWithNewFailures(output);
-      assertTrue(lastFailure < healSecond, "nothing fails over the slow link or after the heal: last failure at " + lastFailure + " s, heal at " + healSecond + " s");
-      assertEquals(List.of("cut", "link", "heal"), faults(run));
+      long crashSecond = (crashedAt - summary.get("measured_from").asLong()) / 1000;
+      List<Long> failingSeconds = secondsWithNewFailures(output);
+      assertTrue(
+          failingSeconds.stream().noneMatch(second -> second > healSecond && second < crashSecond - 1),
+          "nothing fails over the slow link or between the heal and the crash: failures at " + failingSeconds + ", heal at " + healSecond + " s, crash at " + crashSecond + " s");
+      assertEquals(List.of("cut", "link", "heal", "crash-host", "recover-host"), faults(run));
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       assertEquals(0, down.exitCode(), down.output());
     } catch (AssertionError | RuntimeException e) {
@@ -257,6 +276,41 @@ class FaultIT {
       }
       scripts.killLeftovers();
     }
+  }
+
+  /** Where the control API on {@code port} places {@code vm} ("null" when it runs nowhere), or "" when it does not answer. */
+  private static String hostOfVm(int port, String vm) {
+    try {
+      java.net.http.HttpResponse<String> answer =
+          java.net.http.HttpClient.newHttpClient()
+              .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/vms")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      for (JsonNode line : JSON.readTree(answer.body())) {
+        if (line.path("vm").asText().equals(vm)) {
+          return line.path("host").isNull() ? "null" : line.path("host").asText();
+        }
+      }
+      return "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** The seconds, from the driver's progress lines, in which the failed count grew. */
+  private static List<Long> secondsWithNewFailures(String output) {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("\\[\\s*(\\d+)s\\] sent \\d+  ok \\d+  failed (\\d+)");
+    List<Long> seconds = new ArrayList<>();
+    long failed = 0;
+    for (String text : output.split("\n")) {
+      java.util.regex.Matcher m = line.matcher(text);
+      if (m.find() && Long.parseLong(m.group(2)) > failed) {
+        seconds.add(Long.parseLong(m.group(1)));
+        failed = Long.parseLong(m.group(2));
+      }
+    }
+    return seconds;
   }
 
   /** What a node's network model has lost on faulty paths so far (its last path-fault lines). */

@@ -47,6 +47,18 @@ public final class Host {
   /** VM {@code vm} runs at {@code guest} now, on another host: give back its room; it forwards a while, then stops. */
   public record VmMoved(String vm, ActorRef<Object> guest) implements Command {}
 
+  /**
+   * The host crashes: every VM on it stops at once (its guest's state and pages are lost) and it
+   * takes no VM until it recovers. Answered with the VMs that ran here, once they have stopped;
+   * {@code refusal} when it is down already.
+   */
+  public record Crash(ActorRef<Crashed> replyTo) implements Command {}
+
+  public record Crashed(String host, List<VmSpec> vms, String refusal) {}
+
+  /** The host is back: it takes VMs again (start those it had with {@link StartVm}). Answered with the VMs it had when it crashed. */
+  public record Recover(ActorRef<Crashed> replyTo) implements Command {}
+
   private record VmEnded(String vm, ActorRef<Vm.Command> ref) implements Command {}
 
   private Host() {}
@@ -74,11 +86,44 @@ public final class Host {
           for (VmSpec vm : initial) {
             spawn.apply(vm, Vm.create(vm, host.name(), services));
           }
+          // While the host is down: the VMs it had when it crashed (null: it is up), and who waits for their stop.
+          List<List<VmSpec>> down = new ArrayList<>(java.util.Collections.singletonList(null));
+          List<Crash> crashing = new ArrayList<>();
           return Behaviors.receive(Command.class)
+              .onMessage(
+                  Crash.class,
+                  crash -> {
+                    if (down.get(0) != null) {
+                      crash.replyTo().tell(new Crashed(host.name(), down.get(0), "host " + host.name() + " is down already"));
+                      return Behaviors.same();
+                    }
+                    List<VmSpec> had = vms.keySet().stream().map(room::get).filter(java.util.Objects::nonNull).toList();
+                    down.set(0, had);
+                    room.keySet().retainAll(vms.keySet()); // room held for arrivals is gone with the host
+                    vms.values().forEach(context::stop);
+                    crashing.add(crash);
+                    if (vms.isEmpty()) {
+                      crashing.remove(crash);
+                      crash.replyTo().tell(new Crashed(host.name(), had, null));
+                    }
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  Recover.class,
+                  recover -> {
+                    List<VmSpec> had = down.get(0);
+                    if (had == null || !crashing.isEmpty()) {
+                      recover.replyTo().tell(new Crashed(host.name(), List.of(), had == null ? "host " + host.name() + " is not down" : "host " + host.name() + " is still stopping its VMs"));
+                      return Behaviors.same();
+                    }
+                    down.set(0, null);
+                    recover.replyTo().tell(new Crashed(host.name(), had, null));
+                    return Behaviors.same();
+                  })
               .onMessage(
                   Reserve.class,
                   reserve -> {
-                    String refusal = refusal(host, room, reserve.vm());
+                    String refusal = down.get(0) != null ? "host " + host.name() + " is down (crash-host); recover it first" : refusal(host, room, reserve.vm());
                     if (refusal == null) {
                       room.put(reserve.vm().name(), reserve.vm());
                     }
@@ -97,7 +142,10 @@ public final class Host {
                   StartVm.class,
                   start -> {
                     VmSpec vm = start.vm();
-                    String refusal = vms.containsKey(vm.name()) ? "VM " + vm.name() + " already runs on host " + host.name() : null;
+                    String refusal =
+                        down.get(0) != null
+                            ? "host " + host.name() + " is down (crash-host); recover it first"
+                            : vms.containsKey(vm.name()) ? "VM " + vm.name() + " already runs on host " + host.name() : null;
                     if (refusal == null && !room.containsKey(vm.name())) {
                       refusal = refusal(host, room, vm);
                     }
@@ -139,6 +187,10 @@ public final class Host {
                     List<ActorRef<VmStopped>> waiting = stopping.remove(ended.vm());
                     if (waiting != null) {
                       waiting.forEach(replyTo -> replyTo.tell(new VmStopped(ended.vm(), true)));
+                    }
+                    if (!crashing.isEmpty() && vms.isEmpty()) {
+                      crashing.forEach(crash -> crash.replyTo().tell(new Crashed(host.name(), down.get(0), null)));
+                      crashing.clear();
                     }
                     return Behaviors.same();
                   })

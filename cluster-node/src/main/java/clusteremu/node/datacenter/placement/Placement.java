@@ -35,7 +35,7 @@ public final class Placement {
     return new Placement(vms, topology.nodeOfHost());
   }
 
-  /** The host VM {@code vm} runs on now, or null for a name that is no VM of the datacenter. */
+  /** The host VM {@code vm} runs on now, or null for a name that is no VM of the datacenter or a VM down with its host. */
   public String hostOf(String vm) {
     return hostOfVm.get(vm);
   }
@@ -55,9 +55,16 @@ public final class Placement {
     return Map.copyOf(hostOfVm);
   }
 
-  /** Records that {@code vm} runs on {@code host} from now on. */
+  /** The host of a VM that runs nowhere: its host crashed (see HostCrashes); it has none until recovered. */
+  public static final String NOWHERE = "-";
+
+  /** Records that {@code vm} runs on {@code host} from now on ({@link #NOWHERE}: on none). */
   public void placeVm(String vm, String host) {
-    hostOfVm.put(vm, host);
+    if (NOWHERE.equals(host)) {
+      hostOfVm.remove(vm);
+    } else {
+      hostOfVm.put(vm, host);
+    }
   }
 
   /**

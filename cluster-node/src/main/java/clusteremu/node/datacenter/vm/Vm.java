@@ -36,9 +36,11 @@ public final class Vm {
     /**
      * Spawns the guest of {@code vm} as a child of {@code context}, named {@link
      * VmAddresses#GUEST}, wrapping its behaviour with {@code shell}; it begins from {@code
-     * restored} when that is not null.
+     * restored} when that is not null. {@code anew}: the VM starts empty while the cluster runs
+     * (its host recovered from a crash, or it moved cold), not as the scenario starts.
      */
-    ActorRef<?> start(ActorContext<?> context, VmSpec vm, Machine machine, GuestState restored, java.util.function.UnaryOperator<Behavior<?>> shell);
+    ActorRef<?> start(
+        ActorContext<?> context, VmSpec vm, Machine machine, GuestState restored, boolean anew, java.util.function.UnaryOperator<Behavior<?>> shell);
 
     /** Guest {@code guest} of {@code vm} has moved away: its metrics and status are no longer this node's to write. */
     void left(VmSpec vm, ActorRef<?> guest);
@@ -101,7 +103,9 @@ public final class Vm {
           ActorRef<Object> guest = null;
           if (spec.guest().isPresent()) {
             guest =
-                services.guests().start(context, spec, machine, restored, behavior -> GuestShell.around(behavior, machine)).unsafeUpcast();
+                services.guests()
+                    .start(context, spec, machine, restored, started != null && restored == null, behavior -> GuestShell.around(behavior, machine))
+                    .unsafeUpcast();
             services.addresses().local(spec.name(), guest);
           }
           services.addresses().localVm(spec.name(), context.getSelf());
