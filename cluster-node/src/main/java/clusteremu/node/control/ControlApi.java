@@ -33,6 +33,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -136,8 +138,29 @@ public final class ControlApi extends AllDirectives {
   }
 
   Route routes() {
-    // Sealed inside the header, so that rejections (404, 405) and errors name the run too.
-    return respondWithHeader(RawHeader.create(RUN_HEADER, run), () -> apiRoutes().seal());
+    // Inside the header, so that rejections (404, 405) and errors name the run too; both as JSON.
+    return respondWithHeader(
+        RawHeader.create(RUN_HEADER, run),
+        () -> handleExceptions(jsonErrors(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(ControlApi::asJson), this::apiRoutes)));
+  }
+
+  /** A failure while a request is served, as a JSON error: 413 for a body past the limit (sent without a length), else 500. */
+  private ExceptionHandler jsonErrors() {
+    return ExceptionHandler.newBuilder()
+        .match(
+            org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class,
+            e -> complete(json(413, error("the body is over " + MAX_BODY + " bytes; expected at most " + MAX_BODY))))
+        .matchAny(e -> complete(json(500, error("the control API failed: " + e))))
+        .build();
+  }
+
+  /** A rejection's plain-text answer (404, 405, ...) as {"error": text}, its status kept. */
+  private static HttpResponse asJson(HttpResponse response) {
+    if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+        && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+      return json(response.status().intValue(), error(strict.getData().utf8String())).withHeaders(response.getHeaders());
+    }
+    return response;
   }
 
   private Route apiRoutes() {
@@ -188,7 +211,10 @@ public final class ControlApi extends AllDirectives {
     CompletionStage<NodeFaults.Outcome> outcome =
         fault.kind().onPaths()
             ? AskPattern.<PathFaultTable.Command, NodeFaults.Outcome>ask(pathFaults, replyTo -> new PathFaultTable.Change(fault, replyTo), ASK, system.scheduler())
-            : fault.kind().onHost() ? hostFault(fault) : CompletableFuture.completedFuture(faults.inject(fault));
+            : fault.kind().onHost()
+                ? hostFault(fault)
+                // A kill waits for the JVM to exit, a restart forks one: off the HTTP threads.
+                : CompletableFuture.supplyAsync(() -> faults.inject(fault), system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
     return outcome.thenApply(o -> o.error() == null ? json(200, o.record()) : json(o.status(), error(o.error())));
   }
 

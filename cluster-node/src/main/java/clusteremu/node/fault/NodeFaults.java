@@ -6,10 +6,8 @@ import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +41,8 @@ public final class NodeFaults {
             thread.setDaemon(true);
             return thread;
           });
-  private final Set<String> frozen = new HashSet<>();
+  /** Frozen nodes and the PID frozen: a thaw meant for a JVM since killed must not touch a later one's freeze. */
+  private final java.util.Map<String, Long> frozen = new java.util.HashMap<>();
   private final FaultLog log;
 
   /**
@@ -93,20 +92,20 @@ public final class NodeFaults {
   }
 
   private Outcome freeze(Fault fault, ProcessHandle process) {
-    if (frozen.contains(fault.node())) {
+    if (frozen.containsKey(fault.node())) {
       return Outcome.refused(409, "node: " + fault.node() + " is frozen already");
     }
     String failed = signal("STOP", process.pid());
     if (failed != null) {
       return Outcome.refused(500, "node: could not stop " + fault.node() + ": " + failed);
     }
-    frozen.add(fault.node());
+    frozen.put(fault.node(), process.pid());
     thaws.schedule(() -> thaw(fault.node(), process), fault.duration().toMillis(), TimeUnit.MILLISECONDS);
     return done(fault, process.pid());
   }
 
   private synchronized void thaw(String node, ProcessHandle process) {
-    if (!frozen.remove(node) || !process.isAlive()) {
+    if (!frozen.remove(node, process.pid()) || !process.isAlive()) {
       return; // killed meanwhile
     }
     String failed = signal("CONT", process.pid());

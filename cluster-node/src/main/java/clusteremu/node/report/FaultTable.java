@@ -31,7 +31,8 @@ final class FaultTable {
 
   FaultTable(RunData data) {
     for (PhaseData phase : data.phases()) {
-      List<Event> events = phase.events();
+      // A refused event changed nothing: it is neither a fault nor the end of one's window.
+      List<Event> events = phase.events().stream().filter(e -> !e.refused()).toList();
       List<Outcome> outcomes = phase.outcomes();
       Event first = events.stream().filter(Event::fault).findFirst().orElse(null);
       if (first == null || outcomes.isEmpty()) {
@@ -46,7 +47,8 @@ final class FaultTable {
           continue;
         }
         long until = i + 1 < events.size() ? events.get(i + 1).ts() : Long.MAX_VALUE;
-        List<Outcome> window = outcomes.stream().filter(o -> o.ts() > event.ts() && o.ts() - 1000 < until).toList();
+        // Each second (by its end) belongs to one window: after this event, up to the next.
+        List<Outcome> window = outcomes.stream().filter(o -> o.ts() > event.ts() && o.ts() <= until).toList();
         Map<String, Long> failed = new TreeMap<>();
         long timeouts = 0;
         double minAvailability = 1.0;

@@ -33,10 +33,10 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
     }
   }
 
-  /** A timed event as it fired (events.json): when, in wall-clock ms, what, and whether it was a fault (else a migration). */
-  record Event(long ts, String text, boolean fault) {
+  /** A timed event as it fired (events.json): when, in wall-clock ms, what, whether it was a fault (else a migration), and whether the control API refused it. */
+  record Event(long ts, String text, boolean fault, boolean refused) {
     Event(long ts, String text) {
-      this(ts, text, false);
+      this(ts, text, false, false);
     }
   }
 
@@ -81,7 +81,7 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
     List<Event> events = new ArrayList<>();
     if (Files.isRegularFile(file)) {
       for (JsonNode event : JSON.readTree(file.toFile())) {
-        events.add(new Event(event.path("ts").asLong(), event.path("event").asText(), event.path("fault").asBoolean()));
+        events.add(new Event(event.path("ts").asLong(), event.path("event").asText(), event.path("fault").asBoolean(), event.has("error")));
       }
     }
     return events;

@@ -210,6 +210,12 @@ class ControlApiBadInputTest {
   }
 
   @Test
+  void anUnknownPathOrMethodIsAJsonErrorToo() throws Exception {
+    assertRefused(send("GET", "/nothing-here", null), 404, "requested resource could not be found");
+    assertRefused(send("PUT", "/faults", "{}"), 405, "HTTP method not allowed");
+  }
+
+  @Test
   void anUnknownMigrationIsNotFound() throws Exception {
     assertRefused(send("DELETE", "/migrations/app-9.1", null), 404, "no migration app-9.1");
     assertRefused(send("GET", "/migrations/nonsense", null), 404, "no migration nonsense");

@@ -44,9 +44,10 @@ class FaultTableTest {
     }
     List<Event> events =
         List.of(
-            new Event(T0 + 10_000, "kill app-2", true),
-            new Event(T0 + 20_000, "cut a2 ~ row-b", true),
-            new Event(T0 + 25_000, "heal a2 ~ row-b", true));
+            new Event(T0 + 10_000, "kill app-2", true, false),
+            new Event(T0 + 15_000, "kill rack-a1", true, true), // refused: changes nothing
+            new Event(T0 + 20_000, "cut a2 ~ row-b", true, false),
+            new Event(T0 + 25_000, "heal a2 ~ row-b", true, false));
     PhaseRecord record = new PhaseRecord("chaos", "phases/01-chaos", "proxy", null, 100, 0, T0, T0 + 30_000, false);
     RunData data = new RunData(Path.of("run"), null, List.of(new PhaseData(record, null, List.of(), events, outcomes)), List.of());
 

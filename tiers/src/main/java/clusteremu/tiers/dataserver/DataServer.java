@@ -49,8 +49,12 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
   /** Data servers that take replicated writes (every data server, with replication 2, as soon as it starts). */
   public static final ServiceKey<Command> REPLICA_KEY = ServiceKey.create(Command.class, "data-replica");
 
-  /** A replicated write unacknowledged this long is answered anyway: its partner is taken as gone. */
-  static final Duration REPLICA_TIMEOUT = Duration.ofSeconds(1);
+  /**
+   * A replicated write its partner, still listed, has not acknowledged this long fails with {@code
+   * replica-timeout} (it is applied here, but not acknowledged: no client was told it is safe). Below
+   * the app servers' 2 s data timeout, so the reason reaches the client.
+   */
+  static final Duration REPLICA_TIMEOUT = Duration.ofMillis(1500);
 
   /** How long a recovering data server waits for its partners to be listed before it syncs from those that are. */
   static final Duration RECOVERY_WAIT = Duration.ofSeconds(15);
@@ -94,6 +98,13 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return Traffic.DATA_ANSWER;
     }
   }
+
+  /**
+   * You missed writes: a partner acknowledged writes of keys you hold alone while you were not
+   * listed (unreachable: frozen, or cut off from the membership). The data server stops serving,
+   * takes its keys back from its partners as a recovering one does, and serves again.
+   */
+  public record Diverged(String from) implements Command {}
 
   /** A recovering data server {@code from} asks for the keys it holds; from this message on, its partner replicates to it. */
   public record SyncRequest(String from, ActorRef<SyncChunk> replyTo) implements Command {}
@@ -160,15 +171,20 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
   private final SplittableRandom random;
   private final Role role;
   private final Set<String> partners;
+  private final TimerScheduler<Command> timers;
   private final ActorRef<Replicated> ackInbox;
   private final ActorRef<SyncChunk> syncInbox;
   private final Map<Long, Long> versions = new HashMap<>();
   private final Map<Long, Pending> pending = new LinkedHashMap<>();
   /** Partners listed under REPLICA_KEY now, and those that asked to be synced and are not listed yet. */
   private Set<String> listed = Set.of();
-  private final Set<String> announced = new HashSet<>();
+  private final Map<String, Long> announced = new HashMap<>();
+  /** Partners that missed writes acknowledged here alone while they were not listed: told to resync once listed again. */
+  private final Set<String> behind = new HashSet<>();
   /** While recovering: the partners asked for their keys, and those that have sent them all. */
   private boolean recovering;
+  /** Recovering after a divergence (its JVM ran on): the partners listed now are enough. */
+  private boolean resyncing;
   private final Set<String> asked = new HashSet<>();
   private final Set<String> synced = new HashSet<>();
   private long nextTicket;
@@ -202,6 +218,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
     this.counters = counters;
     this.random = new SplittableRandom(settings.seed());
     this.role = role;
+    this.timers = timers;
     this.partners = role == null ? Set.of() : role.partitioning().partnersOf(role.vm());
     this.ackInbox = context.messageAdapter(Replicated.class, ReplicaAcked::new);
     this.syncInbox = context.messageAdapter(SyncChunk.class, SyncReceived::new);
@@ -259,6 +276,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
         .onMessage(ReplicaAcked.class, this::onReplicaAcked)
         .onMessage(ReplicasChanged.class, this::onReplicasChanged)
         .onMessage(SyncRequest.class, this::onSyncRequest)
+        .onMessage(Diverged.class, this::onDiverged)
         .onMessage(SyncReceived.class, this::onSyncReceived)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(RecoveryWaitOver.INSTANCE, this::onRecoveryWaitOver)
@@ -311,8 +329,11 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return null;
     }
     for (String holder : role.partitioning().holders(key)) {
-      if (!holder.equals(role.vm()) && (listed.contains(holder) || announced.contains(holder))) {
-        return holder;
+      if (!holder.equals(role.vm())) {
+        if (listed.contains(holder) || announced.containsKey(holder)) {
+          return holder;
+        }
+        behind.add(holder); // acknowledged here alone: it misses this write
       }
     }
     return null;
@@ -348,9 +369,15 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       }
     }
     listed = Set.copyOf(now);
-    announced.removeAll(now);
-    // Writes waiting for a partner that is gone are acknowledged by this holder alone.
-    answerPendingWhere(p -> !listed.contains(p.partner) && !announced.contains(p.partner));
+    announced.keySet().removeAll(now);
+    // Writes waiting for a partner that is gone are acknowledged by this holder alone; it is behind.
+    answerPendingWhere(p -> !listed.contains(p.partner) && !announced.containsKey(p.partner), null);
+    for (String partner : listed) {
+      if (behind.remove(partner)) {
+        getContext().getLog().info("data server {} is back after writes acknowledged here alone; telling it to resync", partner);
+        machine.sendToVm(partner, new Diverged(role.vm()));
+      }
+    }
     if (recovering) {
       for (String partner : listed) {
         if (asked.add(partner)) {
@@ -367,7 +394,8 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return this;
     }
     // From here on its writes reach it too, so the keys below and those writes miss nothing.
-    announced.add(request.from());
+    announced.put(request.from(), System.nanoTime());
+    behind.remove(request.from());
     List<Long> keys = new ArrayList<>();
     versions.forEach(
         (key, version) -> {
@@ -396,7 +424,8 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
     }
     if (chunk.last()) {
       synced.add(chunk.from());
-      if (recovering && synced.containsAll(partners)) {
+      // Started again: every partner has answered. Resyncing after a divergence: those asked have.
+      if (recovering && synced.containsAll(asked) && (resyncing || synced.containsAll(partners))) {
         recovered();
       }
     }
@@ -415,23 +444,51 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
 
   private void recovered() {
     recovering = false;
+    resyncing = false;
     getContext().getLog().info("data server {} recovered {} keys from {}; serving", role.vm(), versions.size(), synced);
     getContext().getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, getContext().getSelf()));
   }
 
-  private Behavior<Command> onTick() {
-    long now = System.nanoTime();
-    answerPendingWhere(p -> now - p.sentAt > REPLICA_TIMEOUT.toNanos());
+  private Behavior<Command> onDiverged(Diverged diverged) {
+    if (recovering || partners.isEmpty()) {
+      return this;
+    }
+    getContext().getLog().warn("data server {} missed writes while it was not listed ({} says so): resyncing before it serves again", role.vm(), diverged.from());
+    recovering = true;
+    resyncing = true;
+    asked.clear();
+    synced.clear();
+    getContext().getSystem().receptionist().tell(Receptionist.deregister(SERVICE_KEY, getContext().getSelf()));
+    timers.startSingleTimer(RecoveryWaitOver.INSTANCE, RECOVERY_WAIT);
+    for (String partner : listed) {
+      asked.add(partner);
+      machine.sendToVm(partner, new SyncRequest(role.vm(), syncInbox));
+    }
     return this;
   }
 
-  private void answerPendingWhere(java.util.function.Predicate<Pending> condition) {
+  private Behavior<Command> onTick() {
+    long now = System.nanoTime();
+    // A listed partner that does not acknowledge in time fails the write: it is not on two copies.
+    answerPendingWhere(p -> now - p.sentAt > REPLICA_TIMEOUT.toNanos(), FailureReason.REPLICA_TIMEOUT);
+    // One that asked to be synced and never got listed is gone.
+    announced.values().removeIf(since -> now - since > RECOVERY_WAIT.toNanos() * 2);
+    return this;
+  }
+
+  /** Answers the waiting writes that match: ok (acknowledged by this holder alone, its partner now behind), or failed with {@code failure}. */
+  private void answerPendingWhere(java.util.function.Predicate<Pending> condition, String failure) {
     for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
       Pending write = it.next();
       if (condition.test(write)) {
         it.remove();
-        announced.remove(write.partner);
-        answer(write.access, write.version);
+        if (failure == null) {
+          behind.add(write.partner);
+          answer(write.access, write.version);
+        } else {
+          counters.failed();
+          machine.send(write.access.replyTo(), new Answer(write.access.job(), write.access.call(), false, 0, failure));
+        }
       }
     }
   }

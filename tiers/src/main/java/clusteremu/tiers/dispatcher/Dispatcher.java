@@ -398,8 +398,14 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     for (long ticket : late) {
       Held request = held.get(ticket);
       Backend slow = request.backend;
-      slow.outstanding--;
       slow.skipUntil = now + serverTimeoutNanos;
+      if (request.mode == Mode.HANDOFF) {
+        // The app server answers the client itself: failing the request here could answer it
+        // twice. The server is only skipped; the request ends when it says it has finished.
+        request.forwardedAt = now;
+        continue;
+      }
+      slow.outstanding--;
       request.backend = null;
       failOrRetry(ticket, FailureReason.APP_SERVER_TIMEOUT, slow.vm);
     }

@@ -16,8 +16,9 @@ import java.time.Duration;
  * @param requestDemand emulated CPU time to forward one request
  * @param replyDemand emulated CPU time to relay one reply (proxy mode only)
  * @param serverTimeout a request an app server holds unanswered this long fails with {@code
- *     app-server-timeout}, and that server gets no new request until it answers one or this time
- *     has passed again (HAProxy's {@code timeout server} with {@code observe}); zero: no bound
+ *     app-server-timeout} (proxy mode; in handoff mode the app server answers the client itself, so
+ *     the request is left to it), and that server gets no new request until it answers one or this
+ *     time has passed again (HAProxy's {@code timeout server} with {@code observe}); zero: no bound
  * @param retries how many times a request that failed because of its app server (lost, timed out,
  *     queue full) is sent again, to another app server (HAProxy's {@code retries} with {@code
  *     option redispatch}); proxy mode only, since in handoff mode the dispatcher does not see the

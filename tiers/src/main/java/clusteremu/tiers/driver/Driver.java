@@ -465,8 +465,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (issuing || ledger.inFlight() > 0 || !backlog.isEmpty()) {
       return this;
     }
-    if (System.currentTimeMillis() - intervalStartMs >= 100) {
-      onProgress(); // the last, partial second
+    boolean settledSinceTick =
+        ledger.sent() != lastTickSent || ledger.ok() != lastTickOk || ledger.failed() != lastTickFailed
+            || ledger.timeouts() != lastTickTimeouts || ledger.notSent() != lastTickNotSent;
+    if (System.currentTimeMillis() - intervalStartMs >= 100 || settledSinceTick) {
+      onProgress(); // the last, partial second: outcomes.jsonl sums to the summary
     }
     timers.cancelAll();
     // The measured window: from the end of the warm-up to when issuing stopped (earlier if interrupted).

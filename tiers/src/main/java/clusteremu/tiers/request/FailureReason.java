@@ -16,6 +16,8 @@ public final class FailureReason {
   public static final String DATA_UNAVAILABLE = "data-unavailable";
   public static final String DATA_SERVER_QUEUE_FULL = "data-server-queue-full";
   public static final String DATA_TIMEOUT = "data-timeout";
+  /** With replication, the key's other holder did not acknowledge the write in time: it is applied at one, acknowledged at none. */
+  public static final String REPLICA_TIMEOUT = "replica-timeout";
   public static final String DISPATCHER_LOST = "dispatcher-lost";
 
   private FailureReason() {}

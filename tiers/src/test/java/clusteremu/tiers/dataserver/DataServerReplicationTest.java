@@ -157,6 +157,72 @@ class DataServerReplicationTest {
   }
 
   @Test
+  void aServerThatMissedWritesWhileUnlistedResyncsBeforeItServesAgain() {
+    ActorRef<DataServer.Command> first = server("data-1", false);
+    ActorRef<DataServer.Command> second = server("data-2", false);
+    awaitListed(DataServer.REPLICA_KEY, 2);
+    long key = keyOwnedBy("data-1");
+    app.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          first.tell(new DataServer.Access(1, 0, Operation.WRITE, key, app.getRef()));
+          assertEquals(app.receiveMessage().version(), version(second, key));
+          return null;
+        });
+    long before = version(first, key);
+    // data-1 is not listed for a while (as when frozen past the failure detector's pause) ...
+    TestProbe<Receptionist.Deregistered> gone = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.deregister(DataServer.REPLICA_KEY, first, gone.getRef()));
+    gone.receiveMessage();
+    awaitListed(DataServer.REPLICA_KEY, 1);
+    // ... while data-2 acknowledges writes of its keys alone.
+    app.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          second.tell(new DataServer.Access(2, 0, Operation.WRITE, key, app.getRef()));
+          DataServer.Answer answer = app.receiveMessage();
+          assertTrue(answer.ok());
+          assertTrue(version(first, key) < answer.version(), "data-1 did not get it");
+          return null;
+        });
+    long acknowledged = version(second, key);
+    assertTrue(acknowledged > before);
+    // Listed again: data-2 tells it; it stops serving, takes its keys back, and serves again.
+    TestProbe<Receptionist.Registered> back = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.register(DataServer.REPLICA_KEY, first, back.getRef()));
+    back.receiveMessage();
+    app.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(acknowledged, version(first, key));
+      return null;
+    });
+    awaitListed(DataServer.SERVICE_KEY, 2);
+  }
+
+  @Test
+  void aWriteItsListedPartnerDoesNotAcknowledgeInTimeFails() {
+    ActorRef<DataServer.Command> first = server("data-1", false);
+    TestProbe<DataServer.Command> silent = kit.createTestProbe();
+    ActorRef<DataServer.Command> partner =
+        kit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.monitor(DataServer.Command.class, silent.getRef(), org.apache.pekko.actor.typed.javadsl.Behaviors.ignore()), "data-2");
+    TestProbe<Receptionist.Registered> registered = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.register(DataServer.REPLICA_KEY, partner, registered.getRef()));
+    registered.receiveMessage();
+    long key = keyOwnedBy("data-1");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      first.tell(new DataServer.Access(1, 0, Operation.WRITE, key, app.getRef()));
+      try {
+        silent.expectMessageClass(DataServer.Replicate.class, Duration.ofMillis(200));
+        break;
+      } catch (AssertionError notYet) {
+        assertTrue(app.receiveMessage().ok());
+        assertTrue(System.nanoTime() < deadline, "data-1 never replicated to its listed partner");
+      }
+    }
+    assertEquals(new DataServer.Answer(1, 0, false, 0, FailureReason.REPLICA_TIMEOUT), app.receiveMessage(Duration.ofSeconds(5)));
+  }
+
+  @Test
   void aWriteWaitingForAPartnerThatIsGoneIsAcknowledgedByItsHolder() {
     ActorRef<DataServer.Command> first = server("data-1", false);
     // A partner that takes replicated writes and never answers them, then leaves.

@@ -164,11 +164,12 @@ class DispatcherRetryTest {
 
   @Test
   void aSilentAppServerTimesOutAndGetsNoNewRequestForAWhile() {
-    ActorRef<Dispatcher.Command> dispatcher = dispatcher(Mode.PROXY, Duration.ofMillis(300), 0, false);
+    // 2 s: the two requests below must come within the skip, whatever the machine's pauses.
+    ActorRef<Dispatcher.Command> dispatcher = dispatcher(Mode.PROXY, Duration.ofSeconds(2), 0, false);
     dispatcher.tell(new Dispatcher.Submit(1, Operation.READ, 1, client.getRef()));
     Delivered silent = delivered();
 
-    assertEquals(Reply.failed(1, FailureReason.APP_SERVER_TIMEOUT), client.receiveMessage(Duration.ofSeconds(3)));
+    assertEquals(Reply.failed(1, FailureReason.APP_SERVER_TIMEOUT), client.receiveMessage(Duration.ofSeconds(5)));
     // Round robin would alternate; the silent server is skipped, so both go to the other one.
     dispatcher.tell(new Dispatcher.Submit(2, Operation.READ, 2, client.getRef()));
     dispatcher.tell(new Dispatcher.Submit(3, Operation.READ, 3, client.getRef()));
@@ -189,6 +190,31 @@ class DispatcherRetryTest {
     retry.replyTo().tell(Reply.ok(retry.requestId(), 5));
     assertEquals(Reply.ok(4, 5), client.receiveMessage());
     assertEquals(1, counters.retriedCount());
+  }
+
+  @Test
+  void inHandoffModeASilentServerIsSkippedButTheRequestIsLeftToIt() {
+    ActorRef<Dispatcher.Command> dispatcher = dispatcher(Mode.HANDOFF, Duration.ofMillis(300), 2, false);
+    dispatcher.tell(new Dispatcher.Submit(6, Operation.READ, 1, client.getRef()));
+    Delivered silent = delivered();
+    // The app server answers the client itself: the dispatcher never answers for it.
+    client.expectNoMessage(Duration.ofMillis(800));
+    other(silent.server()).expectNoMessage(Duration.ofMillis(10));
+    silent.serve().dispatcher().tell(new Dispatcher.Finished(silent.serve().ticket(), true));
+    awaitCompleted(1);
+    assertEquals(0, counters.failedCount());
+    assertEquals(0, counters.retriedCount());
+  }
+
+  private void awaitCompleted(long count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (counters.completedCount() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not completed within 5 s: " + counters.completedCount());
+      }
+      Thread.onSpinWait();
+    }
+    assertEquals(0, counters.inFlightCount());
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
@@ -45,15 +44,13 @@ public final class Network {
   /** The faults on paths now (see {@link PathImpairment}), with what each has lost; replaced whole. */
   private volatile List<Impaired> impaired = List.of();
 
-  /** A path fault in force, its version (so that a changed one gets a link of its own) and the messages it lost. */
+  /** A path fault in force and the messages it has lost. */
   private static final class Impaired {
     final PathImpairment fault;
-    final int version;
     final AtomicLong lost = new AtomicLong();
 
-    Impaired(PathImpairment fault, int version) {
+    Impaired(PathImpairment fault) {
       this.fault = fault;
-      this.version = version;
     }
   }
 
@@ -147,17 +144,19 @@ public final class Network {
    * From now on, these faults are on the paths between their places (replacing those before);
    * an empty list heals every path. Any thread.
    */
-  public void setImpairments(List<PathImpairment> faults) {
+  public synchronized void setImpairments(List<PathImpairment> faults) {
+    // The same fault sent again (the table is resent whole) keeps its count and its link.
+    List<Impaired> before = impaired;
     List<Impaired> next = new ArrayList<>();
-    int version = impairmentVersion.incrementAndGet();
     for (PathImpairment fault : faults) {
-      next.add(new Impaired(fault, version));
+      next.add(before.stream().filter(i -> i.fault.equals(fault)).findFirst().orElseGet(() -> new Impaired(fault)));
+    }
+    if (next.equals(before)) {
+      return;
     }
     impaired = List.copyOf(next);
     log.info("path faults now: {}", faults.isEmpty() ? "none" : faults.stream().map(PathImpairment::describe).toList());
   }
-
-  private final AtomicInteger impairmentVersion = new AtomicInteger();
 
   /** The faults in force, each with the messages it has lost so far. */
   public Map<PathImpairment, Long> impairmentLosses() {
@@ -168,24 +167,35 @@ public final class Network {
     return losses;
   }
 
-  /** The route with the fault on its path added, the same route when none is, or null when the message is lost. */
+  /**
+   * The route with every fault on its path added (their latencies summed, each narrower link a
+   * hop), the same route when none is, or null when the message is lost: a cut among them loses
+   * it, and each lossy one may.
+   */
   private Route impair(List<Impaired> faults, String fromHost, String toHost, Route route) {
+    List<Route.Hop> hops = null;
+    long latency = route.latencyNanos();
     for (Impaired fault : faults) {
-      if (fault.fault.covers(topology, fromHost, toHost)) {
-        if (fault.fault.loss() > 0 && (fault.fault.isCut() || ThreadLocalRandom.current().nextDouble() < fault.fault.loss())) {
-          fault.lost.incrementAndGet();
-          return null;
+      if (!fault.fault.covers(topology, fromHost, toHost)) {
+        continue;
+      }
+      if (fault.fault.loss() > 0 && (fault.fault.isCut() || ThreadLocalRandom.current().nextDouble() < fault.fault.loss())) {
+        fault.lost.incrementAndGet();
+        return null;
+      }
+      latency += fault.fault.extraLatencyNanos();
+      PathImpairment.Hop hop = fault.fault.hop(topology, fromHost);
+      if (hop != null) {
+        if (hops == null) {
+          hops = new ArrayList<>(route.hops());
         }
-        PathImpairment.Hop hop = fault.fault.hop(topology, fromHost, fault.version);
-        if (hop == null) {
-          return fault.fault.extraLatencyNanos() == 0 ? route : new Route(route.hops(), route.latencyNanos() + fault.fault.extraLatencyNanos());
-        }
-        List<Route.Hop> hops = new ArrayList<>(route.hops());
         hops.add(new Route.Hop(hop.link(), hop.spec()));
-        return new Route(List.copyOf(hops), route.latencyNanos() + hop.spec().latencyNanos());
       }
     }
-    return route;
+    if (latency == route.latencyNanos() && hops == null) {
+      return route;
+    }
+    return new Route(hops == null ? route.hops() : List.copyOf(hops), latency);
   }
 
   /** The route between two hosts (either may be {@link Topology#OUTSIDE}). */

@@ -36,17 +36,18 @@ public record PathImpairment(String from, String to, long extraLatencyNanos, dou
   }
 
   /**
-   * The narrower link its paths share in the direction of a message from {@code a} (with the
-   * added latency); null when it leaves the bandwidth alone, as the added latency alone needs no
-   * link (a link of unbounded bandwidth would never finish sharing itself out).
+   * The narrower link its paths share in the direction of a message from {@code a} (its added
+   * latency is the route's, not the link's); null when it leaves the bandwidth alone: a link of
+   * unbounded bandwidth would never finish sharing itself out.
    */
-  Hop hop(Topology topology, String a, int version) {
+  Hop hop(Topology topology, String a) {
     if (bytesPerSecond <= 0) {
       return null;
     }
     boolean forward = in(topology, a, from);
-    String name = "impaired#" + version + ":" + (forward ? from + ">" + to : to + ">" + from);
-    return new Hop(name, new LinkSpec(extraLatencyNanos, bytesPerSecond));
+    // Named by the fault itself, alike in every JVM, so a link set again is the same link.
+    String name = "impaired:" + (forward ? from + ">" + to : to + ">" + from) + "@" + Math.round(bytesPerSecond * 8) + "bit";
+    return new Hop(name, new LinkSpec(0, bytesPerSecond));
   }
 
   record Hop(String link, LinkSpec spec) {}

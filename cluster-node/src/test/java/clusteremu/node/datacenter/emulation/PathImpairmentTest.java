@@ -112,6 +112,21 @@ class PathImpairmentTest {
   }
 
   @Test
+  void overlappingFaultsAddUpAndACutAmongThemCuts() throws Exception {
+    PathImpairment slowRows = new PathImpairment("row-1", "row-2", 10_000_000, 0, 0);
+    PathImpairment slowerRack = new PathImpairment("a", "c", 5_000_000, 0, 0);
+    network.setImpairments(List.of(slowRows, slowerRack));
+    assertEquals(routeAlone("a1", "c1") + 15_000_000, transfer("a1", "c1"), 1_500_000, "both faults are on the path from a1 to c1");
+    assertEquals(routeAlone("b1", "c1") + 10_000_000, transfer("b1", "c1"), 1_500_000, "only the rows' fault is on the path from b1");
+
+    PathImpairment cut = PathImpairment.cut("a1", "c1");
+    network.setImpairments(List.of(slowRows, cut));
+    assertEquals(-1, transfer("a1", "c1"), "a cut placed after a slow link still cuts");
+    network.setImpairments(List.of(slowRows, cut)); // the table sent again
+    assertEquals(Map.of(slowRows, 0L, cut, 1L), network.impairmentLosses(), "the same faults sent again keep their counts");
+  }
+
+  @Test
   void aLossyLinkLosesAboutItsFraction() throws Exception {
     PathImpairment lossy = new PathImpairment("a1", "b1", 0, 0, 0.3);
     network.setImpairments(List.of(lossy));
