@@ -146,7 +146,7 @@ class FaultIT {
       assertEquals(0, summary.get("timeouts").asLong(), summary.toString());
       List<String> reasons = new ArrayList<>();
       summary.get("failed_by_reason").fieldNames().forEachRemaining(reasons::add);
-      assertTrue(Set.of("data-timeout", "data-server-lost", "data-unavailable").containsAll(reasons), "only the lost data server's calls fail: " + reasons);
+      assertTrue(Set.of("data-timeout", "data-server-lost", "data-unavailable", "replica-timeout").containsAll(reasons), "only the lost data server's calls fail: " + reasons);
       // The last second with a new failure, counted from the start of the load, against the kill's.
       long lastFailure = lastSecondWithNewFailures(output);
       long killSecond = (killedAt - summary.get("measured_from").asLong()) / 1000;
