@@ -95,7 +95,7 @@ class ExperimentLoaderTest {
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-9 } }"))), "phase p", "fault.node: no node app-9");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = melt, node = app-1 } }"))), "fault.kind: expected one of [kill, freeze, restart, link, cut, heal, crash-host, recover-host]");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = freeze, node = app-1 } }"))), "fault.duration: required");
-    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1, signal = 9 } }"))), "fault.signal", "bandwidth, duration, from, kind, latency, loss, node, to");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1, signal = 9 } }"))), "fault.signal", "bandwidth, duration, from, host, kind, latency, loss, node, to");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1 }, migrate { vm = data-1, to = app-1 } }"))), "one of `migrate");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = cut, from = app-1, to = data-1 } }"))), "fault.kind: a cut needs a datacenter");
   }

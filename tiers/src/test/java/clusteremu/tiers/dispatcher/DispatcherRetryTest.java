@@ -208,7 +208,8 @@ class DispatcherRetryTest {
 
   private void awaitCompleted(long count) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (counters.completedCount() < count) {
+    // Both counts settle together (the in-flight one a moment after the completed one).
+    while (counters.completedCount() < count || counters.inFlightCount() != 0) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not completed within 5 s: " + counters.completedCount());
       }
