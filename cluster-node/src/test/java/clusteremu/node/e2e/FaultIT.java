@@ -36,6 +36,9 @@ class FaultIT {
         Scripts.defaultScenarioOnFreePorts(
             dir,
             "clusteremu.control.port = " + Scripts.freePort(),
+            // The API's node carries out the faults and is never broken by them; by default it is
+            // the first seed node, which depends on the free ports drawn.
+            "clusteremu.control.node = dispatcher-1",
             "clusteremu.dispatcher { server-timeout = 1s, retries = 2 }");
     try {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
@@ -116,6 +119,9 @@ class FaultIT {
         Scripts.defaultScenarioOnFreePorts(
             dir,
             "clusteremu.control.port = " + Scripts.freePort(),
+            // The API's node carries out the faults and is never broken by them; by default it is
+            // the first seed node, which depends on the free ports drawn.
+            "clusteremu.control.node = dispatcher-1",
             "clusteremu.nodes.data-2 { port = " + Scripts.freePort() + ", components = [data-server] }",
             "clusteremu.data-server.replication = 2");
     try {
