@@ -314,10 +314,11 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
     job.calling = holder;
     job.callSent = System.nanoTime();
     job.callDeadline = job.callSent + settings.dataTimeout().toNanos();
-    machine.sendToVm(
-        holder,
-        new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));
+    boolean sent = machine.sendToVm(holder, new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));
     job.callsMade++;
+    if (!sent) {
+      finish(jobId, Reply.failed(job.request.requestId(), FailureReason.DATA_SERVER_LOST));
+    }
   }
 
   private Behavior<Command> onDataServersChanged(DataServersChanged changed) {

@@ -300,7 +300,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
                 request.key,
                 request.client,
                 self);
-    machine.sendToVm(backend.vm, serve);
+    if (!machine.sendToVm(backend.vm, serve)) {
+      // Listed, but running nowhere this JVM knows of now (its host crashed or is coming back).
+      backend.outstanding--;
+      request.backend = null;
+      failOrRetry(done.ticket(), FailureReason.APP_SERVER_LOST, backend.vm);
+    }
     return this;
   }
 

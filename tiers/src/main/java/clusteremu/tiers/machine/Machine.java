@@ -29,9 +29,11 @@ public interface Machine extends Outbound {
   /**
    * Sends {@code message} to the guest of the VM named {@code vm}, wherever that VM runs now: the
    * machine finds its current place, so a VM that moves keeps its name and its callers. The
-   * message must be of the type that VM's guest takes.
+   * message must be of the type that VM's guest takes. False, sending nothing, when the VM runs
+   * nowhere now (its host crashed, or this JVM has not heard yet where it runs again): the caller
+   * fails what it sent at once rather than wait for an answer that cannot come.
    */
-  <T> void sendToVm(String vm, T message);
+  <T> boolean sendToVm(String vm, T message);
 
   /** The name of the VM whose guest {@code guest} is (as listed by the receptionist). */
   String vmOf(ActorRef<?> guest);

@@ -56,12 +56,13 @@ public final class HeldMachine implements Machine {
 
   @SuppressWarnings("unchecked")
   @Override
-  public <T> void sendToVm(String vm, T message) {
+  public <T> boolean sendToVm(String vm, T message) {
     ActorRef<T> guest = (ActorRef<T>) guests.get(vm);
     if (guest == null) {
       throw new IllegalStateException("no guest named " + vm + " was listed to this machine");
     }
     guest.tell(message);
+    return true;
   }
 
   @Override

@@ -95,20 +95,24 @@ public final class Network {
     carry(placement.hostOf(fromVm), hostOf(to), to, message);
   }
 
-  /** Sends {@code message} from the guest of VM {@code fromVm} to the guest of VM {@code vm}, where it runs now. */
-  public <T> void sendToVm(String fromVm, String vm, T message) {
+  /**
+   * Sends {@code message} from the guest of VM {@code fromVm} to the guest of VM {@code vm}, where
+   * it runs now; false, sending nothing, when this JVM knows of no guest of that VM (its host
+   * crashed, or where it runs again has not reached this JVM yet).
+   */
+  public <T> boolean sendToVm(String fromVm, String vm, T message) {
     @SuppressWarnings("unchecked")
     ActorRef<T> guest = (ActorRef<T>) (ActorRef<?>) addresses.guestOrNull(vm);
     if (guest == null) {
-      // Callers send only to VMs the receptionist lists; this is a guest gone in between.
-      log.warn("no guest of VM {} to deliver {} to; dropped", vm, message.getClass().getSimpleName());
-      return;
+      log.debug("no guest of VM {} to deliver {} to", vm, message.getClass().getSimpleName());
+      return false;
     }
     if (!modelled) {
       guest.tell(message);
-      return;
+      return true;
     }
     carry(placement.hostOf(fromVm), placement.hostOf(vm), guest, message);
+    return true;
   }
 
   private <T> void carry(String fromHost, String toHost, ActorRef<T> to, T message) {

@@ -49,8 +49,8 @@ public final class VmMachine implements Machine {
   }
 
   @Override
-  public <T> void sendToVm(String vm, T message) {
-    network.sendToVm(spec.name(), vm, message);
+  public <T> boolean sendToVm(String vm, T message) {
+    return network.sendToVm(spec.name(), vm, message);
   }
 
   @Override
