@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -279,15 +278,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     timers.startTimerAtFixedRate(Tick.PROGRESS, Duration.ofSeconds(1));
     timers.startTimerWithFixedDelay(Tick.SWEEP, SWEEP_INTERVAL);
-    output
-        .progress()
-        .accept(
-            (settings.openLoop()
-                    ? String.format("open loop at %.0f req/s (%s arrivals)", settings.rate(), settings.arrivals().configName())
-                    : String.format("closed loop with %d users, think time %d ms", settings.users(), settings.thinkTime().toMillis()))
-                + String.format(
-                    " for %d s after %d s warm-up, over %d of %d dispatcher(s)",
-                    settings.duration().toSeconds(), settings.warmup().toSeconds(), dispatchersUsed(), dispatchers.size()));
+    output.progress().accept(settings.describe(dispatchers.size()));
     if (settings.openLoop()) {
       pacer = new Thread(this::pace, "driver-pacer");
       pacer.setDaemon(true);
@@ -344,7 +335,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       ledger.notSent("no-dispatcher");
       return;
     }
-    ActorRef<Dispatcher.Command> dispatcher = dispatchers.get(nextDispatcher++ % dispatchersUsed());
+    ActorRef<Dispatcher.Command> dispatcher = dispatchers.get(nextDispatcher++ % settings.dispatchersUsed(dispatchers.size()));
     long id = nextRequestId++;
     Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
     long key = random.nextLong(settings.keys());
@@ -493,7 +484,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
             interrupted,
             startMillis + (warmupEndNanos - startNanos) / 1_000_000,
             startMillis + (Math.min(endNanos, stoppedIssuingNanos) - startNanos) / 1_000_000,
-            settingsAsJson()));
+            settings.toJson(dispatchers.size())));
     // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();
   }
@@ -546,39 +537,6 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     lastTickOk = ledger.ok();
     return this;
-  }
-
-  private Map<String, Object> settingsAsJson() {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("loop", settings.openLoop() ? "open" : "closed");
-    if (settings.openLoop()) {
-      json.put("rate", settings.rate());
-      json.put("arrivals", settings.arrivals().configName());
-    } else {
-      json.put("users", settings.users());
-      json.put("think_time_ms", settings.thinkTime().toMillis());
-    }
-    json.put("duration_s", settings.duration().toMillis() / 1000.0);
-    json.put("warmup_s", settings.warmup().toMillis() / 1000.0);
-    json.put("timeout_ms", settings.timeout().toMillis());
-    json.put("read_ratio", settings.readRatio());
-    json.put("keys", settings.keys());
-    json.put("seed", settings.seed());
-    json.put("max_in_flight", settings.maxInFlight());
-    json.put("dispatchers", dispatchers.size());
-    json.put("dispatchers_used", dispatchersUsed());
-    if (settings.mode() != null) {
-      json.put("mode", settings.mode().configName());
-    }
-    if (settings.policy() != null) {
-      json.put("policy", settings.policy().configName());
-    }
-    return json;
-  }
-
-  /** How many of the known dispatchers the load goes to: the first {@code dispatchers}, or all. */
-  private int dispatchersUsed() {
-    return settings.dispatchers() > 0 ? Math.min(settings.dispatchers(), dispatchers.size()) : dispatchers.size();
   }
 
   private static List<ActorRef<Dispatcher.Command>> sorted(Receptionist.Listing listing) {

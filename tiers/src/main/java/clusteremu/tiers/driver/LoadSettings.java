@@ -6,6 +6,8 @@ import clusteremu.tiers.settings.Checked;
 import clusteremu.tiers.settings.ConfigNamed;
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What load the driver sends. Open loop when {@code rate} is above zero (requests go at their
@@ -62,6 +64,50 @@ public record LoadSettings(
 
   public boolean openLoop() {
     return rate > 0;
+  }
+
+  /** How many of the {@code known} dispatchers the load goes to: the first {@code dispatchers}, or all. */
+  int dispatchersUsed(int known) {
+    return dispatchers > 0 ? Math.min(dispatchers, known) : known;
+  }
+
+  /** The driver's first line: what load it sends, and over how many of the {@code known} dispatchers. */
+  String describe(int known) {
+    return (openLoop()
+            ? String.format("open loop at %.0f req/s (%s arrivals)", rate, arrivals.configName())
+            : String.format("closed loop with %d users, think time %d ms", users, thinkTime.toMillis()))
+        + String.format(
+            " for %d s after %d s warm-up, over %d of %d dispatcher(s)",
+            duration.toSeconds(), warmup.toSeconds(), dispatchersUsed(known), known);
+  }
+
+  /** The {@code settings} of {@code summary.json}: these settings as run, over {@code known} dispatchers. */
+  Map<String, Object> toJson(int known) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("loop", openLoop() ? "open" : "closed");
+    if (openLoop()) {
+      json.put("rate", rate);
+      json.put("arrivals", arrivals.configName());
+    } else {
+      json.put("users", users);
+      json.put("think_time_ms", thinkTime.toMillis());
+    }
+    json.put("duration_s", duration.toMillis() / 1000.0);
+    json.put("warmup_s", warmup.toMillis() / 1000.0);
+    json.put("timeout_ms", timeout.toMillis());
+    json.put("read_ratio", readRatio);
+    json.put("keys", keys);
+    json.put("seed", seed);
+    json.put("max_in_flight", maxInFlight);
+    json.put("dispatchers", known);
+    json.put("dispatchers_used", dispatchersUsed(known));
+    if (mode != null) {
+      json.put("mode", mode.configName());
+    }
+    if (policy != null) {
+      json.put("policy", policy.configName());
+    }
+    return json;
   }
 
   /** The defaults of a driver run, from a {@code clusteremu.driver} block (no mode, no policy). */
