@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -35,7 +34,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * Ledger}, prints a progress line each second, and ends with a {@link Summary} once everything it
  * sent is settled.
  *
- * <p>In the open loop a pacer thread tells the driver when each request is due, at the intended
+ * <p>In the open loop a {@link Pacer} tells the driver when each request is due, at the intended
  * times of an {@link ArrivalSchedule}; latency is measured from that intended time, so a cluster
  * that stalls is charged for the whole stall (no coordinated omission, as in wrk2).
  */
@@ -150,7 +149,6 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long drainDeadline;
   private boolean issuing;
   private boolean interrupted;
-  private volatile boolean pacerStopped;
   private long stoppedIssuingNanos;
   private long intervalStartMs;
   private long lastTickOk;
@@ -160,7 +158,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private long lastTickTimeouts;
   private long lastTickNotSent;
   private Map<String, Long> lastTickFailedByReason = Map.of();
-  private Thread pacer;
+  /** The open loop's clock; null in the closed loop, whose users send when answered. */
+  private Pacer pacer;
 
   private Driver(
       ActorContext<Command> context,
@@ -280,8 +279,13 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     timers.startTimerWithFixedDelay(Tick.SWEEP, SWEEP_INTERVAL);
     output.progress().accept(settings.describe(dispatchers.size()));
     if (settings.openLoop()) {
-      pacer = new Thread(this::pace, "driver-pacer");
-      pacer.setDaemon(true);
+      ActorRef<Command> self = context.getSelf();
+      pacer =
+          new Pacer(
+              new ArrivalSchedule(settings.rate(), settings.arrivals(), startNanos, settings.seed() + 1),
+              endNanos,
+              due -> self.tell(new Due(due)),
+              () -> self.tell(IssuingOver.INSTANCE));
       pacer.start();
     } else {
       for (int user = 0; user < settings.users(); user++) {
@@ -290,21 +294,6 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(endNanos - System.nanoTime()));
     }
     return this;
-  }
-
-  /** The pacer thread: tells the actor each intended send time as it comes round. */
-  private void pace() {
-    ArrivalSchedule schedule =
-        new ArrivalSchedule(settings.rate(), settings.arrivals(), startNanos, settings.seed() + 1);
-    ActorRef<Command> self = context.getSelf();
-    for (long due = schedule.next(); due - endNanos < 0 && !pacerStopped; due = schedule.next()) {
-      long wait;
-      while ((wait = due - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      self.tell(new Due(due));
-    }
-    self.tell(IssuingOver.INSTANCE);
   }
 
   private Behavior<Command> onDue(Due due) {
@@ -411,7 +400,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
 
   private void stopIssuing() {
     issuing = false;
-    pacerStopped = true;
+    if (pacer != null) {
+      pacer.stop();
+    }
     stoppedIssuingNanos = System.nanoTime();
     while (!backlog.isEmpty()) {
       backlog.pollFirst();
