@@ -127,29 +127,17 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private final Ledger ledger = new Ledger();
   private final ReadYourWrites freshness = new ReadYourWrites();
   private final ArrayDeque<Long> backlog = new ArrayDeque<>();
-  private final Histogram interval = newHistogram();
-  private final Histogram measured = newHistogram();
+  private final Histogram interval = Summary.newLatencyHistogram();
   private final HistogramLogWriter histogramLog;
   private List<ActorRef<Dispatcher.Command>> dispatchers = List.of();
   private int reconfigurationsPending;
   private int nextDispatcher;
   private long nextRequestId;
-  private long issuedMeasured;
-  private long startNanos;
-  private long startMillis;
-  private long warmupEndNanos;
-  /**
-   * Replies ok that arrived during the measured window, whenever their requests were meant to go:
-   * what the cluster completed then. Under overload it differs from the throughput, which counts
-   * the replies to requests meant for the window, while the window's capacity also serves
-   * requests held back from before it.
-   */
-  private long okReceivedInWindow;
-  private long endNanos;
+  /** The run's clock and measured window, from the start of the load. */
+  private MeasuredWindow window;
   private long drainDeadline;
   private boolean issuing;
   private boolean interrupted;
-  private long stoppedIssuingNanos;
   private long intervalStartMs;
   private long lastTickOk;
   /** The ledger's counts at the last tick, for the second's outcomes. */
@@ -262,10 +250,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
 
   private Behavior<Command> start() {
     timers.cancel(Tick.GIVE_UP_WAITING);
-    startNanos = System.nanoTime();
-    startMillis = System.currentTimeMillis();
-    warmupEndNanos = startNanos + settings.warmup().toNanos();
-    endNanos = warmupEndNanos + settings.duration().toNanos();
+    window = new MeasuredWindow(System.nanoTime(), System.currentTimeMillis(), settings.warmup(), settings.duration());
     issuing = true;
     intervalStartMs = System.currentTimeMillis();
     if (histogramLog != null) {
@@ -282,8 +267,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       ActorRef<Command> self = context.getSelf();
       pacer =
           new Pacer(
-              new ArrivalSchedule(settings.rate(), settings.arrivals(), startNanos, settings.seed() + 1),
-              endNanos,
+              new ArrivalSchedule(settings.rate(), settings.arrivals(), window.startNanos(), settings.seed() + 1),
+              window.endNanos(),
               due -> self.tell(new Due(due)),
               () -> self.tell(IssuingOver.INSTANCE));
       pacer.start();
@@ -291,7 +276,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       for (int user = 0; user < settings.users(); user++) {
         send(System.nanoTime(), user);
       }
-      timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(endNanos - System.nanoTime()));
+      timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(window.endNanos() - System.nanoTime()));
     }
     return this;
   }
@@ -316,10 +301,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   }
 
   private void send(long intendedNanos, int user) {
-    boolean inWindow = intendedNanos - warmupEndNanos >= 0;
-    if (inWindow) {
-      issuedMeasured++;
-    }
+    boolean measured = window.issued(intendedNanos);
     if (dispatchers.isEmpty()) {
       ledger.notSent("no-dispatcher");
       return;
@@ -328,7 +310,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     long id = nextRequestId++;
     Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
     long key = random.nextLong(settings.keys());
-    ledger.sent(id, new Ledger.Pending(intendedNanos, System.nanoTime(), dispatcher, user, inWindow));
+    ledger.sent(id, new Ledger.Pending(intendedNanos, System.nanoTime(), dispatcher, user, measured));
     freshness.sent(id, operation, key);
     network.send(dispatcher, new Dispatcher.Submit(id, operation, key, replyInbox));
   }
@@ -340,17 +322,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       return this;
     }
     freshness.answered(reply);
-    long now = System.nanoTime();
-    long windowEnd = stoppedIssuingNanos == 0 ? endNanos : Math.min(endNanos, stoppedIssuingNanos);
-    if (reply.ok() && now - warmupEndNanos >= 0 && now - windowEnd < 0) {
-      okReceivedInWindow++;
-    }
     if (reply.ok()) {
-      long micros = Math.max(1, (System.nanoTime() - pending.intendedNanos()) / 1000);
+      long now = System.nanoTime();
+      long micros = Math.max(1, (now - pending.intendedNanos()) / 1000);
+      window.answeredOk(now, micros, pending.measured());
       interval.recordValue(micros);
-      if (pending.measured()) {
-        measured.recordValue(micros);
-      }
     }
     settled(pending);
     return this;
@@ -403,7 +379,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (pacer != null) {
       pacer.stop();
     }
-    stoppedIssuingNanos = System.nanoTime();
+    window.stoppedIssuing(System.nanoTime());
     while (!backlog.isEmpty()) {
       backlog.pollFirst();
       ledger.notSent(interrupted ? "interrupted" : "in-flight-limit");
@@ -454,28 +430,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       onProgress(); // the last, partial second: outcomes.jsonl sums to the summary
     }
     timers.cancelAll();
-    // The measured window: from the end of the warm-up to when issuing stopped (earlier if interrupted).
-    double seconds = Math.max(0, Math.min(endNanos, stoppedIssuingNanos) - warmupEndNanos) / 1e9;
-    result.complete(
-        new Summary(
-            ledger.sent(),
-            ledger.ok(),
-            ledger.failed(),
-            Map.copyOf(ledger.failedByReason()),
-            ledger.timeouts(),
-            ledger.notSent(),
-            Map.copyOf(ledger.notSentByReason()),
-            ledger.lateReplies(),
-            freshness.staleReads(),
-            seconds > 0 ? issuedMeasured / seconds : 0,
-            seconds > 0 ? ledger.okMeasured() / seconds : 0,
-            seconds > 0 ? okReceivedInWindow / seconds : 0,
-            measured.copy(),
-            seconds,
-            interrupted,
-            startMillis + (warmupEndNanos - startNanos) / 1_000_000,
-            startMillis + (Math.min(endNanos, stoppedIssuingNanos) - startNanos) / 1_000_000,
-            settings.toJson(dispatchers.size())));
+    result.complete(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size())));
     // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();
   }
@@ -483,7 +438,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private Behavior<Command> onProgress() {
     long nowMs = System.currentTimeMillis();
     double seconds = Math.max(1, nowMs - intervalStartMs) / 1000.0;
-    long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
+    long elapsed = (System.nanoTime() - window.startNanos()) / 1_000_000_000L;
     output
         .progress()
         .accept(
@@ -502,7 +457,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (histogramLog != null) {
       interval.setStartTimeStamp(intervalStartMs);
       interval.setEndTimeStamp(nowMs);
-      interval.setTag(System.nanoTime() - warmupEndNanos < 0 ? "warmup" : null);
+      interval.setTag(window.inWarmup(System.nanoTime()) ? "warmup" : null);
       histogramLog.outputIntervalHistogram(interval);
     }
     interval.reset();
@@ -519,7 +474,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       output.seconds().accept(
           new Second(
               nowMs, ledger.sent() - lastTickSent, ledger.ok() - lastTickOk, ledger.failed() - lastTickFailed, failedByReason,
-              ledger.timeouts() - lastTickTimeouts, ledger.notSent() - lastTickNotSent, System.nanoTime() - warmupEndNanos < 0));
+              ledger.timeouts() - lastTickTimeouts, ledger.notSent() - lastTickNotSent, window.inWarmup(System.nanoTime())));
       lastTickSent = ledger.sent();
       lastTickFailed = ledger.failed();
       lastTickTimeouts = ledger.timeouts();
@@ -535,10 +490,5 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
         new ArrayList<>(listing.getServiceInstances(Dispatcher.SERVICE_KEY));
     refs.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
     return List.copyOf(refs);
-  }
-
-  private static Histogram newHistogram() {
-    // Microseconds, up to an hour, three significant digits.
-    return new Histogram(3_600_000_000L, 3);
   }
 }

@@ -68,6 +68,11 @@ public record Summary(
     return json;
   }
 
+  /** A histogram of latencies as the summary holds them: microseconds, up to an hour, three significant digits. */
+  static Histogram newLatencyHistogram() {
+    return new Histogram(3_600_000_000L, 3);
+  }
+
   static double millis(double micros) {
     return round(micros / 1000.0);
   }
