@@ -17,8 +17,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -31,7 +29,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 /**
  * The load driver: a client outside the datacenter that sends requests to the dispatchers
  * (spread over them as DNS round robin would), accounts for every one of them in its {@link
- * Ledger}, prints a progress line each second, and ends with a {@link Summary} once everything it
+ * Ledger}, reports each second through {@link Progress}, and ends with a {@link Summary} once everything it
  * sent is settled.
  *
  * <p>In the open loop a {@link Pacer} tells the driver when each request is due, at the intended
@@ -127,25 +125,17 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private final Ledger ledger = new Ledger();
   private final ReadYourWrites freshness = new ReadYourWrites();
   private final ArrayDeque<Long> backlog = new ArrayDeque<>();
-  private final Histogram interval = Summary.newLatencyHistogram();
-  private final HistogramLogWriter histogramLog;
   private List<ActorRef<Dispatcher.Command>> dispatchers = List.of();
   private int reconfigurationsPending;
   private int nextDispatcher;
   private long nextRequestId;
   /** The run's clock and measured window, from the start of the load. */
   private MeasuredWindow window;
+  /** Each second's line, histogram interval and outcomes, from the start of the load. */
+  private Progress progress;
   private long drainDeadline;
   private boolean issuing;
   private boolean interrupted;
-  private long intervalStartMs;
-  private long lastTickOk;
-  /** The ledger's counts at the last tick, for the second's outcomes. */
-  private long lastTickSent;
-  private long lastTickFailed;
-  private long lastTickTimeouts;
-  private long lastTickNotSent;
-  private Map<String, Long> lastTickFailedByReason = Map.of();
   /** The open loop's clock; null in the closed loop, whose users send when answered. */
   private Pacer pacer;
 
@@ -165,8 +155,6 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     this.result = result;
     this.random = new SplittableRandom(settings.seed());
     this.replyInbox = context.messageAdapter(Reply.class, Answered::new);
-    this.histogramLog =
-        output.histogramLog() == null ? null : new HistogramLogWriter(output.histogramLog());
     context
         .getSystem()
         .receptionist()
@@ -252,14 +240,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     timers.cancel(Tick.GIVE_UP_WAITING);
     window = new MeasuredWindow(System.nanoTime(), System.currentTimeMillis(), settings.warmup(), settings.duration());
     issuing = true;
-    intervalStartMs = System.currentTimeMillis();
-    if (histogramLog != null) {
-      histogramLog.outputLogFormatVersion();
-      histogramLog.outputComment("clusteremu driver: latency of requests answered ok, in microseconds, from their intended send time; intervals of the warm-up are tagged 'warmup'");
-      histogramLog.outputStartTime(intervalStartMs);
-      histogramLog.setBaseTime(intervalStartMs);
-      histogramLog.outputLegend();
-    }
+    progress = new Progress(output, ledger, window);
     timers.startTimerAtFixedRate(Tick.PROGRESS, Duration.ofSeconds(1));
     timers.startTimerWithFixedDelay(Tick.SWEEP, SWEEP_INTERVAL);
     output.progress().accept(settings.describe(dispatchers.size()));
@@ -326,7 +307,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       long now = System.nanoTime();
       long micros = Math.max(1, (now - pending.intendedNanos()) / 1000);
       window.answeredOk(now, micros, pending.measured());
-      interval.recordValue(micros);
+      progress.answeredOk(micros);
     }
     settled(pending);
     return this;
@@ -423,12 +404,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (issuing || ledger.inFlight() > 0 || !backlog.isEmpty()) {
       return this;
     }
-    boolean settledSinceTick =
-        ledger.sent() != lastTickSent || ledger.ok() != lastTickOk || ledger.failed() != lastTickFailed
-            || ledger.timeouts() != lastTickTimeouts || ledger.notSent() != lastTickNotSent;
-    if (System.currentTimeMillis() - intervalStartMs >= 100 || settledSinceTick) {
-      onProgress(); // the last, partial second: outcomes.jsonl sums to the summary
-    }
+    progress.last(backlog.size()); // outcomes.jsonl sums to the summary
     timers.cancelAll();
     result.complete(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size())));
     // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
@@ -436,52 +412,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   }
 
   private Behavior<Command> onProgress() {
-    long nowMs = System.currentTimeMillis();
-    double seconds = Math.max(1, nowMs - intervalStartMs) / 1000.0;
-    long elapsed = (System.nanoTime() - window.startNanos()) / 1_000_000_000L;
-    output
-        .progress()
-        .accept(
-            String.format(
-                "[%4ds] sent %d  ok %d  failed %d  timed out %d  not sent %d  in flight %d | %.0f req/s ok | p50 %.2f ms  p99 %.2f ms",
-                elapsed,
-                ledger.sent(),
-                ledger.ok(),
-                ledger.failed(),
-                ledger.timeouts(),
-                ledger.notSent() + backlog.size(),
-                ledger.inFlight(),
-                (ledger.ok() - lastTickOk) / seconds,
-                interval.getValueAtPercentile(50) / 1000.0,
-                interval.getValueAtPercentile(99) / 1000.0));
-    if (histogramLog != null) {
-      interval.setStartTimeStamp(intervalStartMs);
-      interval.setEndTimeStamp(nowMs);
-      interval.setTag(window.inWarmup(System.nanoTime()) ? "warmup" : null);
-      histogramLog.outputIntervalHistogram(interval);
-    }
-    interval.reset();
-    intervalStartMs = nowMs;
-    if (output.seconds() != null) {
-      Map<String, Long> failedByReason = new java.util.TreeMap<>();
-      ledger.failedByReason().forEach(
-          (reason, count) -> {
-            long delta = count - lastTickFailedByReason.getOrDefault(reason, 0L);
-            if (delta > 0) {
-              failedByReason.put(reason, delta);
-            }
-          });
-      output.seconds().accept(
-          new Second(
-              nowMs, ledger.sent() - lastTickSent, ledger.ok() - lastTickOk, ledger.failed() - lastTickFailed, failedByReason,
-              ledger.timeouts() - lastTickTimeouts, ledger.notSent() - lastTickNotSent, window.inWarmup(System.nanoTime())));
-      lastTickSent = ledger.sent();
-      lastTickFailed = ledger.failed();
-      lastTickTimeouts = ledger.timeouts();
-      lastTickNotSent = ledger.notSent();
-      lastTickFailedByReason = Map.copyOf(ledger.failedByReason());
-    }
-    lastTickOk = ledger.ok();
+    progress.tick(backlog.size());
     return this;
   }
 
