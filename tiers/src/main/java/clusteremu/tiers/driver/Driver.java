@@ -8,7 +8,6 @@ import clusteremu.tiers.request.Reply;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +23,18 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * The load driver: a client outside the datacenter that sends requests to the dispatchers
  * (spread over them as DNS round robin would), accounts for every one of them in its {@link
- * Ledger}, reports each second through {@link Progress}, and ends with a {@link Summary} once everything it
- * sent is settled.
+ * Ledger}, reports each second through {@link Progress}, and ends with a {@link Summary} once
+ * everything it sent is settled.
  *
- * <p>In the open loop a {@link Pacer} tells the driver when each request is due, at the intended
- * times of an {@link ArrivalSchedule}; latency is measured from that intended time, so a cluster
- * that stalls is charged for the whole stall (no coordinated omission, as in wrk2).
+ * <p>Before the load a {@link DispatcherDirectory} waits for the dispatchers (and their
+ * confirmation of a requested mode/policy); the driver itself is the load. In the open loop a
+ * {@link Pacer} tells it when each request is due; latency is measured from that intended time,
+ * so a cluster that stalls is charged for the whole stall (no coordinated omission, as in wrk2).
+ * What runs per request stays inside this one actor, in plain classes, with no hop in between.
  */
 public final class Driver extends AbstractBehavior<Driver.Command> {
 
@@ -65,16 +65,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
 
   private record Answered(Reply reply) implements Command {}
 
-  private record DispatchersChanged(Receptionist.Listing listing) implements Command {}
-
-  private record DispatcherReconfigured(Dispatcher.Reconfigured reconfigured) implements Command {}
-
   private record UserReady(int user) implements Command {}
 
   private enum Tick implements Command {
     PROGRESS,
-    SWEEP,
-    GIVE_UP_WAITING
+    SWEEP
   }
 
   /**
@@ -111,7 +106,32 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new Driver(context, timers, settings, output, result, network).waiting()));
+                timers -> {
+                  ActorRef<DispatcherDirectory.Command> directory =
+                      context.spawn(
+                          DispatcherDirectory.create(
+                              settings.mode(), settings.policy(), DISPATCHER_WAIT, output.progress(), context.getSelf().narrow()),
+                          "dispatcher-directory");
+                  return Behaviors.receive(Command.class)
+                      .onMessage(
+                          DispatcherDirectory.Ready.class,
+                          ready -> new Driver(context, timers, settings, output, result, network, ready.dispatchers()))
+                      .onMessage(
+                          DispatcherDirectory.GaveUp.class,
+                          gaveUp -> notStarted(result, new TimeoutException(gaveUp.reason())))
+                      .onMessageEquals(
+                          Interrupt.INSTANCE,
+                          () -> {
+                            context.stop(directory);
+                            return notStarted(result, new InterruptedException("interrupted before the load started"));
+                          })
+                      .build();
+                }));
+  }
+
+  private static Behavior<Command> notStarted(CompletableFuture<Summary> result, Exception why) {
+    result.completeExceptionally(why);
+    return Behaviors.ignore();
   }
 
   private final ActorContext<Command> context;
@@ -124,28 +144,28 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private final SplittableRandom random;
   private final Ledger ledger = new Ledger();
   private final ReadYourWrites freshness = new ReadYourWrites();
+  /** Intended send times of due requests held back at the in-flight limit, oldest first. */
   private final ArrayDeque<Long> backlog = new ArrayDeque<>();
-  private List<ActorRef<Dispatcher.Command>> dispatchers = List.of();
-  private int reconfigurationsPending;
+  private final MeasuredWindow window;
+  private final Progress progress;
+  /** The open loop's clock; null in the closed loop, whose users send when answered. */
+  private final Pacer pacer;
+  private List<ActorRef<Dispatcher.Command>> dispatchers;
   private int nextDispatcher;
   private long nextRequestId;
-  /** The run's clock and measured window, from the start of the load. */
-  private MeasuredWindow window;
-  /** Each second's line, histogram interval and outcomes, from the start of the load. */
-  private Progress progress;
   private long drainDeadline;
   private boolean issuing;
   private boolean interrupted;
-  /** The open loop's clock; null in the closed loop, whose users send when answered. */
-  private Pacer pacer;
 
+  /** Starts the load, over the {@code dispatchers} the directory found ready. */
   private Driver(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       LoadSettings settings,
       Output output,
       CompletableFuture<Summary> result,
-      Outbound network) {
+      Outbound network,
+      List<ActorRef<Dispatcher.Command>> dispatchers) {
     super(context);
     this.network = network;
     this.context = context;
@@ -153,94 +173,12 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     this.settings = settings;
     this.output = output;
     this.result = result;
+    this.dispatchers = dispatchers;
     this.random = new SplittableRandom(settings.seed());
     this.replyInbox = context.messageAdapter(Reply.class, Answered::new);
-    context
-        .getSystem()
-        .receptionist()
-        .tell(
-            Receptionist.subscribe(
-                Dispatcher.SERVICE_KEY,
-                context.messageAdapter(Receptionist.Listing.class, DispatchersChanged::new)));
-    timers.startSingleTimer(Tick.GIVE_UP_WAITING, DISPATCHER_WAIT);
-  }
-
-  /** Before the load: waiting for dispatchers, and for them to take the requested mode. */
-  private Behavior<Command> waiting() {
-    return newReceiveBuilder()
-        .onMessage(DispatchersChanged.class, this::onDispatchersChangedWhileWaiting)
-        .onMessage(DispatcherReconfigured.class, this::onDispatcherReconfigured)
-        .onMessageEquals(Tick.GIVE_UP_WAITING, this::onGiveUpWaiting)
-        .onMessageEquals(
-            Interrupt.INSTANCE,
-            () -> {
-              result.completeExceptionally(new InterruptedException("interrupted before the load started"));
-              return Behaviors.ignore();
-            })
-        .build();
-  }
-
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Due.class, this::onDue)
-        .onMessage(UserReady.class, this::onUserReady)
-        .onMessage(Answered.class, this::onAnswered)
-        .onMessage(DispatchersChanged.class, this::onDispatchersChanged)
-        .onMessageEquals(IssuingOver.INSTANCE, this::onIssuingOver)
-        .onMessageEquals(Interrupt.INSTANCE, this::onInterrupt)
-        .onMessageEquals(Tick.SWEEP, this::onSweep)
-        .onMessageEquals(Tick.PROGRESS, this::onProgress)
-        .build();
-  }
-
-  private Behavior<Command> onDispatchersChangedWhileWaiting(DispatchersChanged changed) {
-    dispatchers = sorted(changed.listing());
-    if (dispatchers.isEmpty() || reconfigurationsPending > 0) {
-      return Behaviors.same();
-    }
-    if (settings.mode() == null && settings.policy() == null) {
-      return start();
-    }
-    reconfigurationsPending = dispatchers.size();
-    ActorRef<Dispatcher.Reconfigured> acks =
-        context.messageAdapter(Dispatcher.Reconfigured.class, DispatcherReconfigured::new);
-    for (ActorRef<Dispatcher.Command> dispatcher : dispatchers) {
-      dispatcher.tell(new Dispatcher.Reconfigure(settings.mode(), settings.policy(), acks));
-    }
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onDispatcherReconfigured(DispatcherReconfigured message) {
-    output
-        .progress()
-        .accept(
-            "dispatcher now in mode "
-                + message.reconfigured().mode().configName()
-                + ", policy "
-                + message.reconfigured().policy().configName()
-                + ", with "
-                + message.reconfigured().appServers()
-                + " app server(s)");
-    return --reconfigurationsPending == 0 ? start() : Behaviors.same();
-  }
-
-  private Behavior<Command> onGiveUpWaiting() {
-    result.completeExceptionally(
-        new TimeoutException(
-            dispatchers.isEmpty()
-                ? "no dispatcher joined the cluster within " + DISPATCHER_WAIT.toSeconds() + " s"
-                : "dispatchers did not confirm the requested mode/policy within "
-                    + DISPATCHER_WAIT.toSeconds()
-                    + " s"));
-    return Behaviors.ignore();
-  }
-
-  private Behavior<Command> start() {
-    timers.cancel(Tick.GIVE_UP_WAITING);
-    window = new MeasuredWindow(System.nanoTime(), System.currentTimeMillis(), settings.warmup(), settings.duration());
-    issuing = true;
-    progress = new Progress(output, ledger, window);
+    this.window = new MeasuredWindow(System.nanoTime(), System.currentTimeMillis(), settings.warmup(), settings.duration());
+    this.issuing = true;
+    this.progress = new Progress(output, ledger, window);
     timers.startTimerAtFixedRate(Tick.PROGRESS, Duration.ofSeconds(1));
     timers.startTimerWithFixedDelay(Tick.SWEEP, SWEEP_INTERVAL);
     output.progress().accept(settings.describe(dispatchers.size()));
@@ -254,12 +192,26 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
               () -> self.tell(IssuingOver.INSTANCE));
       pacer.start();
     } else {
+      pacer = null;
       for (int user = 0; user < settings.users(); user++) {
         send(System.nanoTime(), user);
       }
       timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(window.endNanos() - System.nanoTime()));
     }
-    return this;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Due.class, this::onDue)
+        .onMessage(UserReady.class, this::onUserReady)
+        .onMessage(Answered.class, this::onAnswered)
+        .onMessage(DispatcherDirectory.Changed.class, this::onDispatchersChanged)
+        .onMessageEquals(IssuingOver.INSTANCE, this::onIssuingOver)
+        .onMessageEquals(Interrupt.INSTANCE, this::onInterrupt)
+        .onMessageEquals(Tick.SWEEP, this::onSweep)
+        .onMessageEquals(Tick.PROGRESS, this::onProgress)
+        .build();
   }
 
   private Behavior<Command> onDue(Due due) {
@@ -327,8 +279,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
   }
 
-  private Behavior<Command> onDispatchersChanged(DispatchersChanged changed) {
-    List<ActorRef<Dispatcher.Command>> now = sorted(changed.listing());
+  private Behavior<Command> onDispatchersChanged(DispatcherDirectory.Changed changed) {
+    List<ActorRef<Dispatcher.Command>> now = changed.dispatchers();
     Set<Object> present = new HashSet<>(now);
     for (ActorRef<Dispatcher.Command> old : dispatchers) {
       if (!present.contains(old)) {
@@ -400,6 +352,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     return finishIfDrained();
   }
 
+  private Behavior<Command> onProgress() {
+    progress.tick(backlog.size());
+    return this;
+  }
+
   private Behavior<Command> finishIfDrained() {
     if (issuing || ledger.inFlight() > 0 || !backlog.isEmpty()) {
       return this;
@@ -409,17 +366,5 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     result.complete(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size())));
     // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();
-  }
-
-  private Behavior<Command> onProgress() {
-    progress.tick(backlog.size());
-    return this;
-  }
-
-  private static List<ActorRef<Dispatcher.Command>> sorted(Receptionist.Listing listing) {
-    List<ActorRef<Dispatcher.Command>> refs =
-        new ArrayList<>(listing.getServiceInstances(Dispatcher.SERVICE_KEY));
-    refs.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
-    return List.copyOf(refs);
   }
 }
