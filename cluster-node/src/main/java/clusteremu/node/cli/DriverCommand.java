@@ -25,12 +25,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -121,7 +122,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
             .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
             // The driver's own shutdown hook runs coordinated shutdown once the summary is written.
             .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off"));
-    CompletableFuture<Summary> result = new CompletableFuture<>();
+    CompletableFuture<Driver.Outcome> result = new CompletableFuture<>();
     CountDownLatch finished = new CountDownLatch(1);
     Summary summary;
     Optional<OutsideNetwork> outside = OutsideNetwork.of(scenario);
@@ -129,11 +130,13 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
         clusteremu.node.metrics.SecondsLog seconds = new clusteremu.node.metrics.SecondsLog(outDir.resolve("outcomes.jsonl"))) {
       ActorSystem<Driver.Command> system =
           ActorSystem.create(
-              Driver.create(
-                  settings,
-                  new Driver.Output(System.out::println, histogramLog, seconds),
-                  result,
-                  outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
+              Behaviors.setup(
+                  context ->
+                      Driver.create(
+                          settings,
+                          new Driver.Output(System.out::println, histogramLog, seconds),
+                          context.spawn(completing(result), "outcome"),
+                          outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT))),
               scenario.clusterName(),
               config);
       outside.ifPresent(network -> network.follow(system));
@@ -142,17 +145,20 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
           InterruptHook.register(system, () -> system.tell(Driver.Interrupt.INSTANCE), finished, Driver.INTERRUPT_GRACE.plusSeconds(20));
       Duration limit =
           Driver.DISPATCHER_WAIT.plus(settings.warmup()).plus(settings.duration()).plus(settings.timeout()).plusSeconds(30);
+      Driver.Outcome outcome;
       try {
-        summary = result.get(limit.toSeconds(), TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        System.err.println("clusteremu driver: " + e.getCause().getMessage());
-        leave(system, finished);
-        return 1;
+        outcome = result.get(limit.toSeconds(), TimeUnit.SECONDS);
       } catch (TimeoutException e) {
         System.err.println("clusteremu driver: the run did not finish within " + limit.toSeconds() + " s");
         leave(system, finished);
         return 1;
       }
+      if (outcome instanceof Driver.NotStarted notStarted) {
+        System.err.println("clusteremu driver: " + notStarted.reason());
+        leave(system, finished);
+        return 1;
+      }
+      summary = ((Driver.Finished) outcome).summary();
       try {
         writeSummary(summary, outDir);
       } finally {
@@ -166,6 +172,15 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** Completes the command's own future with what the driver tells: its summary, or why it never started. */
+  private static Behavior<Driver.Outcome> completing(CompletableFuture<Driver.Outcome> result) {
+    return Behaviors.receiveMessage(
+        outcome -> {
+          result.complete(outcome);
+          return Behaviors.stopped();
+        });
   }
 
   /** Leaves the cluster gracefully, so the nodes see the driver go instead of losing it. */

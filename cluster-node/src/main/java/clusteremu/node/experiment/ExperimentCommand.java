@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import clusteremu.node.scenario.ScenarioException;
+import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -148,10 +150,16 @@ public final class ExperimentCommand implements Callable<Integer> {
         try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8");
             clusteremu.node.metrics.SecondsLog seconds = new clusteremu.node.metrics.SecondsLog(dir.resolve("outcomes.jsonl"));
             PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port"), run.root()), out, prefix)) {
-          CompletableFuture<Summary> result = new CompletableFuture<>();
-          system.tell(new PhaseRunner.RunPhase(phase.load(), new clusteremu.tiers.driver.Driver.Output(line -> out.println(prefix + line), hlog, seconds), result));
+          CompletionStage<Driver.Outcome> result =
+              runPhase(system, phase.load(), new Driver.Output(line -> out.println(prefix + line), hlog, seconds),
+                  phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout()).plusSeconds(120));
           events.start(phase);
-          summary = result.get(phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout()).toSeconds() + 120, TimeUnit.SECONDS);
+          Driver.Outcome outcome = result.toCompletableFuture().get();
+          if (outcome instanceof Driver.NotStarted notStarted) {
+            System.err.println("clusteremu experiment: phase " + phase.name() + ": " + notStarted.reason());
+            return 1;
+          }
+          summary = ((Driver.Finished) outcome).summary();
           events.settle(dir);
         } catch (ExecutionException e) {
           System.err.println("clusteremu experiment: phase " + phase.name() + ": " + e.getCause().getMessage());
@@ -205,9 +213,20 @@ public final class ExperimentCommand implements Callable<Integer> {
             first.rate(), first.arrivals(), first.users(), first.thinkTime(), experiment.clusterWarmup(), Duration.ZERO,
             first.timeout(), first.readRatio(), first.keys(), first.seed(), first.maxInFlight(), 0, first.mode(), first.policy());
     out.printf("%n=== warming up the cluster for %d s (not measured) ===%n", experiment.clusterWarmup().toSeconds());
-    CompletableFuture<Summary> result = new CompletableFuture<>();
-    system.tell(new PhaseRunner.RunPhase(warmup, new clusteremu.tiers.driver.Driver.Output(line -> {}, null), result));
-    Summary summary = result.get(experiment.clusterWarmup().plus(first.timeout()).toSeconds() + 120, TimeUnit.SECONDS);
+    Driver.Outcome outcome =
+        runPhase(system, warmup, new Driver.Output(line -> {}, null), experiment.clusterWarmup().plus(first.timeout()).plusSeconds(120))
+            .toCompletableFuture()
+            .get();
+    if (outcome instanceof Driver.NotStarted notStarted) {
+      throw new IllegalStateException("the cluster warm-up did not start: " + notStarted.reason());
+    }
+    Summary summary = ((Driver.Finished) outcome).summary();
     out.printf("warm-up: %d sent, %d ok, p50 %.1f ms%n", summary.sent(), summary.ok(), summary.latencyMicros().getValueAtPercentile(50) / 1000.0);
+  }
+
+  /** Runs one load on the phase runner; what became of it arrives within {@code limit}, or the ask times out. */
+  private static CompletionStage<Driver.Outcome> runPhase(
+      ActorSystem<PhaseRunner.Command> system, LoadSettings load, Driver.Output output, Duration limit) {
+    return AskPattern.ask(system, replyTo -> new PhaseRunner.RunPhase(load, output, replyTo), limit, system.scheduler());
   }
 }

@@ -3,62 +3,66 @@ package clusteremu.node.experiment;
 import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.driver.LoadSettings;
-import clusteremu.tiers.driver.Summary;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The guardian of the experiment's driver JVM: runs each phase as a fresh {@link Driver} and stops
- * it once its summary is in, so phases share one cluster membership but nothing else.
+ * The guardian of the experiment's driver JVM: runs each phase as a fresh {@link Driver}, one at a
+ * time, and stops it once its outcome is in, so phases share one cluster membership but nothing
+ * else.
  */
 final class PhaseRunner {
   private PhaseRunner() {}
 
   interface Command {}
 
-  /** Runs one phase; its summary completes {@code result}. */
-  record RunPhase(LoadSettings load, Driver.Output output, CompletableFuture<Summary> result) implements Command {}
+  /** Runs one phase; what became of it goes to {@code replyTo}. */
+  record RunPhase(LoadSettings load, Driver.Output output, ActorRef<Driver.Outcome> replyTo) implements Command {}
 
   /** Stops the phase under way early (Ctrl-C), so that it still writes what it has. */
   enum InterruptPhase implements Command {
     INSTANCE
   }
 
-  private record PhaseOver(ActorRef<Driver.Command> driver) implements Command {}
+  private record PhaseOver(Driver.Outcome outcome) implements Command {}
 
   /** @param network how the phases' requests reach the dispatchers */
   static Behavior<Command> create(Outbound network) {
-    return Behaviors.setup(
-        context -> {
-          ActorRef<?>[] current = new ActorRef<?>[1];
-          return Behaviors.receive(Command.class)
-              .onMessage(
-                  RunPhase.class,
-                  run -> {
-                    ActorRef<Driver.Command> driver = context.spawnAnonymous(Driver.create(run.load(), run.output(), run.result(), network));
-                    current[0] = driver;
-                    context.pipeToSelf(run.result(), (summary, failure) -> new PhaseOver(driver));
-                    return Behaviors.same();
-                  })
-              .onMessage(
-                  PhaseOver.class,
-                  over -> {
-                    context.stop(over.driver());
-                    return Behaviors.same();
-                  })
-              .onMessageEquals(
-                  InterruptPhase.INSTANCE,
-                  () -> {
-                    if (current[0] != null) {
-                      @SuppressWarnings("unchecked")
-                      ActorRef<Driver.Command> driver = (ActorRef<Driver.Command>) current[0];
-                      driver.tell(Driver.Interrupt.INSTANCE);
-                    }
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+    return Behaviors.setup(context -> idle(context, network, context.messageAdapter(Driver.Outcome.class, PhaseOver::new)));
+  }
+
+  /** Between phases: an interrupt has nothing to stop. */
+  private static Behavior<Command> idle(ActorContext<Command> context, Outbound network, ActorRef<Driver.Outcome> outcomes) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            RunPhase.class,
+            run -> running(context, network, outcomes, context.spawnAnonymous(Driver.create(run.load(), run.output(), outcomes, network)), run.replyTo()))
+        .onMessageEquals(InterruptPhase.INSTANCE, Behaviors::same)
+        .build();
+  }
+
+  private static Behavior<Command> running(
+      ActorContext<Command> context,
+      Outbound network,
+      ActorRef<Driver.Outcome> outcomes,
+      ActorRef<Driver.Command> driver,
+      ActorRef<Driver.Outcome> replyTo) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            PhaseOver.class,
+            over -> {
+              context.stop(driver);
+              replyTo.tell(over.outcome());
+              return idle(context, network, outcomes);
+            })
+        .onMessageEquals(
+            InterruptPhase.INSTANCE,
+            () -> {
+              driver.tell(Driver.Interrupt.INSTANCE);
+              return Behaviors.same();
+            })
+        .build();
   }
 }

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,7 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The load driver: a client outside the datacenter that sends requests to the dispatchers
  * (spread over them as DNS round robin would), accounts for every one of them in its {@link
  * Ledger}, reports each second through {@link Progress}, and ends with a {@link Summary} once
- * everything it sent is settled.
+ * everything it sent is settled, told to whoever started it as an {@link Outcome}.
  *
  * <p>Before the load a {@link DispatcherDirectory} waits for the dispatchers (and their
  * confirmation of a requested mode/policy); the driver itself is the load. In the open loop a
@@ -56,6 +54,15 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
 
   /** How long an interrupted run waits for what is in flight. */
   public static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
+
+  /** What became of a run, told once to the {@code replyTo} given at its creation. */
+  public sealed interface Outcome {}
+
+  /** The run is over and everything it sent is settled. */
+  public record Finished(Summary summary) implements Outcome {}
+
+  /** The load never started: no dispatcher, no confirmation from them, or an interrupt first. */
+  public record NotStarted(String reason) implements Outcome {}
 
   private record Due(long intendedNanos) implements Command {}
 
@@ -95,14 +102,17 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
   }
 
-  public static Behavior<Command> create(
-      LoadSettings settings, Output output, CompletableFuture<Summary> result) {
-    return create(settings, output, result, Outbound.DIRECT);
+  public static Behavior<Command> create(LoadSettings settings, Output output, ActorRef<Outcome> replyTo) {
+    return create(settings, output, replyTo, Outbound.DIRECT);
   }
 
-  /** @param network how requests reach a dispatcher: through the datacenter's border, or straight */
+  /**
+   * @param replyTo is told the run's {@link Outcome}; the driver is not stopped then: whoever
+   *     started it stops it (or shuts its system down, leaving the cluster gracefully)
+   * @param network how requests reach a dispatcher: through the datacenter's border, or straight
+   */
   public static Behavior<Command> create(
-      LoadSettings settings, Output output, CompletableFuture<Summary> result, Outbound network) {
+      LoadSettings settings, Output output, ActorRef<Outcome> replyTo, Outbound network) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -115,22 +125,22 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
                   return Behaviors.receive(Command.class)
                       .onMessage(
                           DispatcherDirectory.Ready.class,
-                          ready -> new Driver(context, timers, settings, output, result, network, ready.dispatchers()))
+                          ready -> new Driver(context, timers, settings, output, replyTo, network, ready.dispatchers()))
                       .onMessage(
                           DispatcherDirectory.GaveUp.class,
-                          gaveUp -> notStarted(result, new TimeoutException(gaveUp.reason())))
+                          gaveUp -> notStarted(replyTo, gaveUp.reason()))
                       .onMessageEquals(
                           Interrupt.INSTANCE,
                           () -> {
                             context.stop(directory);
-                            return notStarted(result, new InterruptedException("interrupted before the load started"));
+                            return notStarted(replyTo, "interrupted before the load started");
                           })
                       .build();
                 }));
   }
 
-  private static Behavior<Command> notStarted(CompletableFuture<Summary> result, Exception why) {
-    result.completeExceptionally(why);
+  private static Behavior<Command> notStarted(ActorRef<Outcome> replyTo, String reason) {
+    replyTo.tell(new NotStarted(reason));
     return Behaviors.ignore();
   }
 
@@ -139,7 +149,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private final LoadSettings settings;
   private final Output output;
   private final Outbound network;
-  private final CompletableFuture<Summary> result;
+  private final ActorRef<Outcome> replyTo;
   private final ActorRef<Reply> replyInbox;
   private final SplittableRandom random;
   private final Ledger ledger = new Ledger();
@@ -163,7 +173,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       TimerScheduler<Command> timers,
       LoadSettings settings,
       Output output,
-      CompletableFuture<Summary> result,
+      ActorRef<Outcome> replyTo,
       Outbound network,
       List<ActorRef<Dispatcher.Command>> dispatchers) {
     super(context);
@@ -172,7 +182,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     this.timers = timers;
     this.settings = settings;
     this.output = output;
-    this.result = result;
+    this.replyTo = replyTo;
     this.dispatchers = dispatchers;
     this.random = new SplittableRandom(settings.seed());
     this.replyInbox = context.messageAdapter(Reply.class, Answered::new);
@@ -363,8 +373,8 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     progress.last(backlog.size()); // outcomes.jsonl sums to the summary
     timers.cancelAll();
-    result.complete(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size())));
-    // Not stopped: whoever started the driver shuts its system down, leaving the cluster gracefully.
+    replyTo.tell(new Finished(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size()))));
+    // Not stopped: whoever started the driver stops it, or shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();
   }
 }

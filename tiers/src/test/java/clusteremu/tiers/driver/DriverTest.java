@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -81,9 +79,9 @@ class DriverTest {
   }
 
   private Summary run(LoadSettings settings, List<String> progress) throws Exception {
-    CompletableFuture<Summary> result = new CompletableFuture<>();
-    kit.spawn(Driver.create(settings, new Driver.Output(progress::add, null), result));
-    return result.get(20, TimeUnit.SECONDS);
+    TestProbe<Driver.Outcome> outcome = kit.createTestProbe();
+    kit.spawn(Driver.create(settings, new Driver.Output(progress::add, null), outcome.getRef()));
+    return outcome.expectMessageClass(Driver.Finished.class, Duration.ofSeconds(20)).summary();
   }
 
   /** How many of the request ids 0 .. n-1 are ≡ {@code residue} (mod 3): the script's fate for each. */
@@ -212,9 +210,9 @@ class DriverTest {
     LoadSettings tenMinutes =
         new LoadSettings(200, LoadSettings.Arrivals.CONSTANT, 0, Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO,
             Duration.ofSeconds(30), 0.5, 100, 1, 1000, 0, null, null);
-    CompletableFuture<Summary> result = new CompletableFuture<>();
+    TestProbe<Driver.Outcome> outcome = kit.createTestProbe();
     long spawnedAt = System.nanoTime();
-    ActorRef<Driver.Command> driver = kit.spawn(Driver.create(tenMinutes, new Driver.Output(line -> {}, null), result));
+    ActorRef<Driver.Command> driver = kit.spawn(Driver.create(tenMinutes, new Driver.Output(line -> {}, null), outcome.getRef()));
     // Interrupt once the load has been flowing for a while: the 300th request was due 1.495 s in.
     int seen = 300;
     TestProbe<Void> waiter = kit.createTestProbe();
@@ -224,7 +222,7 @@ class DriverTest {
           return null;
         });
     driver.tell(Driver.Interrupt.INSTANCE);
-    Summary summary = result.get(10, TimeUnit.SECONDS);
+    Summary summary = outcome.expectMessageClass(Driver.Finished.class, Duration.ofSeconds(10)).summary();
     double wallSeconds = (System.nanoTime() - spawnedAt) / 1e9;
 
     assertTrue(summary.interrupted());
