@@ -1,10 +1,10 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.launch.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.launch.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.status.NodeStatus;
 import clusteremu.node.status.StatusFiles;
 import java.util.Optional;

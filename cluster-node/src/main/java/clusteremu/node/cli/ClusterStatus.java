@@ -1,8 +1,8 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

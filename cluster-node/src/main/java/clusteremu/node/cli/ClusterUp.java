@@ -1,9 +1,9 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.launch.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package clusteremu.node.fault;
 
-import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.launch.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;

@@ -1,6 +1,5 @@
 package clusteremu.node.report;
 
-import clusteremu.node.cli.TextTable;
 import clusteremu.node.report.RunData.Event;
 import clusteremu.node.report.RunData.Outcome;
 import clusteremu.node.report.RunData.PhaseData;

@@ -1,6 +1,5 @@
 package clusteremu.node.report;
 
-import clusteremu.node.cli.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
