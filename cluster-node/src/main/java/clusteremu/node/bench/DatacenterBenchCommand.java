@@ -5,7 +5,6 @@ import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.run.Runs;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
