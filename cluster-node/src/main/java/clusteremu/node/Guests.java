@@ -4,7 +4,7 @@ import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.datacenter.vm.Vm;
 import clusteremu.node.metrics.MetricsLog;
-import clusteremu.node.scenario.ComponentKind;
+import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.tiers.appserver.AppServer;
 import clusteremu.tiers.appserver.AppServerSettings;
 import clusteremu.tiers.dataserver.DataServer;

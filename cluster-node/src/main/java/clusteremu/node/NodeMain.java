@@ -1,9 +1,10 @@
 package clusteremu.node;
 
+import clusteremu.node.launch.MemberConfig;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorSystem;

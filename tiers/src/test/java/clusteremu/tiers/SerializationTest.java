@@ -8,6 +8,7 @@ import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
 import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.tiers.request.Finished;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.util.List;
@@ -31,7 +32,7 @@ class SerializationTest {
   @Test
   void everyRemoteMessageRoundTripsThroughCbor() {
     ActorRef<Reply> client = kit.<Reply>createTestProbe().getRef();
-    ActorRef<Dispatcher.Command> dispatcher = kit.<Dispatcher.Command>createTestProbe().getRef();
+    ActorRef<Finished> dispatcher = kit.<Finished>createTestProbe().getRef();
     ActorRef<DataServer.Answer> answers = kit.<DataServer.Answer>createTestProbe().getRef();
     ActorRef<Dispatcher.Reconfigured> acks = kit.<Dispatcher.Reconfigured>createTestProbe().getRef();
     List<Object> messages =
@@ -40,7 +41,7 @@ class SerializationTest {
             new Dispatcher.Reconfigure(Mode.HANDOFF, PolicyName.POWER_OF_TWO, acks),
             new Dispatcher.Reconfigure(null, null, acks),
             new Dispatcher.Reconfigured(Mode.PROXY, PolicyName.LEAST_OUTSTANDING, 2),
-            new Dispatcher.Finished(3, false),
+            new Finished(3, false),
             new AppServer.Serve(4, 5, Operation.WRITE, 6, client, dispatcher),
             new AppServer.Serve(4, 5, Operation.WRITE, 6, client, null),
             new DataServer.Access(7, 1, Operation.READ, 8, answers),

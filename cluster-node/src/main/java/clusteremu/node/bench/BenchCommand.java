@@ -1,9 +1,9 @@
 package clusteremu.node.bench;
 
-import clusteremu.node.MemberConfig;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.MemberConfig;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.dispatcher.Mode;

@@ -2,10 +2,9 @@ package clusteremu.node.bench;
 
 import clusteremu.node.datacenter.emulation.NetworkSwitch;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.run.Runs;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package clusteremu.node.bench;
 
 import clusteremu.node.control.ControlClient;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package clusteremu.node.bench;
 
-import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.launch.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioLoader;

@@ -1,11 +1,11 @@
 package clusteremu.node.bench;
 
-import clusteremu.node.cli.TextTable;
+import clusteremu.node.report.TextTable;
 import clusteremu.node.report.Capacity;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.settings.ConfigNamed;

@@ -1,10 +1,9 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.launch.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,13 +18,7 @@ final class ClusterDown implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<RunningCluster> cluster;
-    try {
-      cluster = RunningCluster.latest();
-    } catch (ScenarioException e) {
-      System.err.println("clusteremu: " + e.getMessage());
-      return 2;
-    }
+    Optional<RunningCluster> cluster = RunningCluster.latest();
     if (cluster.isEmpty()) {
       System.out.println("no cluster to stop");
       return 0;

@@ -1,11 +1,10 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.launch.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
 import clusteremu.node.status.NodeStatus;
 import clusteremu.node.status.StatusFiles;
 import java.util.Optional;
@@ -28,13 +27,7 @@ final class ClusterStart implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Optional<RunningCluster> cluster;
-    try {
-      cluster = RunningCluster.latest();
-    } catch (ScenarioException e) {
-      System.err.println("clusteremu: " + e.getMessage());
-      return 2;
-    }
+    Optional<RunningCluster> cluster = RunningCluster.latest();
     if (cluster.isEmpty()) {
       System.err.println("clusteremu cluster start: no cluster has been started here; start one with scripts/cluster up");
       return 2;

@@ -1,8 +1,7 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,13 +14,7 @@ final class ClusterStatus implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<RunningCluster> cluster;
-    try {
-      cluster = RunningCluster.latest();
-    } catch (ScenarioException e) {
-      System.err.println("clusteremu: " + e.getMessage());
-      return 2;
-    }
+    Optional<RunningCluster> cluster = RunningCluster.latest();
     if (cluster.isEmpty()) {
       System.out.println("no cluster has been started here (no " + RunningCluster.where(null) + ")");
       return 1;

@@ -1,9 +1,8 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.launch.ClusterLauncher;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,13 +36,7 @@ final class ClusterUp implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scenario scenario;
-    try {
-      scenario = ScenarioLoader.load(scenarioFile);
-    } catch (ScenarioException e) {
-      System.err.println("clusteremu: " + e.getMessage());
-      return 2;
-    }
+    Scenario scenario = ScenarioLoader.load(scenarioFile);
     try {
       RunDirectory run = ClusterLauncher.launch(scenario, timeout != null ? timeout : scenario.startupTimeout(), System.out);
       StatusTable.print(scenario, run, System.out);

@@ -1,12 +1,12 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.InterruptHook;
-import clusteremu.node.MemberConfig;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.launch.InterruptHook;
+import clusteremu.node.launch.MemberConfig;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.tiers.machine.Outbound;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
 import clusteremu.tiers.driver.Driver;

@@ -1,5 +1,6 @@
 package clusteremu.node.cli;
 
+import clusteremu.node.config.ScenarioException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +36,18 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(false);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(false)
+        .setExecutionExceptionHandler(Main::badInput);
+  }
+
+  /** A scenario or run that cannot be used is bad input: one line naming what is wrong, status 2. */
+  private static int badInput(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof ScenarioException) {
+      commandLine.getErr().println("clusteremu: " + e.getMessage());
+      commandLine.getErr().flush();
+      return 2;
+    }
+    throw e;
   }
 }

@@ -1,7 +1,8 @@
 package clusteremu.node.cli;
 
 import clusteremu.node.control.ControlClient;
-import clusteremu.node.run.RunningCluster;
+import clusteremu.node.report.TextTable;
+import clusteremu.node.launch.RunningCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

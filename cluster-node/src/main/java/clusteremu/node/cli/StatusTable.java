@@ -1,6 +1,7 @@
 package clusteremu.node.cli;
 
-import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.report.TextTable;
+import clusteremu.node.launch.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;

@@ -1,5 +1,6 @@
 package clusteremu.node.cli;
 
+import clusteremu.node.report.TextTable;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;

@@ -10,9 +10,4 @@ import java.util.List;
 public record Route(List<Hop> hops, long latencyNanos) {
 
   public record Hop(String link, LinkSpec spec) {}
-
-  /** Transfer time of {@code bytes} over every hop with nothing else on the links. */
-  public long idleTransferNanos(long bytes) {
-    return hops.stream().mapToLong(h -> h.spec().transferNanos(bytes)).sum();
-  }
 }

@@ -1,7 +1,6 @@
 package clusteremu.node.datacenter;
 
-import clusteremu.node.scenario.ComponentKind;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.settings.Checked;
 import clusteremu.tiers.settings.ConfigNamed;
 import com.typesafe.config.Config;

@@ -1,6 +1,5 @@
 package clusteremu.node.datacenter;
 
-import clusteremu.node.scenario.ComponentKind;
 import com.typesafe.config.Config;
 import java.util.Optional;
 

@@ -1,9 +1,10 @@
 package clusteremu.node.experiment;
 
-import clusteremu.node.InterruptHook;
-import clusteremu.node.MemberConfig;
+import clusteremu.node.launch.InterruptHook;
+import clusteremu.node.launch.MemberConfig;
 import clusteremu.node.report.Report;
-import clusteremu.node.run.ClusterLauncher;
+import clusteremu.node.launch.ClusterLauncher;
+import clusteremu.node.run.PhaseRecord;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.control.ControlClient;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
@@ -13,7 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
@@ -91,8 +92,8 @@ public final class ExperimentCommand implements Callable<Integer> {
 
   private void printVariants(Map<String, List<PhaseOutcome>> byVariant) {
     out.printf("%n=== variants compared ===%n");
-    clusteremu.node.cli.TextTable table =
-        new clusteremu.node.cli.TextTable("VARIANT", "PHASE", "OFFERED/S", "THROUGHPUT/S", "P50 MS", "P99 MS", "FAILED", "TIMED OUT", "RUN");
+    clusteremu.node.report.TextTable table =
+        new clusteremu.node.report.TextTable("VARIANT", "PHASE", "OFFERED/S", "THROUGHPUT/S", "P50 MS", "P99 MS", "FAILED", "TIMED OUT", "RUN");
     byVariant.forEach(
         (variant, outcomes) -> {
           for (PhaseOutcome o : outcomes) {

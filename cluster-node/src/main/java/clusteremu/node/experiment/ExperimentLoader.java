@@ -2,7 +2,7 @@ package clusteremu.node.experiment;
 
 import clusteremu.node.report.Capacity;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;

@@ -43,7 +43,7 @@ public final class HostCrashes {
         context -> {
           ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
           ActorRef<Vm.Started> started = context.messageAdapter(Vm.Started.class, VmStarted::new);
-          java.util.Map<String, String> hostOfStarting = new java.util.HashMap<>();
+          Map<String, String> hostOfStarting = new java.util.HashMap<>();
           return Behaviors.receive(Command.class)
               .onMessage(
                   Act.class,

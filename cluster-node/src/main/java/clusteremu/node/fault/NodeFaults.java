@@ -1,6 +1,6 @@
 package clusteremu.node.fault;
 
-import clusteremu.node.run.NodeProcesses;
+import clusteremu.node.launch.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -42,7 +42,7 @@ public final class NodeFaults {
             return thread;
           });
   /** Frozen nodes and the PID frozen: a thaw meant for a JVM since killed must not touch a later one's freeze. */
-  private final java.util.Map<String, Long> frozen = new java.util.HashMap<>();
+  private final Map<String, Long> frozen = new java.util.HashMap<>();
   private final FaultLog log;
 
   /**

@@ -4,7 +4,7 @@ import clusteremu.node.datacenter.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-import clusteremu.node.scenario.ComponentKind;
+import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.tiers.appserver.AppServerSettings;

@@ -1,6 +1,5 @@
 package clusteremu.node.report;
 
-import clusteremu.node.cli.TextTable;
 import clusteremu.node.report.RunData.Event;
 import clusteremu.node.report.RunData.Outcome;
 import clusteremu.node.report.RunData.PhaseData;
@@ -84,6 +83,9 @@ final class FaultTable {
     return rows;
   }
 
+  private static final List<String> HEADER =
+      List.of("PHASE", "AT s", "FAULT", "BEFORE ok/s", "FAILED UNTIL NEXT EVENT", "TIMED OUT", "MIN AVAILABILITY", "BACK AFTER s");
+
   void print(PrintStream out) {
     if (rows.isEmpty()) {
       return;
@@ -92,33 +94,31 @@ final class FaultTable {
     out.printf(
         "FAULTS (throughput back: %d s in a row within %.0f%% of the mean ok/s over the %d s before the phase's first fault)%n",
         STEADY_SECONDS, BACK_WITHIN * 100, BEFORE_SECONDS);
-    TextTable table = new TextTable("PHASE", "AT s", "FAULT", "BEFORE ok/s", "FAILED UNTIL NEXT EVENT", "TIMED OUT", "MIN AVAILABILITY", "BACK AFTER s");
-    for (Row r : rows) {
-      table.row(
-          r.phase(), String.format(Locale.ROOT, "%.1f", r.atSeconds()), r.fault(), Report.fmt(r.baseline()), failed(r.failedByReason()),
-          String.valueOf(r.timeouts()), String.format(Locale.ROOT, "%.3f", r.minAvailability()),
-          Double.isNaN(r.backAfterSeconds()) ? "not before the next event" : String.format(Locale.ROOT, "%.0f", r.backAfterSeconds()));
-    }
-    table.print(out);
+    TextTable.print(out, HEADER, cells());
   }
 
   void html(StringBuilder html) {
     if (rows.isEmpty()) {
       return;
     }
-    html.append("<h2>Faults</h2>\n<table><tr><th>phase</th><th>at (s)</th><th>fault</th><th>before (ok/s)</th><th>failed until the next event</th>"
-        + "<th>timed out</th><th>min availability</th><th>back after (s)</th></tr>\n");
-    for (Row r : rows) {
-      html.append("<tr><td>").append(r.phase()).append("</td><td>").append(String.format(Locale.ROOT, "%.1f", r.atSeconds())).append("</td><td>")
-          .append(r.fault()).append("</td><td>").append(Report.fmt(r.baseline())).append("</td><td>").append(failed(r.failedByReason()))
-          .append("</td><td>").append(r.timeouts()).append("</td><td>").append(String.format(Locale.ROOT, "%.3f", r.minAvailability())).append("</td><td>")
-          .append(Double.isNaN(r.backAfterSeconds()) ? "not before the next event" : String.format(Locale.ROOT, "%.0f", r.backAfterSeconds()))
-          .append("</td></tr>\n");
-    }
-    html.append("</table>\n<p class=\"note\">Throughput is back once ")
+    html.append("<h2>Faults</h2>\n");
+    ReportPage.table(html, HEADER.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(), cells());
+    html.append("<p class=\"note\">Throughput is back once ")
         .append(STEADY_SECONDS).append(" seconds in a row answer at least ").append(Math.round((1 - BACK_WITHIN) * 100))
         .append("% of the mean ok per second over the ").append(BEFORE_SECONDS)
         .append(" s before the phase's first fault; availability per second is ok over the requests settled in it.</p>\n");
+  }
+
+  /** The rows as the text and the HTML table show them. */
+  private List<List<String>> cells() {
+    return rows.stream()
+        .map(
+            r ->
+                List.of(
+                    r.phase(), String.format(Locale.ROOT, "%.1f", r.atSeconds()), r.fault(), Report.fmt(r.baseline()), failed(r.failedByReason()),
+                    String.valueOf(r.timeouts()), String.format(Locale.ROOT, "%.3f", r.minAvailability()),
+                    Double.isNaN(r.backAfterSeconds()) ? "not before the next event" : String.format(Locale.ROOT, "%.0f", r.backAfterSeconds())))
+        .toList();
   }
 
   private static String failed(Map<String, Long> byReason) {

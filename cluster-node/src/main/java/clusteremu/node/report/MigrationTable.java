@@ -1,6 +1,5 @@
 package clusteremu.node.report;
 
-import clusteremu.node.cli.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -107,15 +106,9 @@ final class MigrationTable {
     if (rows.isEmpty()) {
       return;
     }
-    html.append("<h2>Migrations</h2>\n<table><tr>");
-    HEADER.forEach(h -> html.append("<th>").append(ReportPage.escape(h)).append("</th>"));
-    html.append("</tr>\n");
-    for (List<String> row : rows) {
-      html.append("<tr>");
-      row.forEach(cell -> html.append("<td>").append(ReportPage.escape(cell)).append("</td>"));
-      html.append("</tr>\n");
-    }
-    html.append("</table>\n<p class=\"note\">From migrations.jsonl. Downtime runs from the guest's pause until it runs at "
+    html.append("<h2>Migrations</h2>\n");
+    ReportPage.table(html, HEADER, rows);
+    html.append("<p class=\"note\">From migrations.jsonl. Downtime runs from the guest's pause until it runs at "
         + "the destination; pre-copy rounds and each round's figures are in the file's round lines.</p>\n");
   }
 }

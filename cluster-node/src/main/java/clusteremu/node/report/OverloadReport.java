@@ -1,6 +1,5 @@
 package clusteremu.node.report;
 
-import clusteremu.node.cli.TextTable;
 import clusteremu.node.report.RunData.PhaseData;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.request.FailureReason;

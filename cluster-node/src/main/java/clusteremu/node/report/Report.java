@@ -1,6 +1,5 @@
 package clusteremu.node.report;
 
-import clusteremu.node.cli.TextTable;
 import clusteremu.node.report.RunData.DispatcherSample;
 import clusteremu.node.report.RunData.PhaseData;
 import clusteremu.tiers.dispatcher.Mode;
@@ -70,14 +69,14 @@ public final class Report {
    */
   private void addModelMeans() {
     var dispatcherNodes =
-        data.scenario().nodes().stream().filter(n -> n.components().contains(clusteremu.node.scenario.ComponentKind.DISPATCHER)).toList();
+        data.scenario().nodes().stream().filter(n -> n.components().contains(clusteremu.node.datacenter.ComponentKind.DISPATCHER)).toList();
     if (dispatcherNodes.isEmpty()) {
       return;
     }
     var settings = clusteremu.tiers.dispatcher.DispatcherSettings.fromConfig(
-        dispatcherNodes.get(0).componentSettings(clusteremu.node.scenario.ComponentKind.DISPATCHER));
+        dispatcherNodes.get(0).componentSettings(clusteremu.node.datacenter.ComponentKind.DISPATCHER));
     boolean singleCore =
-        dispatcherNodes.stream().allMatch(n -> n.componentSettings(clusteremu.node.scenario.ComponentKind.DISPATCHER).getInt("cores") == 1);
+        dispatcherNodes.stream().allMatch(n -> n.componentSettings(clusteremu.node.datacenter.ComponentKind.DISPATCHER).getInt("cores") == 1);
     if (!singleCore || settings.requestDemand().isZero()) {
       return;
     }

@@ -28,7 +28,7 @@ public final class ReportCommand implements Callable<Integer> {
       Path html = Report.of(run).print(System.out).writeHtml();
       System.out.println("\nreport: " + html);
       return 0;
-    } catch (IllegalArgumentException | clusteremu.node.scenario.ScenarioException e) {
+    } catch (IllegalArgumentException | clusteremu.node.config.ScenarioException e) {
       System.err.println("clusteremu: " + e.getMessage());
       return 2;
     }

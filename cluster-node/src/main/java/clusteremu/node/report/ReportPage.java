@@ -4,6 +4,7 @@ import clusteremu.node.report.Report.Row;
 import clusteremu.node.report.Report.Saturation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
@@ -77,6 +78,19 @@ final class ReportPage {
 
   private static void row(StringBuilder html, String name, String value) {
     html.append("<tr><td>").append(escape(name)).append("</td><td>").append(value).append("</td></tr>\n");
+  }
+
+  /** An HTML table of {@code header} and {@code rows}, every cell escaped: the text table's twin. */
+  static void table(StringBuilder html, List<String> header, List<List<String>> rows) {
+    html.append("<table><tr>");
+    header.forEach(h -> html.append("<th>").append(escape(h)).append("</th>"));
+    html.append("</tr>\n");
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      row.forEach(cell -> html.append("<td>").append(escape(cell)).append("</td>"));
+      html.append("</tr>\n");
+    }
+    html.append("</table>\n");
   }
 
   static String escape(String text) {

@@ -1,6 +1,6 @@
 package clusteremu.node.report;
 
-import clusteremu.node.experiment.PhaseRecord;
+import clusteremu.node.run.PhaseRecord;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.scenario.ScenarioLoader;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,5 +1,6 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.datacenter.ComponentKind;
 import com.typesafe.config.Config;
 import java.util.List;
 

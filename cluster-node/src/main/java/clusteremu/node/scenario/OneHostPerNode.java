@@ -1,5 +1,6 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.HostSpec;
 import clusteremu.node.datacenter.LinkSpec;
 import clusteremu.node.datacenter.MessageSizes;

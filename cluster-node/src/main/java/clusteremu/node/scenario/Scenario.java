@@ -1,5 +1,6 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.Topology;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;

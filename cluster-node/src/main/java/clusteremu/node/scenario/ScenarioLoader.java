@@ -1,5 +1,7 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.config.ScenarioException;
+import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.TopologyLoader;
 import clusteremu.tiers.appserver.AppServerSettings;

@@ -1,7 +1,7 @@
 package clusteremu.node.status;
 
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.scenario.ComponentKind;
+import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import java.io.IOException;

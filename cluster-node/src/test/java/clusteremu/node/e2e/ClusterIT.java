@@ -32,7 +32,7 @@ class ClusterIT {
   void theDefaultScenarioCarriesLoadInBothModesAndAccountsForEveryRequest() throws Exception {
     Scripts scripts = new Scripts(dir.resolve("runs"));
     Path scenario = Scripts.defaultScenarioOnFreePorts(dir);
-    try {
+    scripts.withCluster(30, () -> {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
       assertEquals(0, up.exitCode(), up.output());
       Scripts.Result status = scripts.run(Duration.ofMinutes(1), "cluster", "status");
@@ -71,12 +71,7 @@ class ClusterIT {
       JsonNode app = lastLine(run.resolve("metrics/app-1.jsonl"), "app-server");
       assertTrue(app.get("completed").asLong() > 0, app.toString());
       assertTrue(Files.readString(run.resolve("metrics/data-1.jsonl")).contains("\"kind\":\"node\""));
-    } finally {
-      if (!scripts.livePids().isEmpty()) {
-        scripts.run(Duration.ofMinutes(1), "cluster", "down");
-      }
-      scripts.killLeftovers();
-    }
+    });
   }
 
   /**

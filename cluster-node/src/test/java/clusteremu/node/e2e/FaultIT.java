@@ -40,7 +40,7 @@ class FaultIT {
             // the first seed node, which depends on the free ports drawn.
             "clusteremu.control.node = dispatcher-1",
             "clusteremu.dispatcher { server-timeout = 1s, retries = 2 }");
-    try {
+    scripts.withCluster(30, () -> {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
       assertEquals(0, up.exitCode(), up.output());
       Path run = dir.resolve("runs/latest").toRealPath();
@@ -96,15 +96,7 @@ class FaultIT {
       assertEquals(0, status.exitCode(), "every node running and Up after the restart:\n" + status.output());
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       assertEquals(0, down.exitCode(), down.output());
-    } catch (AssertionError | RuntimeException e) {
-      scripts.printLogTails(30);
-      throw e;
-    } finally {
-      if (!scripts.livePids().isEmpty()) {
-        scripts.run(Duration.ofMinutes(1), "cluster", "down");
-      }
-      scripts.killLeftovers();
-    }
+    });
   }
 
   /**
@@ -124,7 +116,7 @@ class FaultIT {
             "clusteremu.control.node = dispatcher-1",
             "clusteremu.nodes.data-2 { port = " + Scripts.freePort() + ", components = [data-server] }",
             "clusteremu.data-server.replication = 2");
-    try {
+    scripts.withCluster(30, () -> {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
       assertEquals(0, up.exitCode(), up.output());
       Path run = dir.resolve("runs/latest").toRealPath();
@@ -160,15 +152,7 @@ class FaultIT {
       assertTrue(lastFailure <= killSecond + 10, "the keys were served again within 10 s of the kill: last failure at " + lastFailure + " s, kill at " + killSecond + " s");
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       assertEquals(0, down.exitCode(), down.output());
-    } catch (AssertionError | RuntimeException e) {
-      scripts.printLogTails(30);
-      throw e;
-    } finally {
-      if (!scripts.livePids().isEmpty()) {
-        scripts.run(Duration.ofMinutes(1), "cluster", "down");
-      }
-      scripts.killLeftovers();
-    }
+    });
   }
 
   /**
@@ -196,7 +180,7 @@ class FaultIT {
         clusteremu.datacenter.vms.data-1.memory = 512MiB
         """
             .formatted(Scripts.ROOT.resolve("config/datacenter.conf"), ports[0], ports[1], ports[2], ports[3]));
-    try {
+    scripts.withCluster(30, () -> {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
       assertEquals(0, up.exitCode(), up.output());
       Path run = dir.resolve("runs/latest").toRealPath();
@@ -273,15 +257,7 @@ class FaultIT {
       assertEquals(List.of("cut", "link", "heal", "crash-host", "recover-host"), faults(run));
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       assertEquals(0, down.exitCode(), down.output());
-    } catch (AssertionError | RuntimeException e) {
-      scripts.printLogTails(30);
-      throw e;
-    } finally {
-      if (!scripts.livePids().isEmpty()) {
-        scripts.run(Duration.ofMinutes(1), "cluster", "down");
-      }
-      scripts.killLeftovers();
-    }
+    });
   }
 
   /** Where the control API on {@code port} places {@code vm} ("null" when it runs nowhere), or "" when it does not answer. */

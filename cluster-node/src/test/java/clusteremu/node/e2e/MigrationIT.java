@@ -71,7 +71,7 @@ class MigrationIT {
   void aDataServerMovesLiveWithItsDataAndColdWithoutIt() throws Exception {
     Scripts scripts = new Scripts(dir.resolve("runs"));
     Path scenario = scenario();
-    try {
+    scripts.withCluster(60, () -> {
       Scripts.Result up = scripts.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString());
       assertEquals(0, up.exitCode(), up.output());
       Path run = dir.resolve("runs/latest").toRealPath();
@@ -240,15 +240,7 @@ class MigrationIT {
 
       Scripts.Result down = scripts.run(Duration.ofMinutes(2), "cluster", "down");
       System.out.println(down.output());
-    } catch (Throwable failed) {
-      scripts.printLogTails(60);
-      throw failed;
-    } finally {
-      if (!scripts.livePids().isEmpty()) {
-        scripts.run(Duration.ofMinutes(1), "cluster", "down");
-      }
-      scripts.killLeftovers();
-    }
+    });
   }
 
   /** Starts moving {@code vm} to {@code to} through the control API, capped at 10 Gbit/s (the links are narrower); its id. */

@@ -81,7 +81,29 @@ final class Scripts {
     }
   }
 
-  /** PIDs of node JVMs of the runs folder that are still alive. */
+  /** What a test does with the cluster it starts. */
+  interface ClusterTest {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code test}; when it fails, prints the last {@code logLines} lines of every node log
+   * first. Whatever happens, stops the cluster it started: gracefully, then by PID.
+   */
+  void withCluster(int logLines, ClusterTest test) throws Exception {
+    try {
+      test.run();
+    } catch (Exception | AssertionError e) {
+      printLogTails(logLines);
+      throw e;
+    } finally {
+      if (!livePids().isEmpty()) {
+        run(Duration.ofMinutes(1), "cluster", "down");
+      }
+      killLeftovers();
+    }
+  }
+
   /** Prints the last {@code lines} lines of every node log of the latest run: what a failed test shows of why. */
   void printLogTails(int lines) {
     Path logs = runs.resolve("latest").resolve("logs");
@@ -99,6 +121,7 @@ final class Scripts {
     }
   }
 
+  /** PIDs of node JVMs of the runs folder that are still alive. */
   List<Long> livePids() throws IOException {
     List<Long> live = new ArrayList<>();
     if (!Files.isDirectory(runs)) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.dispatcher.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -109,13 +109,13 @@ class ExperimentLoaderTest {
   @Test
   void everyShippedExperimentLoads() throws IOException {
     Experiment scaleOut = ExperimentLoader.load(Path.of("../config/experiments/dispatcher-scale-out.conf"));
-    assertEquals(4, scaleOut.scenario().count(clusteremu.node.scenario.ComponentKind.DISPATCHER));
+    assertEquals(4, scaleOut.scenario().count(clusteremu.node.datacenter.ComponentKind.DISPATCHER));
     assertEquals(java.util.List.of(1, 1, 2, 4), scaleOut.phases().stream().map(p -> p.load().dispatchers()).toList());
     Experiment policies = ExperimentLoader.load(Path.of("../config/experiments/dispatch-policies.conf"));
     assertEquals(
         java.util.List.of("round-robin", "random", "least-outstanding", "power-of-two"),
         policies.phases().stream().map(p -> p.load().policy().configName()).toList());
-    assertEquals(4, policies.scenario().node("app-1").orElseThrow().componentSettings(clusteremu.node.scenario.ComponentKind.APP_SERVER).getInt("cores"));
+    assertEquals(4, policies.scenario().node("app-1").orElseThrow().componentSettings(clusteremu.node.datacenter.ComponentKind.APP_SERVER).getInt("cores"));
     try (var files = Files.list(Path.of("../config/experiments"))) {
       for (Path file : files.toList()) {
         assertTrue(ExperimentLoader.load(file).phases().size() > 0, file.toString());

@@ -3,7 +3,7 @@ package clusteremu.node.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clusteremu.node.experiment.PhaseRecord;
+import clusteremu.node.run.PhaseRecord;
 import clusteremu.node.report.RunData.Event;
 import clusteremu.node.report.RunData.Outcome;
 import clusteremu.node.report.RunData.PhaseData;

@@ -1,5 +1,7 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.config.ScenarioException;
+import clusteremu.node.datacenter.ComponentKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -3,12 +3,12 @@ package clusteremu.tiers.appserver;
 import clusteremu.tiers.CborSerializable;
 import clusteremu.tiers.dataserver.DataServer;
 import clusteremu.tiers.dataserver.Partitioning;
-import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.machine.Mobile;
 import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Finished;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.time.Duration;
@@ -53,8 +53,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   /**
    * Serve one request. {@code ticket} is the dispatcher's; the answer carries {@code requestId};
-   * {@code dispatcher} is told {@link Dispatcher.Finished} in handoff mode and is null in proxy
-   * mode.
+   * {@code finishedTo} (the dispatcher's) is told {@link Finished} in handoff mode and is null in
+   * proxy mode.
    */
   public record Serve(
       long ticket,
@@ -62,7 +62,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
       Operation operation,
       long key,
       ActorRef<Reply> replyTo,
-      ActorRef<Dispatcher.Command> dispatcher)
+      ActorRef<Finished> finishedTo)
       implements Command, Traffic.Carried {
     @Override
     public Traffic traffic() {
@@ -369,8 +369,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   private void answer(Serve request, Reply reply) {
     machine.send(request.replyTo(), reply);
-    if (request.dispatcher() != null) {
-      machine.send(request.dispatcher(), new Dispatcher.Finished(request.ticket(), reply.ok()));
+    if (request.finishedTo() != null) {
+      machine.send(request.finishedTo(), new Finished(request.ticket(), reply.ok()));
     }
   }
 }

@@ -7,6 +7,7 @@ import clusteremu.tiers.machine.Mobile;
 import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Finished;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.time.Duration;
@@ -65,8 +66,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   /** The mode and policy in force after a {@link Reconfigure}, and how many app servers it knows. */
   public record Reconfigured(Mode mode, PolicyName policy, int appServers) implements CborSerializable {}
 
-  /** Handoff mode: an app server has answered the client of {@code ticket}. */
-  public record Finished(long ticket, boolean ok) implements Command {}
+  /** Handoff mode: an app server has answered the client of a ticket (through an adapter). */
+  private record FinishedByAppServer(Finished finished) implements Command {}
 
   private record AppServersChanged(Receptionist.Listing listing) implements Command {}
 
@@ -192,6 +193,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   private final long serverTimeoutNanos;
   private final SplittableRandom random;
   private final ActorRef<Reply> replyInbox;
+  private final ActorRef<Finished> finishedInbox;
   private final ActorRef<Command> self;
   private final Map<Long, Held> held = new HashMap<>();
   /** Held requests still waiting for the dispatcher's CPU (their mode is not set yet); bounded by max-queue. */
@@ -222,6 +224,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     this.policy = policyName.newPolicy(random);
     this.self = context.getSelf();
     this.replyInbox = context.messageAdapter(Reply.class, ReplyFromAppServer::new);
+    this.finishedInbox = context.messageAdapter(Finished.class, FinishedByAppServer::new);
     ActorRef<Receptionist.Listing> listings =
         context.messageAdapter(Receptionist.Listing.class, AppServersChanged::new);
     context
@@ -246,7 +249,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
         .onMessage(RequestWorkDone.class, this::onRequestWorkDone)
         .onMessage(ReplyFromAppServer.class, this::onReplyFromAppServer)
         .onMessage(ReplyWorkDone.class, this::onReplyWorkDone)
-        .onMessage(Finished.class, this::onFinished)
+        .onMessage(FinishedByAppServer.class, this::onFinished)
         .onMessage(AppServersChanged.class, this::onAppServersChanged)
         .onMessage(Reconfigure.class, this::onReconfigure)
         .onMessageEquals(CheckServerTimeouts.INSTANCE, this::onCheckServerTimeouts)
@@ -299,7 +302,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
                 request.operation,
                 request.key,
                 request.client,
-                self);
+                finishedInbox);
     if (!machine.sendToVm(backend.vm, serve)) {
       // Listed, but running nowhere this JVM knows of now (its host crashed or is coming back).
       backend.outstanding--;
@@ -338,7 +341,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     return this;
   }
 
-  private Behavior<Command> onFinished(Finished finished) {
+  private Behavior<Command> onFinished(FinishedByAppServer message) {
+    Finished finished = message.finished();
     Held request = held.remove(finished.ticket());
     if (request == null) {
       return this;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import clusteremu.tiers.dataserver.DataServer;
 import clusteremu.tiers.demand.Demand;
-import clusteremu.tiers.dispatcher.Dispatcher;
+import clusteremu.tiers.request.Finished;
 import clusteremu.tiers.machine.HeldMachine;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.metrics.ComponentCounters;
@@ -175,13 +175,13 @@ class AppServerTest {
     ActorRef<AppServer.Command> app = appServer(1, 10, Duration.ofSeconds(5), HeldMachine.instant());
     awaitDataServer(app, data, 1);
     TestProbe<Reply> client = kit.createTestProbe();
-    TestProbe<Dispatcher.Command> dispatcher = kit.createTestProbe();
+    TestProbe<Finished> dispatcher = kit.createTestProbe();
 
     app.tell(new AppServer.Serve(100, 7, Operation.READ, 1, client.getRef(), dispatcher.getRef()));
     DataServer.Access access = data.expectMessageClass(DataServer.Access.class);
     access.replyTo().tell(ok(access));
     assertEquals(Reply.ok(7, 1), client.receiveMessage());
-    assertEquals(new Dispatcher.Finished(100, true), dispatcher.receiveMessage());
+    assertEquals(new Finished(100, true), dispatcher.receiveMessage());
   }
 
   @Test
@@ -190,12 +190,12 @@ class AppServerTest {
     HeldMachine cpu = HeldMachine.held();
     ActorRef<AppServer.Command> app = appServer(1, 1, Duration.ofSeconds(5), cpu);
     TestProbe<Reply> client = kit.createTestProbe();
-    TestProbe<Dispatcher.Command> dispatcher = kit.createTestProbe();
+    TestProbe<Finished> dispatcher = kit.createTestProbe();
 
     app.tell(new AppServer.Serve(1, 1, Operation.READ, 1, client.getRef(), null));
     app.tell(new AppServer.Serve(2, 2, Operation.READ, 1, client.getRef(), dispatcher.getRef()));
     assertEquals(Reply.failed(2, FailureReason.APP_SERVER_QUEUE_FULL), client.receiveMessage());
-    assertEquals(new Dispatcher.Finished(2, false), dispatcher.receiveMessage());
+    assertEquals(new Finished(2, false), dispatcher.receiveMessage());
     assertEquals(1, counters.rejectedCount());
     assertEquals(1, counters.inFlightCount());
   }

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,23 +203,9 @@ class DataServerReplicationTest {
   void aWriteItsListedPartnerDoesNotAcknowledgeInTimeFails() {
     ActorRef<DataServer.Command> first = server("data-1", false);
     TestProbe<DataServer.Command> silent = kit.createTestProbe();
-    ActorRef<DataServer.Command> partner =
-        kit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.monitor(DataServer.Command.class, silent.getRef(), org.apache.pekko.actor.typed.javadsl.Behaviors.ignore()), "data-2");
-    TestProbe<Receptionist.Registered> registered = kit.createTestProbe();
-    kit.system().receptionist().tell(Receptionist.register(DataServer.REPLICA_KEY, partner, registered.getRef()));
-    registered.receiveMessage();
+    ActorRef<DataServer.Command> partner = silentPartner(silent);
     long key = keyOwnedBy("data-1");
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (true) {
-      first.tell(new DataServer.Access(1, 0, Operation.WRITE, key, app.getRef()));
-      try {
-        silent.expectMessageClass(DataServer.Replicate.class, Duration.ofMillis(200));
-        break;
-      } catch (AssertionError notYet) {
-        assertTrue(app.receiveMessage().ok());
-        assertTrue(System.nanoTime() < deadline, "data-1 never replicated to its listed partner");
-      }
-    }
+    writeUntilReplicated(first, silent, key);
     assertEquals(new DataServer.Answer(1, 0, false, 0, FailureReason.REPLICA_TIMEOUT), app.receiveMessage(Duration.ofSeconds(5)));
   }
 
@@ -228,29 +215,43 @@ class DataServerReplicationTest {
     // A partner that takes replicated writes and never answers them, then leaves.
     // (An actor named as the VM, since VMs are known by name; it shows the probe what it gets.)
     TestProbe<DataServer.Command> silent = kit.createTestProbe();
-    ActorRef<DataServer.Command> partner =
-        kit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.monitor(DataServer.Command.class, silent.getRef(), org.apache.pekko.actor.typed.javadsl.Behaviors.ignore()), "data-2");
-    TestProbe<Receptionist.Registered> registered = kit.createTestProbe();
-    kit.system().receptionist().tell(Receptionist.register(DataServer.REPLICA_KEY, partner, registered.getRef()));
-    registered.receiveMessage();
+    ActorRef<DataServer.Command> partner = silentPartner(silent);
     long key = keyOwnedBy("data-1");
     // Until data-1's listing names its partner, a write is acknowledged at once; then it is replicated.
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (true) {
-      first.tell(new DataServer.Access(1, 0, Operation.WRITE, key, app.getRef()));
-      try {
-        silent.expectMessageClass(DataServer.Replicate.class, Duration.ofMillis(200));
-        break;
-      } catch (AssertionError notYet) {
-        assertTrue(app.receiveMessage().ok());
-        assertTrue(System.nanoTime() < deadline, "data-1 never replicated to its listed partner");
-      }
-    }
+    writeUntilReplicated(first, silent, key);
     app.expectNoMessage(Duration.ofMillis(100)); // not acknowledged while its partner may still apply it
     TestProbe<Receptionist.Deregistered> gone = kit.createTestProbe();
     kit.system().receptionist().tell(Receptionist.deregister(DataServer.REPLICA_KEY, partner, gone.getRef()));
     gone.receiveMessage();
     DataServer.Answer answer = app.receiveMessage(Duration.ofSeconds(5));
     assertTrue(answer.ok(), answer.toString());
+  }
+
+  /** A partner named data-2 that takes replicated writes and never answers them; {@code silent} sees what it gets. */
+  private ActorRef<DataServer.Command> silentPartner(TestProbe<DataServer.Command> silent) {
+    ActorRef<DataServer.Command> partner =
+        kit.spawn(Behaviors.monitor(DataServer.Command.class, silent.getRef(), Behaviors.ignore()), "data-2");
+    TestProbe<Receptionist.Registered> registered = kit.createTestProbe();
+    kit.system().receptionist().tell(Receptionist.register(DataServer.REPLICA_KEY, partner, registered.getRef()));
+    registered.receiveMessage();
+    return partner;
+  }
+
+  /**
+   * Writes {@code key} to {@code first} until a write goes to the silent partner: until first's
+   * listing names its partner, a write is acknowledged at once. The last write stays unanswered.
+   */
+  private void writeUntilReplicated(ActorRef<DataServer.Command> first, TestProbe<DataServer.Command> silent, long key) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      first.tell(new DataServer.Access(1, 0, Operation.WRITE, key, app.getRef()));
+      try {
+        silent.expectMessageClass(DataServer.Replicate.class, Duration.ofMillis(200));
+        return;
+      } catch (AssertionError notYet) {
+        assertTrue(app.receiveMessage().ok());
+        assertTrue(System.nanoTime() < deadline, "data-1 never replicated to its listed partner");
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import clusteremu.tiers.appserver.AppServer;
 import clusteremu.tiers.machine.HeldMachine;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Finished;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.time.Duration;
@@ -200,7 +201,7 @@ class DispatcherRetryTest {
     // The app server answers the client itself: the dispatcher never answers for it.
     client.expectNoMessage(Duration.ofMillis(800));
     other(silent.server()).expectNoMessage(Duration.ofMillis(10));
-    silent.serve().dispatcher().tell(new Dispatcher.Finished(silent.serve().ticket(), true));
+    silent.serve().finishedTo().tell(new Finished(silent.serve().ticket(), true));
     awaitCompleted(1);
     assertEquals(0, counters.failedCount());
     assertEquals(0, counters.retriedCount());

@@ -11,6 +11,7 @@ import clusteremu.tiers.machine.HeldMachine;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.request.Finished;
 import clusteremu.tiers.request.Operation;
 import clusteremu.tiers.request.Reply;
 import java.time.Duration;
@@ -85,7 +86,7 @@ class DispatcherTest {
     dispatcher.tell(new Dispatcher.Submit(7, Operation.READ, 42, client.getRef()));
     AppServer.Serve serve = server.expectMessageClass(AppServer.Serve.class);
     assertNotEquals(client.getRef(), serve.replyTo(), "in proxy mode the reply goes back through the dispatcher");
-    assertNull(serve.dispatcher());
+    assertNull(serve.finishedTo());
     assertEquals(42, serve.key());
 
     serve.replyTo().tell(Reply.ok(serve.requestId()));
@@ -104,10 +105,10 @@ class DispatcherTest {
     AppServer.Serve serve = server.expectMessageClass(AppServer.Serve.class);
     assertEquals(client.getRef(), serve.replyTo());
     assertEquals(9, serve.requestId());
-    assertNotNull(serve.dispatcher(), "the dispatcher wants to hear when it is finished");
+    assertNotNull(serve.finishedTo(), "the dispatcher wants to hear when it is finished");
     assertEquals(1, counters.inFlightCount());
 
-    serve.dispatcher().tell(new Dispatcher.Finished(serve.ticket(), true));
+    serve.finishedTo().tell(new Finished(serve.ticket(), true));
     client.expectNoMessage(Duration.ofMillis(100));
     waitFor(() -> counters.completedCount() == 1 && counters.inFlightCount() == 0);
   }

@@ -77,10 +77,6 @@ public final class EmulationLoop implements AutoCloseable {
     return copy;
   }
 
-  public boolean onLoopThread() {
-    return Thread.currentThread() == thread;
-  }
-
   private void loop() {
     while (running) {
       Runnable work;

@@ -94,11 +94,6 @@ public final class SharedLink {
     reschedule();
   }
 
-  /** Messages on the link right now. */
-  public int active() {
-    return transfers.size();
-  }
-
   /** Flows of this node on the link right now (what other nodes are told). */
   public int flows() {
     return flows.size();

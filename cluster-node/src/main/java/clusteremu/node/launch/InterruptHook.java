@@ -1,4 +1,4 @@
-package clusteremu.node;
+package clusteremu.node.launch;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package clusteremu.node.experiment;
+package clusteremu.node.run;
 
 /**
  * What {@code phases.json} says of one phase of a run: its name and folder, its mode and policy

@@ -1,8 +1,10 @@
-package clusteremu.node.run;
+package clusteremu.node.launch;
 
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.Runs;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.status.NodeStatus;
 import clusteremu.node.status.StatusFiles;
 import java.io.IOException;

@@ -1,7 +1,9 @@
-package clusteremu.node.run;
+package clusteremu.node.launch;
 
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.Runs;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioException;
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package clusteremu.node;
+package clusteremu.node.launch;
 
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;

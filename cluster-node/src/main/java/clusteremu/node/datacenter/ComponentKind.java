@@ -1,4 +1,4 @@
-package clusteremu.node.scenario;
+package clusteremu.node.datacenter;
 
 import clusteremu.tiers.settings.ConfigNamed;
 

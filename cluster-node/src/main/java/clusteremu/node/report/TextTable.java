@@ -1,4 +1,4 @@
-package clusteremu.node.cli;
+package clusteremu.node.report;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
-package clusteremu.node.run;
+package clusteremu.node.launch;
 
-import clusteremu.node.NodeMain;
+import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +13,17 @@ import java.util.Optional;
 
 /**
  * The node JVMs of a run, found by the PIDs in {@code runs/<run>/pids/}. A PID counts only while
- * it still belongs to that node's JVM (its command line names {@link NodeMain} and the node), so
+ * it still belongs to that node's JVM (its command line names the node main class and the node), so
  * a recycled PID is never signalled.
  */
 public final class NodeProcesses {
   private NodeProcesses() {}
+
+  /**
+   * The main class of a node JVM, by name: a process is started by naming its main class, and the
+   * launcher sits below the node it launches (NodeMainTest checks that the name is right).
+   */
+  public static final String NODE_MAIN = "clusteremu.node.NodeMain";
 
   /** The system property that tells a node JVM it was started again after it was lost. */
   public static final String RESTARTED = "clusteremu.restarted";
@@ -43,7 +49,7 @@ public final class NodeProcesses {
     if (restarted) {
       command.add("-D" + RESTARTED + "=true");
     }
-    command.add(NodeMain.class.getName());
+    command.add(NODE_MAIN);
     command.add(run.root().toAbsolutePath().toString());
     command.add(node.name());
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -83,7 +89,7 @@ public final class NodeProcesses {
     String[] arguments = process.info().arguments().orElse(new String[0]);
     boolean main = false;
     for (int i = 0; i < arguments.length; i++) {
-      if (arguments[i].equals(NodeMain.class.getName())) {
+      if (arguments[i].equals(NODE_MAIN)) {
         main = true;
       }
       if (main && arguments[i].equals(node)) {

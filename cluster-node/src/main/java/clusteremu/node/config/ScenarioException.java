@@ -1,4 +1,4 @@
-package clusteremu.node.scenario;
+package clusteremu.node.config;
 
 /**
  * A scenario that cannot run, with a message for the user that names the file, the key and what
