@@ -37,7 +37,7 @@ public final class SettingsFile {
     Path file = run.settings();
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
-          file + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again to report it");
+          file + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again with this version");
     }
     return JSON.readValue(file.toFile(), RunSettings.class);
   }

@@ -95,7 +95,7 @@ class RunSettingsTest {
     RunDirectory old = new RunDirectory(dir.resolve("old-run"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SettingsFile.read(old));
     assertEquals(
-        old.settings() + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again to report it",
+        old.settings() + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again with this version",
         e.getMessage());
   }
 
