@@ -41,13 +41,12 @@ public final class OverloadReport {
 
   private OverloadReport(RunData data) {
     this.root = data.root();
-    List<Mode> modes =
-        data.phases().stream().map(p -> p.record().mode() == null ? Mode.PROXY : Mode.valueOf(p.record().mode().toUpperCase(Locale.ROOT))).distinct().toList();
+    List<Mode> modes = InForce.of(data).stream().map(InForce::mode).distinct().toList();
     if (modes.isEmpty()) {
       throw new IllegalArgumentException(data.root() + " has no phases");
     }
     if (modes.size() > 1 || modes.get(0) == null) {
-      throw new IllegalArgumentException(data.root() + ": the phases mix modes; an overload run offers multiples of one mode's capacity");
+      throw new IllegalArgumentException(data.root() + ": the dispatchers ran in more than one mode (the phases', or as launched); an overload run offers multiples of one mode's capacity");
     }
     // As the experiment took its factors of it: over the dispatchers the driver uses by default.
     this.capacity = Capacity.of(data.settings(), data.settings().driver().dispatchers()).cluster(modes.get(0));

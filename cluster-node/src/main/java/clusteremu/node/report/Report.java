@@ -18,8 +18,8 @@ import org.knowm.xchart.XYChart;
 
 /**
  * The report of an experiment run: the capacities the model predicts from the settings the run
- * recorded, a row of measured figures per phase, predicted against measured saturation per mode,
- * and an HTML page with plots.
+ * recorded, a row of measured figures per phase (in the dispatchers' mode and policy in force,
+ * {@link InForce}), predicted against measured saturation per mode, and an HTML page with plots.
  * Made from the run's files alone ({@link RunData}).
  */
 public final class Report {
@@ -57,8 +57,9 @@ public final class Report {
   private Report(RunData data) {
     this.data = data;
     this.capacity = Capacity.of(data.settings());
-    for (PhaseData phase : data.phases()) {
-      rows.add(row(phase));
+    List<InForce> inForce = InForce.of(data);
+    for (int i = 0; i < data.phases().size(); i++) {
+      rows.add(row(data.phases().get(i), inForce.get(i)));
     }
     addModelMeans();
   }
@@ -102,7 +103,7 @@ public final class Report {
     return new Report(RunData.load(runRoot));
   }
 
-  private Row row(PhaseData phase) {
+  private Row row(PhaseData phase, InForce inForce) {
     var s = phase.summary();
     long from = phase.record().measuredFrom();
     long to = phase.record().measuredTo();
@@ -133,8 +134,8 @@ public final class Report {
     }
     return new Row(
         phase.record().name(),
-        phase.record().mode() == null ? "as configured" : phase.record().mode(),
-        phase.record().policy() == null ? "as configured" : phase.record().policy(),
+        inForce.modeName(),
+        inForce.policyName(),
         s.get("settings").path("dispatchers_used").asInt(0),
         s.get("offered_rate").asDouble(),
         // The answers that arrived in the window: past saturation the plateau shows here (README, "The driver").
@@ -158,7 +159,7 @@ public final class Report {
   }
 
   /**
-   * Per mode that some phase set explicitly, and per number of dispatchers the load used (when
+   * Per mode the phases ran in, and per number of dispatchers the load used (when
    * phases used different numbers), each predicted for the dispatchers actually used.
    */
   List<Saturation> saturation() {

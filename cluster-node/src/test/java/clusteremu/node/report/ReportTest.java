@@ -10,6 +10,8 @@ import clusteremu.node.run.RunSettings;
 import clusteremu.node.run.SettingsFile;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportTest {
   static final Path FIXTURE = Path.of("src/test/resources/fixtures/bottleneck-run");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
   static Path run;
@@ -164,5 +167,28 @@ class ReportTest {
     assertEquals(new Capacity(100, 200, 2000, 2000), fromVms.capacity());
     assertEquals(fromVms.rows().get(0).mean(), fromVms.rows().get(0).modelMean(), 1e-9);
     assertTrue(Double.isNaN(fromVms.rows().get(1).modelMean()), "300 req/s is past the VM's 100");
+  }
+
+  /** A phase that set no mode runs in the one in force: the previous phase's switch, else the launch's. */
+  @Test
+  void aPhaseWithoutItsOwnModeRunsInTheModeInForce() throws IOException {
+    Path launchedInHandoff = copyTree(run, dir.resolve("launched-in-handoff"));
+    Path settings = launchedInHandoff.resolve("settings.json");
+    Files.writeString(settings, Files.readString(settings).replace("\"mode\" : \"proxy\"", "\"mode\" : \"handoff\""));
+    withoutMode(launchedInHandoff.resolve("phases/07-proxy-300/summary.json"));
+    assertEquals(List.of("proxy", "proxy", "handoff"), Report.of(launchedInHandoff).rows().stream().map(Report.Row::mode).toList());
+    for (String phase : List.of("01-proxy-40", "14-handoff-300")) {
+      withoutMode(launchedInHandoff.resolve("phases/" + phase + "/summary.json"));
+    }
+    Report asLaunched = Report.of(launchedInHandoff);
+    assertEquals(List.of("handoff", "handoff", "handoff"), asLaunched.rows().stream().map(Report.Row::mode).toList());
+    assertEquals(List.of("round-robin", "round-robin", "round-robin"), asLaunched.rows().stream().map(Report.Row::policy).toList());
+    assertEquals(List.of(Mode.HANDOFF), asLaunched.saturation().stream().map(Report.Saturation::mode).toList());
+  }
+
+  private static void withoutMode(Path summary) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(summary.toFile());
+    ((ObjectNode) tree.get("settings")).remove("mode");
+    JSON.writeValue(summary.toFile(), tree);
   }
 }
