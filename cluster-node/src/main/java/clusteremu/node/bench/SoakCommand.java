@@ -2,8 +2,8 @@ package clusteremu.node.bench;
 
 import clusteremu.node.report.TextTable;
 import clusteremu.node.report.Capacity;
-import clusteremu.node.run.RunSettings;
 import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -131,7 +131,7 @@ public final class SoakCommand implements Callable<Integer> {
     if (checkOnly) {
       try {
         Scenario given = ScenarioLoader.load(file);
-        double capacity = Capacity.of(RunSettings.of(given)).cluster(loadMode);
+        double capacity = Capacity.of(LaunchSettings.of(given)).cluster(loadMode);
         if (!Double.isFinite(capacity)) {
           System.err.println("clusteremu soak: " + file + " has no emulated demand in " + mode + " mode, so the model predicts no capacity to take a fraction of; give a scenario with demands, e.g. config/default.conf");
           return 2;

@@ -18,7 +18,7 @@ import clusteremu.tiers.dispatcher.Mode;
  */
 public record Capacity(double dispatcherProxy, double dispatcherHandoff, double appTier, double dataTier) {
 
-  /** From the settings a run recorded (or a scenario's, {@link RunSettings#of}): the one derivation of the model's figures. */
+  /** From the settings a run recorded, or a scenario's before launch ({@code LaunchSettings}): the same records either way. */
   public static Capacity of(RunSettings settings) {
     return of(settings, 0);
   }

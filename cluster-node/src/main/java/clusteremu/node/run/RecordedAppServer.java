@@ -24,7 +24,7 @@ public record RecordedAppServer(
     long seed)
     implements RecordedComponent {
 
-  static RecordedAppServer of(String name, String node, String host, int cores, AppServerSettings s) {
+  public static RecordedAppServer of(String name, String node, String host, int cores, AppServerSettings s) {
     return new RecordedAppServer(
         name, node, host, cores, s.threading(), s.workers(), s.eventLoops(), s.runningThreads(cores), RecordedDemand.of(s.demand()), s.dataCalls(),
         s.queueCapacity(), Millis.of(s.dataTimeout()), s.seed());

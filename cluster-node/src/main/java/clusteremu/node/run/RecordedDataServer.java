@@ -6,7 +6,7 @@ import clusteremu.tiers.dataserver.DataServerSettings;
 public record RecordedDataServer(String name, String node, String host, int cores, RecordedDemand demand, int queueCapacity, long seed)
     implements RecordedComponent {
 
-  static RecordedDataServer of(String name, String node, String host, int cores, DataServerSettings s) {
+  public static RecordedDataServer of(String name, String node, String host, int cores, DataServerSettings s) {
     return new RecordedDataServer(name, node, host, cores, RecordedDemand.of(s.demand()), s.queueCapacity(), s.seed());
   }
 }

@@ -22,7 +22,7 @@ public record RecordedDispatcher(
     long seed)
     implements RecordedComponent {
 
-  static RecordedDispatcher of(String name, String node, String host, int cores, DispatcherSettings s) {
+  public static RecordedDispatcher of(String name, String node, String host, int cores, DispatcherSettings s) {
     return new RecordedDispatcher(
         name, node, host, cores, s.mode(), s.policy(), Millis.of(s.requestDemand()), Millis.of(s.replyDemand()), s.queueCapacity(), s.maxQueue(),
         Millis.of(s.serverTimeout()), s.retries(), s.retryWrites(), s.seed());

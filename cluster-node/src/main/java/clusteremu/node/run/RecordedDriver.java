@@ -8,7 +8,7 @@ import clusteremu.tiers.driver.LoadSettings;
  */
 public record RecordedDriver(double rate, int users, double readRatio, long keys, int dispatchers) {
 
-  static RecordedDriver of(LoadSettings s) {
+  public static RecordedDriver of(LoadSettings s) {
     return new RecordedDriver(s.rate(), s.users(), s.readRatio(), s.keys(), s.dispatchers());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.run.RunSettings;
 import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
 import java.io.IOException;
@@ -20,7 +21,7 @@ class CapacityTest {
   private RunSettings settingsOf(String base, String extra) throws IOException {
     Path file = dir.resolve("s.conf");
     Files.writeString(file, "include file(\"" + Path.of("../config/" + base).toAbsolutePath().normalize() + "\")\n" + extra);
-    return RunSettings.of(ScenarioLoader.load(file));
+    return LaunchSettings.of(ScenarioLoader.load(file));
   }
 
   private Capacity capacityOf(String extra) throws IOException {

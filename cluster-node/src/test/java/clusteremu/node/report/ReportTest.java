@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusteremu.node.run.RunDirectory;
-import clusteremu.node.run.RunSettings;
 import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -162,7 +162,7 @@ class ReportTest {
         scenario,
         "include file(\"" + Path.of("../config/datacenter.conf").toAbsolutePath().normalize() + "\")\n"
             + "clusteremu.datacenter.vms.dispatcher-1.dispatcher { request-demand = 5ms, reply-demand = 5ms }\n");
-    SettingsFile.write(new RunDirectory(dc).settings(), RunSettings.of(ScenarioLoader.load(scenario)));
+    SettingsFile.write(new RunDirectory(dc).settings(), LaunchSettings.of(ScenarioLoader.load(scenario)));
     Report fromVms = Report.of(dc);
     assertEquals(new Capacity(100, 200, 2000, 2000), fromVms.capacity());
     assertEquals(fromVms.rows().get(0).mean(), fromVms.rows().get(0).modelMean(), 1e-9);

@@ -1,12 +1,18 @@
-package clusteremu.node.run;
+package clusteremu.node.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusteremu.node.datacenter.ComponentKind;
-import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioLoader;
+import clusteremu.node.run.RecordedAppServer;
+import clusteremu.node.run.RecordedComponent;
+import clusteremu.node.run.RecordedDataServer;
+import clusteremu.node.run.RecordedDemand;
+import clusteremu.node.run.RecordedDispatcher;
+import clusteremu.node.run.RecordedDriver;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.RunSettings;
+import clusteremu.node.run.SettingsFile;
 import clusteremu.tiers.appserver.Threading;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
@@ -18,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What settings.json records of a scenario, and that it reads back as written. */
-class RunSettingsTest {
+class LaunchSettingsTest {
   @TempDir Path dir;
 
   private Scenario scenario(String base, String extra) throws IOException {
@@ -43,7 +49,7 @@ class RunSettingsTest {
   @Test
   void aDatacenterRecordsEachGuestWithItsVmsSettingsNotTheScenarioDefaults() throws IOException {
     Scenario scenario = datacenter();
-    RunSettings settings = RunSettings.of(scenario);
+    RunSettings settings = LaunchSettings.of(scenario);
 
     assertEquals(List.of("app-1", "app-2", "data-1", "dispatcher-1"), settings.components().stream().map(RecordedComponent::name).toList(), "VMs by name");
     RecordedDispatcher dispatcher = settings.dispatchers().get(0);
@@ -69,7 +75,7 @@ class RunSettingsTest {
 
   @Test
   void nodesRecordTheirComponentsAsTheirOwnHostsByPort() throws IOException {
-    RunSettings settings = RunSettings.of(scenario("default.conf", "clusteremu.nodes.app-2.app-server.cores = 6"));
+    RunSettings settings = LaunchSettings.of(scenario("default.conf", "clusteremu.nodes.app-2.app-server.cores = 6"));
     assertEquals(
         List.of("dispatcher-1@dispatcher-1/dispatcher-1 x1", "app-1@app-1/app-1 x2", "app-2@app-2/app-2 x6", "data-1@data-1/data-1 x1"),
         settings.components().stream().map(c -> c.name() + "@" + c.node() + "/" + c.host() + " x" + c.cores()).toList());
@@ -79,7 +85,7 @@ class RunSettingsTest {
 
   @Test
   void readsBackWhatItWrote() throws IOException {
-    RunSettings written = RunSettings.of(datacenter());
+    RunSettings written = LaunchSettings.of(datacenter());
     RunDirectory run = new RunDirectory(dir);
     SettingsFile.write(run.settings(), written);
     assertEquals(written, SettingsFile.read(run));
@@ -88,15 +94,6 @@ class RunSettingsTest {
     assertTrue(json.contains("\"mode\" : \"handoff\""), json);
     assertTrue(json.contains("\"threading\" : \"thread-pool\""), json);
     assertTrue(json.contains("\"request_demand_ms\" : 5.0"), json);
-  }
-
-  @Test
-  void aRunFromBeforeSettingsWereRecordedIsNamedAsSuch() {
-    RunDirectory old = new RunDirectory(dir.resolve("old-run"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SettingsFile.read(old));
-    assertEquals(
-        old.settings() + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again with this version",
-        e.getMessage());
   }
 
   private static RecordedComponent component(RunSettings settings, String name) {
