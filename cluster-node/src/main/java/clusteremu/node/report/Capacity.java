@@ -12,9 +12,9 @@ import clusteremu.tiers.dispatcher.Mode;
  * capacity is the sum over its servers of cores / demand per request, and the cluster carries
  * the least of its tiers. The dispatcher pays for forwarding each request and, in proxy mode,
  * for relaying each reply: cores / (d_request + d_reply) against cores / d_request in handoff.
- * A data tier with replication 2 applies each write twice, at the driver's default read ratio. A tier
- * with no demand has no limit here ({@code Double.POSITIVE_INFINITY}). Every figure comes from
- * the recorded settings ({@link RunSettings}), never from configuration.
+ * A data tier with replication 2 applies each write twice, at the driver's default read ratio.
+ * A tier with no demand has no limit here ({@code Double.POSITIVE_INFINITY}). Every figure comes
+ * from the recorded settings ({@link RunSettings}), never from configuration.
  */
 public record Capacity(double dispatcherProxy, double dispatcherHandoff, double appTier, double dataTier) {
 
