@@ -2,6 +2,8 @@ package clusteremu.node.bench;
 
 import clusteremu.node.report.TextTable;
 import clusteremu.node.report.Capacity;
+import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -129,7 +131,7 @@ public final class SoakCommand implements Callable<Integer> {
     if (checkOnly) {
       try {
         Scenario given = ScenarioLoader.load(file);
-        double capacity = Capacity.of(given).cluster(loadMode);
+        double capacity = Capacity.of(LaunchSettings.of(given)).cluster(loadMode);
         if (!Double.isFinite(capacity)) {
           System.err.println("clusteremu soak: " + file + " has no emulated demand in " + mode + " mode, so the model predicts no capacity to take a fraction of; give a scenario with demands, e.g. config/default.conf");
           return 2;
@@ -148,7 +150,14 @@ public final class SoakCommand implements Callable<Integer> {
     }
     Scenario scenario = cluster.get().scenario();
     Path runDir = cluster.get().run().root();
-    Capacity model = Capacity.of(scenario);
+    Capacity model;
+    try {
+      // The running cluster's own record of its settings, as the report reads it.
+      model = Capacity.of(SettingsFile.read(cluster.get().run()));
+    } catch (IllegalArgumentException e) {
+      System.err.println("clusteremu soak: " + e.getMessage());
+      return 2;
+    }
     double capacity = model.cluster(loadMode);
     if (!Double.isFinite(capacity)) {
       System.err.println("clusteremu soak: the running scenario has no emulated demand in " + mode + " mode: no capacity to take a fraction of");

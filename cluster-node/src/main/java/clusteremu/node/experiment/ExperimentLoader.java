@@ -1,6 +1,7 @@
 package clusteremu.node.experiment;
 
 import clusteremu.node.report.Capacity;
+import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
@@ -159,7 +160,7 @@ public final class ExperimentLoader {
     if (steps.stream().anyMatch(step -> step <= 0)) {
       throw Checked.bad(experiment, stepsKey, "numbers above zero");
     }
-    Capacity capacity = Capacity.of(scenario, scenarioDriver.getInt("dispatchers"));
+    Capacity capacity = Capacity.of(LaunchSettings.of(scenario), scenarioDriver.getInt("dispatchers"));
     for (int m = 0; m < modes.size(); m++) {
       String modeName = modes.get(m);
       Mode mode = java.util.Arrays.stream(Mode.values()).filter(x -> x.configName().equals(modeName)).findFirst().orElse(null);

@@ -2,6 +2,8 @@ package clusteremu.node.launch;
 
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.run.Runs;
+import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.config.ScenarioException;
@@ -69,6 +71,7 @@ public final class ClusterLauncher {
     }
     RunDirectory run = Runs.fromEnvironment().create(scenario.name());
     Files.writeString(run.scenario(), scenario.render());
+    SettingsFile.write(run.settings(), LaunchSettings.of(scenario));
     out.printf("run %s: starting %d nodes of %s%n", run.root(), scenario.nodes().size(), scenario.file());
     Map<String, ProcessHandle> started = new LinkedHashMap<>();
     for (NodeSpec node : scenario.nodes()) {

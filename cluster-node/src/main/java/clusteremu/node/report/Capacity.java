@@ -1,56 +1,30 @@
 package clusteremu.node.report;
 
-import clusteremu.node.datacenter.VmSpec;
-import java.util.ArrayList;
-import java.util.List;
-
-import clusteremu.node.datacenter.ComponentKind;
-import clusteremu.node.scenario.NodeSpec;
-import clusteremu.node.scenario.Scenario;
-import clusteremu.tiers.appserver.AppServerSettings;
-import clusteremu.tiers.dataserver.DataServerSettings;
-import clusteremu.tiers.dispatcher.DispatcherSettings;
+import clusteremu.node.run.RecordedAppServer;
+import clusteremu.node.run.RecordedComponent;
+import clusteremu.node.run.RecordedDataServer;
+import clusteremu.node.run.RecordedDispatcher;
+import clusteremu.node.run.RunSettings;
 import clusteremu.tiers.dispatcher.Mode;
-import com.typesafe.config.Config;
 
 /**
- * What the model predicts a scenario carries at saturation, in requests per second: each tier's
+ * What the model predicts a cluster carries at saturation, in requests per second: each tier's
  * capacity is the sum over its servers of cores / demand per request, and the cluster carries
  * the least of its tiers. The dispatcher pays for forwarding each request and, in proxy mode,
  * for relaying each reply: cores / (d_request + d_reply) against cores / d_request in handoff.
- * A data tier with replication 2 applies each write twice, at the scenario's read ratio. A tier
- * with no demand has no limit here ({@code Double.POSITIVE_INFINITY}).
+ * A data tier with replication 2 applies each write twice, at the driver's default read ratio.
+ * A tier with no demand has no limit here ({@code Double.POSITIVE_INFINITY}). Every figure comes
+ * from the recorded settings ({@link RunSettings}), never from configuration.
  */
 public record Capacity(double dispatcherProxy, double dispatcherHandoff, double appTier, double dataTier) {
 
-  public static Capacity of(Scenario scenario) {
-    return of(scenario, 0);
+  /** From the settings a run recorded, or a scenario's before launch ({@code LaunchSettings}): the same records either way. */
+  public static Capacity of(RunSettings settings) {
+    return of(settings, 0);
   }
 
-  /** A component where it runs: its settings and the cores (or, in a VM, vCPUs) it has. */
-  private record Placed(ComponentKind kind, Config settings, int cores) {}
-
-  /** Every component of the scenario: on its node, or in a datacenter as the guest of its VM. */
-  private static List<Placed> placed(Scenario scenario) {
-    List<Placed> placed = new ArrayList<>();
-    if (scenario.datacenter().isPresent()) {
-      // VMs by name, as nodes are by port: dispatchersUsed counts the first ones.
-      for (VmSpec vm : scenario.datacenter().get().vms().values()) {
-        vm.guest().ifPresent(kind -> placed.add(new Placed(kind, vm.guestSettings(), vm.vcpus())));
-      }
-      return placed;
-    }
-    for (NodeSpec node : scenario.nodes()) {
-      for (ComponentKind kind : node.components()) {
-        Config settings = node.componentSettings(kind);
-        placed.add(new Placed(kind, settings, settings.getInt("cores")));
-      }
-    }
-    return placed;
-  }
-
-  /** With the load spread over only the first {@code dispatchersUsed} dispatchers by port (0: all), as the driver does. */
-  public static Capacity of(Scenario scenario, int dispatchersUsed) {
+  /** With the load spread over only the first {@code dispatchersUsed} dispatchers (0: all), as the driver does. */
+  public static Capacity of(RunSettings settings, int dispatchersUsed) {
     int dispatchersCounted = 0;
     double proxy = 0;
     double handoff = 0;
@@ -58,35 +32,26 @@ public record Capacity(double dispatcherProxy, double dispatcherHandoff, double 
     double data = 0;
     double dataCallsPerRequest = 0;
     int appServers = 0;
-    for (Placed placed : placed(scenario)) {
-      {
-        ComponentKind kind = placed.kind();
-        Config settings = placed.settings();
-        int cores = placed.cores();
-        switch (kind) {
-          case DISPATCHER -> {
-            if (dispatchersUsed > 0 && dispatchersCounted++ >= dispatchersUsed) {
-              continue;
-            }
-            DispatcherSettings d = DispatcherSettings.fromConfig(settings);
-            proxy += perSecond(cores, d.requestDemand().toNanos() + d.replyDemand().toNanos());
-            handoff += perSecond(cores, d.requestDemand().toNanos());
-          }
-          case APP_SERVER -> {
-            AppServerSettings a = AppServerSettings.fromConfig(settings);
-            // The CPU bound: the cores its threads can keep busy (blocking on data calls aside).
-            app += perSecond(Math.min(cores, a.runningThreads(cores)), a.demand().meanNanos());
-            dataCallsPerRequest += a.dataCalls();
-            appServers++;
-          }
-          case DATA_SERVER -> data += perSecond(cores, DataServerSettings.fromConfig(settings).demand().meanNanos());
+    for (RecordedComponent component : settings.components()) {
+      int cores = component.cores();
+      if (component instanceof RecordedDispatcher d) {
+        if (dispatchersUsed > 0 && dispatchersCounted++ >= dispatchersUsed) {
+          continue;
         }
+        proxy += perSecond(cores, d.requestDemandNanos() + d.replyDemandNanos());
+        handoff += perSecond(cores, d.requestDemandNanos());
+      } else if (component instanceof RecordedAppServer a) {
+        // The CPU bound: the cores its threads can keep busy (blocking on data calls aside).
+        app += perSecond(Math.min(cores, a.runningThreads()), a.demand().meanNanos());
+        dataCallsPerRequest += a.dataCalls();
+        appServers++;
+      } else if (component instanceof RecordedDataServer s) {
+        data += perSecond(cores, s.demand().meanNanos());
       }
     }
     double calls = appServers == 0 ? 0 : dataCallsPerRequest / appServers;
     // With replication, a write is applied by each holder: (1 - read ratio) (r - 1) accesses more per call.
-    int replication = scenario.config().getInt("clusteremu.data-server.replication");
-    double accessesPerCall = 1 + (1 - scenario.config().getDouble("clusteremu.driver.read-ratio")) * (replication - 1);
+    double accessesPerCall = 1 + (1 - settings.driver().readRatio()) * (settings.replication() - 1);
     return new Capacity(proxy, handoff, app, calls == 0 ? Double.POSITIVE_INFINITY : data / (calls * accessesPerCall));
   }
 

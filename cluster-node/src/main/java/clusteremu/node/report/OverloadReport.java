@@ -41,18 +41,15 @@ public final class OverloadReport {
 
   private OverloadReport(RunData data) {
     this.root = data.root();
-    Mode mode = null;
-    for (PhaseData phase : data.phases()) {
-      Mode phaseMode = phase.record().mode() == null ? Mode.PROXY : Mode.valueOf(phase.record().mode().toUpperCase(Locale.ROOT));
-      if (mode != null && mode != phaseMode) {
-        throw new IllegalArgumentException(data.root() + ": the phases mix modes; an overload run offers multiples of one mode's capacity");
-      }
-      mode = phaseMode;
-    }
-    if (mode == null) {
+    List<Mode> modes = InForce.of(data).stream().map(InForce::mode).distinct().toList();
+    if (modes.isEmpty()) {
       throw new IllegalArgumentException(data.root() + " has no phases");
     }
-    this.capacity = Capacity.of(data.scenario(), data.scenario().config().getInt("clusteremu.driver.dispatchers")).cluster(mode);
+    if (modes.size() > 1 || modes.get(0) == null) {
+      throw new IllegalArgumentException(data.root() + ": the dispatchers ran in more than one mode (the phases', or as launched); an overload run offers multiples of one mode's capacity");
+    }
+    // As the experiment took its factors of it: over the dispatchers the driver uses by default.
+    this.capacity = Capacity.of(data.settings(), data.settings().driver().dispatchers()).cluster(modes.get(0));
     for (PhaseData phase : data.phases()) {
       JsonNode s = phase.summary();
       long overloaded = s.path("failed_by_reason").path(FailureReason.OVERLOADED).asLong();

@@ -2,6 +2,7 @@ package clusteremu.node.report;
 
 import clusteremu.node.report.RunData.DispatcherSample;
 import clusteremu.node.report.RunData.PhaseData;
+import clusteremu.node.run.RecordedDispatcher;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.settings.ConfigNamed;
 import java.io.IOException;
@@ -16,9 +17,10 @@ import java.util.Map;
 import org.knowm.xchart.XYChart;
 
 /**
- * The report of an experiment run: the capacities the model predicts from the run's scenario, a
- * row of measured figures per phase, predicted against measured saturation per mode, and an HTML
- * page with plots. Made from the run's files alone ({@link RunData}).
+ * The report of an experiment run: the capacities the model predicts from the settings the run
+ * recorded, a row of measured figures per phase (in the dispatchers' mode and policy in force,
+ * {@link InForce}), predicted against measured saturation per mode, and an HTML page with plots.
+ * Made from the run's files alone ({@link RunData}).
  */
 public final class Report {
 
@@ -54,9 +56,10 @@ public final class Report {
 
   private Report(RunData data) {
     this.data = data;
-    this.capacity = Capacity.of(data.scenario());
-    for (PhaseData phase : data.phases()) {
-      rows.add(row(phase));
+    this.capacity = Capacity.of(data.settings());
+    List<InForce> inForce = InForce.of(data);
+    for (int i = 0; i < data.phases().size(); i++) {
+      rows.add(row(data.phases().get(i), inForce.get(i)));
     }
     addModelMeans();
   }
@@ -65,19 +68,17 @@ public final class Report {
    * The mean latency the model expects below saturation: the measured mean of the group's
    * lightest phase (same mode and dispatchers), plus how much longer the dispatcher queue makes
    * requests wait at the phase's load than at that one ({@link DispatcherQueue}). Only for
-   * single-core dispatchers with a demand; NaN elsewhere.
+   * single-core dispatchers with a demand, all alike (the load is spread evenly); NaN elsewhere.
    */
   private void addModelMeans() {
-    var dispatcherNodes =
-        data.scenario().nodes().stream().filter(n -> n.components().contains(clusteremu.node.datacenter.ComponentKind.DISPATCHER)).toList();
-    if (dispatcherNodes.isEmpty()) {
+    List<RecordedDispatcher> dispatchers = data.settings().dispatchers();
+    if (dispatchers.isEmpty()) {
       return;
     }
-    var settings = clusteremu.tiers.dispatcher.DispatcherSettings.fromConfig(
-        dispatcherNodes.get(0).componentSettings(clusteremu.node.datacenter.ComponentKind.DISPATCHER));
-    boolean singleCore =
-        dispatcherNodes.stream().allMatch(n -> n.componentSettings(clusteremu.node.datacenter.ComponentKind.DISPATCHER).getInt("cores") == 1);
-    if (!singleCore || settings.requestDemand().isZero()) {
+    RecordedDispatcher first = dispatchers.get(0);
+    boolean alike =
+        dispatchers.stream().allMatch(d -> d.cores() == 1 && d.requestDemandNanos() == first.requestDemandNanos() && d.replyDemandNanos() == first.replyDemandNanos());
+    if (!alike || first.requestDemandNanos() == 0) {
       return;
     }
     for (int i = 0; i < rows.size(); i++) {
@@ -86,8 +87,8 @@ public final class Report {
       if (mode.isEmpty()) {
         continue;
       }
-      int used = row.dispatchers() > 0 ? row.dispatchers() : dispatcherNodes.size();
-      DispatcherQueue queue = new DispatcherQueue(settings.requestDemand().toNanos() / 1e9, settings.replyDemand().toNanos() / 1e9, used);
+      int used = row.dispatchers() > 0 ? row.dispatchers() : dispatchers.size();
+      DispatcherQueue queue = new DispatcherQueue(first.requestDemandNanos() / 1e9, first.replyDemandNanos() / 1e9, used);
       Row floor =
           rows.stream()
               .filter(r -> r.mode().equals(row.mode()) && r.dispatchers() == row.dispatchers())
@@ -102,7 +103,7 @@ public final class Report {
     return new Report(RunData.load(runRoot));
   }
 
-  private Row row(PhaseData phase) {
+  private Row row(PhaseData phase, InForce inForce) {
     var s = phase.summary();
     long from = phase.record().measuredFrom();
     long to = phase.record().measuredTo();
@@ -133,8 +134,8 @@ public final class Report {
     }
     return new Row(
         phase.record().name(),
-        phase.record().mode() == null ? "as configured" : phase.record().mode(),
-        phase.record().policy() == null ? "as configured" : phase.record().policy(),
+        inForce.modeName(),
+        inForce.policyName(),
         s.get("settings").path("dispatchers_used").asInt(0),
         s.get("offered_rate").asDouble(),
         // The answers that arrived in the window: past saturation the plateau shows here (README, "The driver").
@@ -158,7 +159,7 @@ public final class Report {
   }
 
   /**
-   * Per mode that some phase set explicitly, and per number of dispatchers the load used (when
+   * Per mode the phases ran in, and per number of dispatchers the load used (when
    * phases used different numbers), each predicted for the dispatchers actually used.
    */
   List<Saturation> saturation() {
@@ -168,7 +169,7 @@ public final class Report {
       List<Integer> counts = rows.stream().filter(r -> r.mode().equals(mode.configName())).map(Row::dispatchers).distinct().sorted().toList();
       for (int count : counts) {
         List<Row> group = rows.stream().filter(r -> r.mode().equals(mode.configName()) && r.dispatchers() == count).toList();
-        Capacity used = Capacity.of(data.scenario(), count);
+        Capacity used = Capacity.of(data.settings(), count);
         result.add(
             new Saturation(
                 mode,
@@ -183,7 +184,7 @@ public final class Report {
   }
 
   public Report print(PrintStream out) {
-    out.println("predicted capacity (req/s, from the run's scenario):");
+    out.println("predicted capacity (req/s, from the run's settings.json):");
     out.printf("  dispatcher   proxy %s   handoff %s%n", rate(capacity.dispatcherProxy()), rate(capacity.dispatcherHandoff()));
     out.printf("  app tier     %s%n  data tier    %s%n%n", rate(capacity.appTier()), rate(capacity.dataTier()));
     TextTable.print(

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Print the tables of an experiment run and write its report.html (self-contained, with plots).",
-      "Works from the run's files alone (scenario.conf, phases.json, phases/*/summary.json and latency.hlog, metrics/*.jsonl)."
+      "Works from the run's files alone (settings.json, phases.json, phases/*/summary.json and latency.hlog, metrics/*.jsonl)."
     })
 public final class ReportCommand implements Callable<Integer> {
 

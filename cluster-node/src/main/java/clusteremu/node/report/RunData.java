@@ -1,8 +1,9 @@
 package clusteremu.node.report;
 
 import clusteremu.node.run.PhaseRecord;
-import clusteremu.node.scenario.Scenario;
-import clusteremu.node.scenario.ScenarioLoader;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.RunSettings;
+import clusteremu.node.run.SettingsFile;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,11 +21,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 
 /**
- * A run as its files have it: the scenario, the phases with their summaries and latency logs,
- * and the dispatchers' metrics lines. The report needs nothing else, so it can be made again for
+ * A run as its files have it: the settings it was launched with (settings.json), the phases with
+ * their summaries and latency logs, and the dispatchers' metrics lines. The report needs nothing else, so it can be made again for
  * an old run, or for a recorded one in a test.
  */
-record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
+record RunData(Path root, RunSettings settings, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
 
   /** One phase: what phases.json says of it, its summary, its latency intervals, its timed events and its outcomes per second. */
   record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals, List<Event> events, List<Outcome> outcomes) {
@@ -54,11 +55,11 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
 
   static RunData load(Path root) {
     try {
-      Scenario scenario = ScenarioLoader.load(root.resolve("scenario.conf"));
       Path phasesFile = root.resolve("phases.json");
       if (!Files.isRegularFile(phasesFile)) {
         throw new IllegalArgumentException(root + " has no phases.json; expected a run written by scripts/experiment");
       }
+      RunSettings settings = SettingsFile.read(new RunDirectory(root));
       List<PhaseRecord> records =
           JSON.copy()
               .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -71,7 +72,7 @@ record RunData(Path root, Scenario scenario, List<PhaseData> phases, List<Dispat
                 record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog")), events(dir.resolve("events.json")),
                 outcomes(dir.resolve("outcomes.jsonl"))));
       }
-      return new RunData(root, scenario, phases, dispatcherSamples(root.resolve("metrics")));
+      return new RunData(root, settings, phases, dispatcherSamples(root.resolve("metrics")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the run " + root, e);
     }

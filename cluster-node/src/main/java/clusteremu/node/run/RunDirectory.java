@@ -3,14 +3,19 @@ package clusteremu.node.run;
 import java.nio.file.Path;
 
 /**
- * Where a run keeps its files, {@code runs/<run-id>/}: the scenario as it runs, node logs,
- * metrics logs, live status files and PIDs. One place for the layout, shared by the launcher,
- * the nodes and the driver.
+ * Where a run keeps its files, {@code runs/<run-id>/}: the scenario as it runs, the settings its
+ * components were launched with, node logs, metrics logs, live status files and PIDs. One place
+ * for the layout, shared by the launcher, the nodes, the driver and the report.
  */
 public record RunDirectory(Path root) {
 
   public Path scenario() {
     return root.resolve("scenario.conf");
+  }
+
+  /** The settings every component was launched with, recorded once ({@link RunSettings}). */
+  public Path settings() {
+    return root.resolve("settings.json");
   }
 
   public Path log(String node) {

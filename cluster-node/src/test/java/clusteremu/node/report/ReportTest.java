@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clusteremu.node.config.ScenarioException;
+import clusteremu.node.run.RunDirectory;
+import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
+import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReportTest {
   static final Path FIXTURE = Path.of("src/test/resources/fixtures/bottleneck-run");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
   static Path run;
@@ -54,7 +60,7 @@ class ReportTest {
   }
 
   @Test
-  void predictsFromTheRunsOwnScenario() {
+  void predictsFromTheSettingsTheRunRecorded() {
     assertEquals(100, report.capacity().cluster(Mode.PROXY), 1e-9);
     assertEquals(200, report.capacity().cluster(Mode.HANDOFF), 1e-9);
   }
@@ -127,14 +133,62 @@ class ReportTest {
   @Test
   void aDirectoryThatIsNotAnExperimentRunIsRefused() throws IOException {
     Path nothing = dir.resolve("nothing-here");
-    ScenarioException noScenario = assertThrows(ScenarioException.class, () -> Report.of(nothing));
+    IllegalArgumentException noPhases = assertThrows(IllegalArgumentException.class, () -> Report.of(nothing));
+    assertEquals(nothing + " has no phases.json; expected a run written by scripts/experiment", noPhases.getMessage());
+  }
+
+  @Test
+  void aRunFromBeforeRunsRecordedTheirSettingsIsRefusedNotGuessedAt() throws IOException {
+    Path old = copyTree(run, dir.resolve("old-run"));
+    Files.delete(old.resolve("settings.json"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Report.of(old));
     assertEquals(
-        nothing.resolve("scenario.conf") + ": no such scenario file (expected a HOCON file such as config/default.conf)",
-        noScenario.getMessage());
-    // A scenario alone is not a run either: the phases it ran are missing.
-    Path scenarioOnly = Files.createDirectories(dir.resolve("scenario-only"));
-    Files.copy(run.resolve("scenario.conf"), scenarioOnly.resolve("scenario.conf"));
-    IllegalArgumentException noPhases = assertThrows(IllegalArgumentException.class, () -> Report.of(scenarioOnly));
-    assertEquals(scenarioOnly + " has no phases.json; expected a run written by scripts/experiment", noPhases.getMessage());
+        old.resolve("settings.json")
+            + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again with this version",
+        e.getMessage());
+  }
+
+  /**
+   * The same measurements, launched as config/datacenter.conf whose dispatcher VM takes 5 ms per
+   * request and per reply while the scenario's block says 0.8 ms: the report uses the VM's. The
+   * old report took the dispatcher's settings from the nodes' blocks, the scenario's 0.8 ms, and
+   * predicted a finite mean at 300 req/s (0.48 busy), where the VM's 5 ms saturate at 100.
+   */
+  @Test
+  void aDatacenterRunIsReportedWithItsVmsSettings() throws IOException {
+    Path dc = copyTree(run, dir.resolve("datacenter-run"));
+    Path scenario = dir.resolve("dc.conf");
+    Files.writeString(
+        scenario,
+        "include file(\"" + Path.of("../config/datacenter.conf").toAbsolutePath().normalize() + "\")\n"
+            + "clusteremu.datacenter.vms.dispatcher-1.dispatcher { request-demand = 5ms, reply-demand = 5ms }\n");
+    SettingsFile.write(new RunDirectory(dc).settings(), LaunchSettings.of(ScenarioLoader.load(scenario)));
+    Report fromVms = Report.of(dc);
+    assertEquals(new Capacity(100, 200, 2000, 2000), fromVms.capacity());
+    assertEquals(fromVms.rows().get(0).mean(), fromVms.rows().get(0).modelMean(), 1e-9);
+    assertTrue(Double.isNaN(fromVms.rows().get(1).modelMean()), "300 req/s is past the VM's 100");
+  }
+
+  /** A phase that set no mode runs in the one in force: the previous phase's switch, else the launch's. */
+  @Test
+  void aPhaseWithoutItsOwnModeRunsInTheModeInForce() throws IOException {
+    Path launchedInHandoff = copyTree(run, dir.resolve("launched-in-handoff"));
+    Path settings = launchedInHandoff.resolve("settings.json");
+    Files.writeString(settings, Files.readString(settings).replace("\"mode\" : \"proxy\"", "\"mode\" : \"handoff\""));
+    withoutMode(launchedInHandoff.resolve("phases/07-proxy-300/summary.json"));
+    assertEquals(List.of("proxy", "proxy", "handoff"), Report.of(launchedInHandoff).rows().stream().map(Report.Row::mode).toList());
+    for (String phase : List.of("01-proxy-40", "14-handoff-300")) {
+      withoutMode(launchedInHandoff.resolve("phases/" + phase + "/summary.json"));
+    }
+    Report asLaunched = Report.of(launchedInHandoff);
+    assertEquals(List.of("handoff", "handoff", "handoff"), asLaunched.rows().stream().map(Report.Row::mode).toList());
+    assertEquals(List.of("round-robin", "round-robin", "round-robin"), asLaunched.rows().stream().map(Report.Row::policy).toList());
+    assertEquals(List.of(Mode.HANDOFF), asLaunched.saturation().stream().map(Report.Saturation::mode).toList());
+  }
+
+  private static void withoutMode(Path summary) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(summary.toFile());
+    ((ObjectNode) tree.get("settings")).remove("mode");
+    JSON.writeValue(summary.toFile(), tree);
   }
 }

@@ -19,6 +19,14 @@ public interface Demand {
   /** The distribution's mean, in nanoseconds. */
   long meanNanos();
 
+  /** Its name in configuration: constant, exponential or lognormal. */
+  String distribution();
+
+  /** The lognormal's sigma; 0 for the others, which have no shape to set. */
+  default double sigma() {
+    return 0;
+  }
+
   static Demand constant(Duration mean) {
     long nanos = mean.toNanos();
     return new Demand() {
@@ -28,6 +36,10 @@ public interface Demand {
 
       public long meanNanos() {
         return nanos;
+      }
+
+      public String distribution() {
+        return "constant";
       }
 
       public String toString() {
@@ -47,6 +59,10 @@ public interface Demand {
         return nanos;
       }
 
+      public String distribution() {
+        return "exponential";
+      }
+
       public String toString() {
         return "exponential(" + mean + ")";
       }
@@ -64,6 +80,14 @@ public interface Demand {
 
       public long meanNanos() {
         return nanos;
+      }
+
+      public String distribution() {
+        return "lognormal";
+      }
+
+      public double sigma() {
+        return sigma;
       }
 
       public String toString() {

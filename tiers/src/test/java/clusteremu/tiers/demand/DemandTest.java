@@ -51,6 +51,17 @@ class DemandTest {
   }
 
   @Test
+  void saysWhatItIsForTheRunsRecord() {
+    Demand lognormal = Demand.fromConfig(ConfigFactory.parseString("d { distribution = lognormal, mean = 2ms, sigma = 0.25 }"), "d");
+    assertEquals("lognormal", lognormal.distribution());
+    assertEquals(0.25, lognormal.sigma());
+    Demand exponential = Demand.fromConfig(ConfigFactory.parseString("d { distribution = exponential, mean = 2ms, sigma = 0.25 }"), "d");
+    assertEquals("exponential", exponential.distribution());
+    assertEquals(0, exponential.sigma(), "an exponential has no shape, whatever the block says");
+    assertEquals("constant", Demand.constant(Duration.ofMillis(1)).distribution());
+  }
+
+  @Test
   void readsFromConfigAndNamesTheBadKey() {
     Demand demand = Demand.fromConfig(ConfigFactory.parseString("d { distribution = constant, mean = 500us }"), "d");
     assertEquals(500_000, demand.meanNanos());

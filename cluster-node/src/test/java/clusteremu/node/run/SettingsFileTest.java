@@ -1,0 +1,22 @@
+package clusteremu.node.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** settings.json is read back, or its absence explained (its round trip: LaunchSettingsTest). */
+class SettingsFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRunFromBeforeSettingsWereRecordedIsNamedAsSuch() {
+    RunDirectory old = new RunDirectory(dir.resolve("old-run"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SettingsFile.read(old));
+    assertEquals(
+        old.settings() + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again with this version",
+        e.getMessage());
+  }
+}
