@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.TestKits;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.fault.FaultLog;
@@ -62,7 +63,7 @@ class ControlApiBadInputTest {
 
   @BeforeAll
   void start() throws Exception {
-    kit = ActorTestKit.create(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load()));
+    kit = TestKits.onFreePort();
     migrations = kit.createTestProbe();
     hostCrashes = kit.createTestProbe();
     plain = api("plain", ScenarioLoader.load(Path.of("../config/default.conf")), "dispatcher-1");

@@ -3,6 +3,7 @@ package clusteremu.node.migration;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import clusteremu.node.TestKits;
 import clusteremu.node.bench.BulkProbe;
 import clusteremu.node.datacenter.emulation.LinkShares;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every message of a migration (and of the link shares and the bulk probe) that crosses JVMs survives Jackson CBOR. */
 class MigrationSerializationTest {
-  static final ActorTestKit kit = ActorTestKit.create();
+  static final ActorTestKit kit = TestKits.onFreePort();
 
   @AfterAll
   static void stop() {

@@ -3,6 +3,7 @@ package clusteremu.node.datacenter.emulation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.TestKits;
 import clusteremu.node.Await;
 import clusteremu.node.Guests;
 import clusteremu.node.datacenter.Topology;
@@ -58,7 +59,7 @@ class ThreadingModelsTest {
   private double dataCallSeconds;
   /** The mean lateness of the loop's timed events over the window, in seconds. */
   private double lateSeconds;
-  private final ActorTestKit kit = ActorTestKit.create();
+  private final ActorTestKit kit = TestKits.onFreePort();
   private NodeDatacenter datacenter;
   private MetricsLog metrics;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.TestKits;
 import clusteremu.node.Await;
 import clusteremu.node.Guests;
 import clusteremu.node.datacenter.Topology;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * no more.
  */
 class HostTest {
-  private static final ActorTestKit kit = ActorTestKit.create();
+  private static final ActorTestKit kit = TestKits.onFreePort();
   private static NodeDatacenter datacenter;
   private static MetricsLog metrics;
 
