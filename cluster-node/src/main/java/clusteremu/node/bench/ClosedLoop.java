@@ -2,8 +2,8 @@ package clusteremu.node.bench;
 
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.machine.Outbound;
-import clusteremu.tiers.request.Operation;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.protocol.Reply;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -2,7 +2,7 @@ package clusteremu.node.report;
 
 import clusteremu.node.report.RunData.PhaseData;
 import clusteremu.tiers.dispatcher.Mode;
-import clusteremu.tiers.request.FailureReason;
+import clusteremu.tiers.protocol.FailureReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -9,7 +9,7 @@ import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
 import clusteremu.tiers.machine.Outbound;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Reply;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -2,9 +2,9 @@ package clusteremu.tiers.driver;
 
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.machine.Outbound;
-import clusteremu.tiers.request.FailureReason;
-import clusteremu.tiers.request.Operation;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.FailureReason;
+import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.protocol.Reply;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;

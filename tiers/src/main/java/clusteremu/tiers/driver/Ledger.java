@@ -1,6 +1,6 @@
 package clusteremu.tiers.driver;
 
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Reply;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package clusteremu.tiers.driver;
 
-import clusteremu.tiers.request.Operation;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.protocol.Reply;
 import java.util.HashMap;
 import java.util.Map;
 

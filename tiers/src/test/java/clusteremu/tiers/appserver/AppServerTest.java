@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import clusteremu.tiers.dataserver.DataServer;
 import clusteremu.tiers.demand.Demand;
-import clusteremu.tiers.request.Finished;
+import clusteremu.tiers.protocol.Finished;
 import clusteremu.tiers.machine.HeldMachine;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.metrics.ComponentCounters;
-import clusteremu.tiers.request.FailureReason;
-import clusteremu.tiers.request.Operation;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.FailureReason;
+import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.protocol.Reply;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

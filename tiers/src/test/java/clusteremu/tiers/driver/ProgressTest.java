@@ -3,7 +3,7 @@ package clusteremu.tiers.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Reply;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

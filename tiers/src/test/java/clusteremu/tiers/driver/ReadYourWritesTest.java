@@ -2,8 +2,8 @@ package clusteremu.tiers.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import clusteremu.tiers.request.Operation;
-import clusteremu.tiers.request.Reply;
+import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.protocol.Reply;
 import org.junit.jupiter.api.Test;
 
 /** A read is stale only if it returns less than a write of the same key acknowledged before it was sent. */

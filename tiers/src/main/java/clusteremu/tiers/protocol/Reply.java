@@ -1,4 +1,4 @@
-package clusteremu.tiers.request;
+package clusteremu.tiers.protocol;
 
 import clusteremu.tiers.CborSerializable;
 import clusteremu.tiers.machine.Traffic;

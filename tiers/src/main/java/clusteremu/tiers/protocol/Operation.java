@@ -1,4 +1,4 @@
-package clusteremu.tiers.request;
+package clusteremu.tiers.protocol;
 
 /** What a client request does at the data tier. */
 public enum Operation {

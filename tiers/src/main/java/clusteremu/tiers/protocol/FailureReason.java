@@ -1,4 +1,4 @@
-package clusteremu.tiers.request;
+package clusteremu.tiers.protocol;
 
 /** The reasons a tier gives when it fails a request; they show up in the driver's summary. */
 public final class FailureReason {
