@@ -222,14 +222,4 @@ public final class GuestMemory {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     return z ^ (z >>> 27);
   }
-
-  /** Marks every page clean (what a completed copy does). */
-  public synchronized void cleanAll() {
-    for (Chunk chunk : chunks) {
-      if (chunk != null) {
-        java.util.Arrays.fill(chunk.dirty, 0);
-      }
-    }
-    dirtyPages = 0;
-  }
 }
