@@ -76,21 +76,44 @@ class ScenarioLoaderTest {
   @Test
   void aSyntaxErrorNamesFileAndLine() throws IOException {
     // Three lines, never closed: the parser notices at the end of the file, line 4.
-    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf: 4:", "end of file");
+    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf:4:", "end of file");
   }
 
   @Test
   void anUnknownKeyIsNamedWithWhatWasExpected() throws IOException {
     assertMentions(
         error(overDefault("clusteremu.app-server.corez = 4")),
-        "test.conf: 2",
-        "unknown key 'clusteremu.app-server.corez'",
-        "cores, data-calls, data-timeout, demand");
+        "test.conf:2: unknown key 'clusteremu.app-server.corez'; did you mean 'cores'?");
+    assertMentions(
+        error(overDefault("clusteremu.app-server.colour = red")),
+        "test.conf:2: unknown key 'clusteremu.app-server.colour'; expected one of: cores, data-calls, data-timeout, demand,"
+            + " event-loops, queue-capacity, seed, threading, workers");
+  }
+
+  @Test
+  void aTypoInTheShippedScenarioNamesItsFileAndLine() throws IOException {
+    String text = Files.readString(DEFAULT);
+    String typo = text.replace("request-demand = 0.8ms", "request-demnd = 0.8ms");
+    int line = (int) typo.substring(0, typo.indexOf("request-demnd")).lines().count();
+    Path file = dir.resolve("default.conf");
+    Files.writeString(file, typo);
+    assertEquals(
+        file + ":" + line + ": unknown key 'clusteremu.dispatcher.request-demnd'; did you mean 'request-demand'?",
+        error(file));
+  }
+
+  @Test
+  void aNodeMayOverrideEveryKindOfComponent() throws IOException {
+    for (ComponentKind kind : ComponentKind.values()) {
+      Scenario scenario = ScenarioLoader.load(overDefault("clusteremu.nodes.app-1." + kind.configName() + ".seed = 7"));
+      assertEquals(7, scenario.node("app-1").orElseThrow().componentSettings(kind).getInt("seed"));
+    }
   }
 
   @Test
   void aMistypedTopLevelKeyIsCaught() throws IOException {
-    assertMentions(error(scenario("clusteremux { }")), "unknown key 'clusteremux'", "clusteremu, pekko");
+    assertMentions(error(scenario("clusteremux { }")), "test.conf:1: unknown key 'clusteremux'; did you mean 'clusteremu'?");
+    assertMentions(error(scenario("akka { }")), "test.conf:1: unknown key 'akka'; expected one of: clusteremu, pekko");
   }
 
   @Test
@@ -105,7 +128,7 @@ class ScenarioLoaderTest {
   void anUnknownPolicyNamesTheChoices() throws IOException {
     assertMentions(
         error(overDefault("clusteremu.dispatcher.policy = fastest")),
-        "test.conf: 2",
+        "test.conf:2",
         "policy",
         "round-robin, random, least-outstanding, power-of-two",
         "fastest",
@@ -119,7 +142,9 @@ class ScenarioLoaderTest {
 
   @Test
   void aWrongTypeIsNamed() throws IOException {
-    assertMentions(error(overDefault("clusteremu.app-server.cores = many")), "cores", "NUMBER");
+    assertMentions(
+        error(overDefault("clusteremu.app-server.cores = many")),
+        "test.conf:2: 'clusteremu.app-server.cores' is \"many\" (a string); expected a number, such as 2");
   }
 
   @Test
