@@ -136,6 +136,23 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void anUnknownDistributionNamesTheScenarioFileAndLineAndTheChoices() throws IOException {
+    String message = error(overDefault("clusteremu.app-server.demand.distribution = expo"));
+    assertMentions(
+        message,
+        "test.conf:2: Invalid value at 'demand.distribution': expected one of constant, exponential, lognormal; got 'expo'"
+            + " (in clusteremu.app-server)");
+    assertTrue(!message.contains("merge of") && !message.contains("reference.conf"), message);
+    // In a block of its own, the line of the distribution itself, not of the block.
+    assertMentions(
+        error(overDefault("clusteremu.app-server.demand {\n  mean = 3ms\n  distribution = expo\n}")),
+        "test.conf:4: Invalid value at 'demand.distribution'");
+    assertMentions(
+        error(overDefault("clusteremu.data-server.demand {\n  distribution = lognormal\n  sigma = -1\n}")),
+        "test.conf:4: Invalid value at 'demand.sigma': expected a number of zero or more, got -1.0 (in clusteremu.data-server)");
+  }
+
+  @Test
   void anUnknownModeNamesTheChoices() throws IOException {
     assertMentions(error(overDefault("clusteremu.dispatcher.mode = direct")), "mode", "proxy, handoff");
   }
