@@ -105,6 +105,12 @@ class SchemaWalkerTest {
   }
 
   @Test
+  void aSubstitutionIsLeftToTheLoadersWhichReadItResolvedButItsKeyIsChecked() throws IOException {
+    SchemaWalker.check(file("user.conf", "app { tags += b, memory = ${app.heap}, dispatcher = ${app.extras} }"), SCHEMA);
+    assertEquals(at(1) + "unknown key 'app.tagz'; did you mean 'tags'?", error("app.tagz = ${app.tags}"));
+  }
+
+  @Test
   void aKeyInAMergedBlockIsPlacedInTheUsersFileNeverInAMerge() throws IOException {
     // The user's file includes another; both write app.dispatcher, so Typesafe Config merges it.
     file("base.conf", "app.dispatcher.policy = random\n");

@@ -103,6 +103,18 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void substitutionsAndAppendsAreCheckedOnceResolved() throws IOException {
+    Scenario scenario =
+        ScenarioLoader.load(overDefault("clusteremu.app-server.cores = ${clusteremu.dispatcher.cores}\nclusteremu.nodes.app-1.jvm-options += \"-Dx=1\""));
+    assertEquals(1, scenario.node("app-1").orElseThrow().componentSettings(ComponentKind.APP_SERVER).getInt("cores"));
+    assertEquals(List.of("-Dx=1"), scenario.node("app-1").orElseThrow().jvmOptions());
+    // Typesafe Config gives a substituted value the place of what it copies (here mode's default).
+    assertMentions(
+        error(overDefault("clusteremu.app-server.cores = ${clusteremu.dispatcher.mode}")),
+        "cores has type STRING rather than NUMBER (in clusteremu.app-server)");
+  }
+
+  @Test
   void aNodeMayOverrideEveryKindOfComponent() throws IOException {
     for (ComponentKind kind : ComponentKind.values()) {
       Scenario scenario = ScenarioLoader.load(overDefault("clusteremu.nodes.app-1." + kind.configName() + ".seed = 7"));
