@@ -1,5 +1,6 @@
 package clusteremu.node.datacenter;
 
+import clusteremu.node.config.Origins;
 import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.settings.Checked;
 import clusteremu.tiers.settings.ConfigNamed;
@@ -18,16 +19,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code clusteremu.datacenter} of a resolved scenario and refuses, naming the key, what
- * could not be built: an unknown key, a host in two racks, a VM on an unknown host, more memory
- * placed on a host than it has, a bandwidth that is not above zero, a host no node carries.
+ * could not be built: a host in two racks, a VM on an unknown host, more memory placed on a host
+ * than it has, a bandwidth that is not above zero, a host no node carries. (Unknown keys never
+ * get here: the scenario's schema walker refuses them first.)
  */
 public final class TopologyLoader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
   private static final String DC = "clusteremu.datacenter";
-  private static final Set<String> ROW_KEYS = Set.of("container", "uplink", "racks");
-  private static final Set<String> RACK_KEYS = Set.of("uplink", "hosts");
-  private static final Set<String> LINK_KEYS = Set.of("latency", "bandwidth");
-  private static final Set<String> HOST_KEYS = Set.of("cores", "memory", "link");
 
   private TopologyLoader() {}
 
@@ -60,17 +58,15 @@ public final class TopologyLoader {
       String rowPath = "rows." + row;
       name(rowsObject, row, "rows", "row");
       Config rowConfig = object(dc, rowPath, "{ racks { rack-1 { hosts { host-1 {} } } } }");
-      onlyKeys(rowConfig, rowPath, ROW_KEYS);
       LinkSpec uplink = rowConfig.hasPath("uplink") ? link(rowConfig.getConfig("uplink").withFallback(dc.getConfig("links.row")), rowPath + ".uplink") : rowLink;
       List<String> rackNames = new ArrayList<>();
       if (!rowConfig.hasPath("racks") || rowConfig.getObject("racks").isEmpty()) {
-        throw at(rowConfig.root().origin().description(), DC + "." + rowPath + " has no racks; expected racks { rack-1 { hosts { host-1 {} } } }");
+        throw at(Origins.of(rowConfig.root()), DC + "." + rowPath + " has no racks; expected racks { rack-1 { hosts { host-1 {} } } }");
       }
       for (String rack : new TreeSet<>(rowConfig.getObject("racks").keySet())) {
         String rackPath = rowPath + ".racks." + rack;
         name(rowConfig.getObject("racks"), rack, rowPath + ".racks", "rack");
         Config rackConfig = object(dc, rackPath, "{ hosts { host-1 {} } }");
-        onlyKeys(rackConfig, rackPath, RACK_KEYS);
         RackSpec earlier = racks.get(rack);
         if (earlier != null) {
           throw at(origin(dc, rackPath), "rack '" + rack + "' is in row '" + earlier.row() + "' and in row '" + row + "'; expected each rack in one row (rack names are unique)");
@@ -78,13 +74,12 @@ public final class TopologyLoader {
         LinkSpec rackUplink = rackConfig.hasPath("uplink") ? link(rackConfig.getConfig("uplink").withFallback(dc.getConfig("links.rack")), rackPath + ".uplink") : rackLink;
         List<String> hostNames = new ArrayList<>();
         if (!rackConfig.hasPath("hosts") || rackConfig.getObject("hosts").isEmpty()) {
-          throw at(rackConfig.root().origin().description(), DC + "." + rackPath + " has no hosts; expected hosts { host-1 { cores = 8, memory = 64GiB } }");
+          throw at(Origins.of(rackConfig.root()), DC + "." + rackPath + " has no hosts; expected hosts { host-1 { cores = 8, memory = 64GiB } }");
         }
         for (String host : new TreeSet<>(rackConfig.getObject("hosts").keySet())) {
           String hostPath = rackPath + ".hosts." + host;
           name(rackConfig.getObject("hosts"), host, rackPath + ".hosts", "host");
           Config hostConfig = object(dc, hostPath, "{ cores = 8, memory = 64GiB }");
-          onlyKeys(hostConfig, hostPath, HOST_KEYS);
           HostSpec other = hosts.get(host);
           if (other != null) {
             throw at(origin(dc, hostPath), "host '" + host + "' is in rack '" + other.rack() + "' and in rack '" + rack + "'; expected each host in exactly one rack");
@@ -102,27 +97,21 @@ public final class TopologyLoader {
 
     Map<String, VmSpec> vms = vms(emu, dc, hosts, pageBytes);
     checkMemory(dc, hosts, vms);
-    Map<String, String> nodeOfHost = carriers(carried, racks, hosts);
+    Map<String, String> nodeOfHost = carriers(dc, carried, racks, hosts);
     return new Topology(
         rows, racks, hosts, vms, nodeOfHost, border, sameHost, sizes, pageBytes, contextSwitchCost);
   }
 
   private static Map<String, VmSpec> vms(Config emu, Config dc, Map<String, HostSpec> hosts, long pageBytes) {
     Config defaults = dc.getConfig("vm-defaults");
-    Set<String> allowed = new TreeSet<>(defaults.root().keySet());
-    allowed.add("host");
-    for (ComponentKind kind : ComponentKind.values()) {
-      allowed.add(kind.configName());
-    }
     Map<String, VmSpec> vms = new LinkedHashMap<>();
     for (String vm : new TreeSet<>(dc.getObject("vms").keySet())) {
       String path = "vms." + vm;
       name(dc.getObject("vms"), vm, "vms", "VM");
       Config own = object(dc, path, "{ host = host-1, vcpus = 2, memory = 4GiB, guest = app-server }");
-      onlyKeys(own, path, allowed);
       Config merged = own.withFallback(defaults);
       if (!own.hasPath("host")) {
-        throw at(own.root().origin().description(), DC + "." + path + " has no host; expected host = <one of the hosts in rows>");
+        throw at(Origins.of(own.root()), DC + "." + path + " has no host; expected host = <one of the hosts in rows>");
       }
       String host = own.getString("host");
       HostSpec on = hosts.get(host);
@@ -166,7 +155,7 @@ public final class TopologyLoader {
     }
   }
 
-  private static Map<String, String> carriers(Map<String, Config> carried, Map<String, RackSpec> racks, Map<String, HostSpec> hosts) {
+  private static Map<String, String> carriers(Config dc, Map<String, Config> carried, Map<String, RackSpec> racks, Map<String, HostSpec> hosts) {
     Map<String, String> nodeOfHost = new LinkedHashMap<>();
     for (Map.Entry<String, Config> node : carried.entrySet()) {
       Config config = node.getValue();
@@ -175,65 +164,57 @@ public final class TopologyLoader {
       for (String rack : config.getStringList("racks")) {
         RackSpec spec = racks.get(rack);
         if (spec == null) {
-          throw at(config.getValue("racks").origin().description(), where + ".racks has '" + rack + "', an unknown rack; expected some of: " + someOf(racks.keySet()));
+          throw at(Origins.of(config.getValue("racks")), where + ".racks has '" + rack + "', an unknown rack; expected some of: " + someOf(racks.keySet()));
         }
         its.addAll(spec.hosts());
       }
       for (String host : config.getStringList("hosts")) {
         if (!hosts.containsKey(host)) {
-          throw at(config.getValue("hosts").origin().description(), where + ".hosts has '" + host + "', an unknown host; expected some of: " + someOf(hosts.keySet()));
+          throw at(Origins.of(config.getValue("hosts")), where + ".hosts has '" + host + "', an unknown host; expected some of: " + someOf(hosts.keySet()));
         }
         its.add(host);
       }
       for (String host : its) {
         String other = nodeOfHost.putIfAbsent(host, node.getKey());
         if (other != null) {
-          throw at(config.root().origin().description(), "host '" + host + "' is carried by node '" + other + "' and by node '" + node.getKey() + "'; expected each host on exactly one node");
+          throw at(Origins.of(config.root()), "host '" + host + "' is carried by node '" + other + "' and by node '" + node.getKey() + "'; expected each host on exactly one node");
         }
       }
     }
     for (HostSpec host : hosts.values()) {
       if (!nodeOfHost.containsKey(host.name())) {
-        throw new ScenarioException("host '" + host.name() + "' (rack '" + host.rack() + "') is carried by no node; expected it in some node's racks = [...] or hosts = [...]");
+        String hostPath = "rows." + host.row() + ".racks." + host.rack() + ".hosts." + host.name();
+        throw at(origin(dc, hostPath), "host '" + host.name() + "' (rack '" + host.rack() + "') is carried by no node; expected it in some node's racks = [...] or hosts = [...]");
       }
     }
     return nodeOfHost;
   }
 
   private static LinkSpec link(Config link, String path) {
-    onlyKeys(link, path, LINK_KEYS);
     long latency;
     try {
       latency = Checked.nonNegativeDuration(link, "latency").toNanos();
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + DC + "." + path + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + DC + "." + path + ")", e);
     }
     try {
       return new LinkSpec(latency, Bandwidth.bytesPerSecond(link, "bandwidth"));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + DC + "." + path + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + DC + "." + path + ")", e);
     }
   }
 
   private static Config object(Config dc, String path, String example) {
     ConfigValue value = dc.getValue(path);
     if (value.valueType() != ConfigValueType.OBJECT) {
-      throw at(value.origin().description(), DC + "." + path + " is a " + value.valueType().name().toLowerCase() + "; expected an object such as " + example);
+      throw at(Origins.of(value), DC + "." + path + " is a " + value.valueType().name().toLowerCase() + "; expected an object such as " + example);
     }
     return dc.getConfig(path);
   }
 
-  private static void onlyKeys(Config config, String path, Set<String> allowed) {
-    for (Map.Entry<String, ConfigValue> entry : config.root().entrySet()) {
-      if (!allowed.contains(entry.getKey())) {
-        throw at(entry.getValue().origin().description(), "unknown key '" + DC + "." + path + "." + entry.getKey() + "'; expected one of: " + String.join(", ", new TreeSet<>(allowed)));
-      }
-    }
-  }
-
   private static void name(ConfigObject parent, String name, String parentPath, String what) {
     if (!NAME.matcher(name).matches()) {
-      throw at(parent.get(name).origin().description(), what + " name '" + name + "' in " + DC + "." + parentPath + "; expected letters, digits, '-' or '_' (it names actors and files)");
+      throw at(Origins.of(parent.get(name)), what + " name '" + name + "' in " + DC + "." + parentPath + "; expected letters, digits, '-' or '_' (it names actors and files)");
     }
   }
 
@@ -241,7 +222,7 @@ public final class TopologyLoader {
     try {
       return Checked.positiveInt(config, key);
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + DC + "." + path + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + DC + "." + path + ")", e);
     }
   }
 
@@ -253,7 +234,7 @@ public final class TopologyLoader {
       }
       return bytes;
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + DC + "." + path + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + DC + "." + path + ")", e);
     }
   }
 
@@ -264,13 +245,13 @@ public final class TopologyLoader {
   private static double nonNegativeDouble(Config config, String key) {
     double value = config.getDouble(key);
     if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new ScenarioException(Checked.bad(config, key, "expected a number of zero or more, got " + value).getMessage());
+      throw new ScenarioException(Origins.message(Checked.bad(config, key, "expected a number of zero or more, got " + value)));
     }
     return value;
   }
 
   private static String origin(Config config, String path) {
-    return config.getValue(path).origin().description();
+    return Origins.of(config.getValue(path));
   }
 
   private static ScenarioException at(String origin, String message) {

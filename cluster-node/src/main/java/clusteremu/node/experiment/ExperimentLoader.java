@@ -3,7 +3,9 @@ package clusteremu.node.experiment;
 import clusteremu.node.report.Capacity;
 import clusteremu.node.scenario.LaunchSettings;
 import clusteremu.node.scenario.Scenario;
+import clusteremu.node.config.Origins;
 import clusteremu.node.config.ScenarioException;
+import clusteremu.node.config.Schema;
 import clusteremu.node.scenario.ScenarioLoader;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
@@ -12,9 +14,7 @@ import clusteremu.tiers.settings.Checked;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads an experiment file over {@code experiment-reference.conf}: the scenario it names (relative
@@ -33,9 +31,6 @@ import java.util.TreeSet;
  * is refused with one message naming the file, the key and what was expected.
  */
 public final class ExperimentLoader {
-  private static final Set<String> PHASE_KEYS = Set.of("name", "mode", "policy", "events");
-  private static final Set<String> MIGRATE_KEYS = Set.of("vm", "to", "strategy", "max-downtime", "max-rounds", "bandwidth", "auto-converge", "contents");
-
   private ExperimentLoader() {}
 
   public static Experiment load(Path file) {
@@ -45,7 +40,7 @@ public final class ExperimentLoader {
     try {
       Config own = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       Config reference = ConfigFactory.parseResources("experiment-reference.conf");
-      checkKeys(own, reference);
+      Schema.experiment(ConfigFactory.defaultReferenceUnresolved()).check(own);
       Config experiment = own.withFallback(reference).resolve().getConfig("experiment");
       List<Experiment.Variant> variants = variants(file, experiment);
       List<Phase> phases = phases(experiment, variants.get(0).scenario());
@@ -61,35 +56,8 @@ public final class ExperimentLoader {
           Checked.nonNegativeDuration(experiment, "cluster-warmup"),
           phases);
     } catch (ConfigException e) {
-      throw new ScenarioException(e.getMessage(), e);
+      throw new ScenarioException(Origins.message(e), e);
     }
-  }
-
-  private static void checkKeys(Config own, Config reference) {
-    for (Map.Entry<String, ConfigValue> top : own.root().entrySet()) {
-      if (!top.getKey().equals("experiment")) {
-        throw unknown(top.getValue(), top.getKey(), Set.of("experiment"));
-      }
-    }
-    ConfigObject known = reference.getObject("experiment");
-    for (Map.Entry<String, ConfigValue> entry : own.getObject("experiment").entrySet()) {
-      String key = entry.getKey();
-      if (!known.containsKey(key)) {
-        throw unknown(entry.getValue(), "experiment." + key, known.keySet());
-      }
-      if (key.equals("sweep") && entry.getValue() instanceof ConfigObject sweep) {
-        for (Map.Entry<String, ConfigValue> s : sweep.entrySet()) {
-          if (!Set.of("modes", "rates", "factors").contains(s.getKey())) {
-            throw unknown(s.getValue(), "experiment.sweep." + s.getKey(), Set.of("modes", "rates", "factors"));
-          }
-        }
-      }
-    }
-  }
-
-  private static ScenarioException unknown(ConfigValue value, String path, Set<String> expected) {
-    return new ScenarioException(
-        value.origin().description() + ": unknown key '" + path + "'; expected one of: " + String.join(", ", new TreeSet<>(expected)));
   }
 
   /** The scenario under each variant's overrides, every one validated before anything starts. */
@@ -103,17 +71,12 @@ public final class ExperimentLoader {
     for (int i = 0; i < given.size(); i++) {
       Config variant = given.get(i);
       String where = "experiment.variants[" + i + "]";
-      for (Map.Entry<String, ConfigValue> entry : variant.root().entrySet()) {
-        if (!Set.of("name", "overrides").contains(entry.getKey())) {
-          throw unknown(entry.getValue(), where + "." + entry.getKey(), Set.of("name", "overrides"));
-        }
-      }
       if (!variant.hasPath("name") || !variant.getString("name").matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-        throw new ScenarioException(variant.root().origin().description() + ": " + where + " needs a name of letters, digits, '-', '_' or '.' (it names run directories)");
+        throw new ScenarioException(Origins.of(variant.root()) + ": " + where + " needs a name of letters, digits, '-', '_' or '.' (it names run directories)");
       }
       String name = variant.getString("name");
       if (!names.add(name)) {
-        throw new ScenarioException(variant.root().origin().description() + ": two variants are named '" + name + "'; expected a name of its own for each");
+        throw new ScenarioException(Origins.of(variant.root()) + ": two variants are named '" + name + "'; expected a name of its own for each");
       }
       Config overrides = variant.hasPath("overrides") ? variant.getConfig("overrides") : ConfigFactory.empty();
       try {
@@ -130,7 +93,7 @@ public final class ExperimentLoader {
     Path scenarioFile = dir.resolve(experiment.getString("scenario")).normalize();
     if (!Files.isRegularFile(scenarioFile)) {
       throw new ScenarioException(
-          experiment.getValue("scenario").origin().description()
+          Origins.of(experiment.getValue("scenario"))
               + ": experiment.scenario names "
               + scenarioFile
               + ", which does not exist; expected a scenario file, relative to the experiment file");
@@ -143,7 +106,6 @@ public final class ExperimentLoader {
   private static List<Phase> phases(Config experiment, Scenario scenario) {
     Config scenarioDriver = scenario.config().getConfig("clusteremu.driver");
     Config load = experiment.getConfig("load");
-    checkDriverKeys(load, scenarioDriver, "experiment.load", Set.of());
     List<Phase> phases = new ArrayList<>();
     List<String> modes = experiment.getStringList("sweep.modes");
     List<Double> rates = experiment.getDoubleList("sweep.rates");
@@ -174,7 +136,7 @@ public final class ExperimentLoader {
         double rate = byFactor ? Math.round(step * capacity.cluster(mode) * 10) / 10.0 : step;
         Config phase =
             ConfigFactory.empty()
-                .withValue("mode", ConfigValueFactory.fromAnyRef(modes.get(m), experiment.getValue("sweep.modes").origin().description()))
+                .withValue("mode", ConfigValueFactory.fromAnyRef(modes.get(m), Origins.of(experiment.getValue("sweep.modes"))))
                 .withValue("rate", ConfigValueFactory.fromAnyRef(rate))
                 .withValue("name", ConfigValueFactory.fromAnyRef(modes.get(m) + "-" + trim(step) + (byFactor ? "x" : "")));
         phases.add(phase(phase, load, scenarioDriver, "experiment.sweep"));
@@ -184,7 +146,6 @@ public final class ExperimentLoader {
     for (int i = 0; i < explicit.size(); i++) {
       Config phase = explicit.get(i);
       String where = "experiment.phases[" + i + "]";
-      checkDriverKeys(phase, scenarioDriver, where, PHASE_KEYS);
       if (!phase.hasPath("name")) {
         phase = phase.withValue("name", ConfigValueFactory.fromAnyRef("phase-" + (phases.size() + 1)));
       }
@@ -192,12 +153,12 @@ public final class ExperimentLoader {
     }
     if (phases.isEmpty()) {
       throw new ScenarioException(
-          experiment.origin().description() + ": the experiment has no phases; expected experiment.sweep { modes, rates } or experiment.phases");
+          Origins.of(experiment.root()) + ": the experiment has no phases; expected experiment.sweep { modes, rates } or experiment.phases");
     }
     Set<String> names = new HashSet<>();
     for (Phase phase : phases) {
       if (!names.add(phase.name())) {
-        throw new ScenarioException(experiment.origin().description() + ": two phases are named '" + phase.name() + "'; expected a name of its own for each");
+        throw new ScenarioException(Origins.of(experiment.root()) + ": two phases are named '" + phase.name() + "'; expected a name of its own for each");
       }
     }
     return List.copyOf(phases);
@@ -206,6 +167,7 @@ public final class ExperimentLoader {
   /** A phase's driver settings: its own, over the experiment's load block, over the scenario's driver defaults. */
   private static Phase phase(Config phase, Config load, Config scenarioDriver, String where) {
     List<PhaseEvent> events = events(phase, where);
+    List<com.typesafe.config.ConfigValue> written = phase.hasPath("events") ? phase.getList("events") : List.of();
     if (phase.hasPath("events")) {
       phase = phase.withoutPath("events");
     }
@@ -226,37 +188,30 @@ public final class ExperimentLoader {
       if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
         throw Checked.bad(own, "name", "letters, digits, '-', '_' or '.' (it names a folder), got '" + name + "'");
       }
-      for (PhaseEvent event : events) {
+      for (int i = 0; i < events.size(); i++) {
+        PhaseEvent event = events.get(i);
         if (event.at().compareTo(settings.warmup().plus(settings.duration())) >= 0) {
           throw new ScenarioException(
-              where + ".events: an event at " + event.at().toMillis() + " ms is not within the phase (warm-up and duration: "
+              Origins.of(written.get(i)) + ": " + where + ".events: an event at " + event.at().toMillis() + " ms is not within the phase (warm-up and duration: "
                   + settings.warmup().plus(settings.duration()).toMillis() + " ms); expected an earlier time");
         }
       }
       return new Phase(name, settings, events);
     } catch (ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + where + ")", e);
     }
   }
-
-  private static final Set<String> EVENT_KEYS = Set.of("at", "migrate", "fault");
-  private static final Set<String> FAULT_KEYS = Set.of("kind", "node", "duration", "from", "to", "latency", "bandwidth", "loss", "host");
 
   private static Duration atTime(Config event, String where) {
     try {
       return Checked.nonNegativeDuration(event, "at");
     } catch (ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + where + ")", e);
     }
   }
 
   /** A fault event's block as the body of {@code POST /faults}: { kind = freeze, node = app-2, duration = 12s }. */
   private static com.fasterxml.jackson.databind.node.ObjectNode faultBody(Config fault, String where) {
-    for (Map.Entry<String, ConfigValue> entry : fault.root().entrySet()) {
-      if (!FAULT_KEYS.contains(entry.getKey())) {
-        throw unknown(entry.getValue(), where + "." + entry.getKey(), FAULT_KEYS);
-      }
-    }
     try {
       com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
       body.put("kind", fault.getString("kind"));
@@ -279,7 +234,7 @@ public final class ExperimentLoader {
       }
       return body;
     } catch (ConfigException e) {
-      throw new ScenarioException(e.getMessage() + " (in " + where + ")", e);
+      throw new ScenarioException(Origins.message(e) + " (in " + where + ")", e);
     }
   }
 
@@ -293,25 +248,15 @@ public final class ExperimentLoader {
     for (int i = 0; i < given.size(); i++) {
       Config event = given.get(i);
       String at = where + ".events[" + i + "]";
-      for (Map.Entry<String, ConfigValue> entry : event.root().entrySet()) {
-        if (!EVENT_KEYS.contains(entry.getKey())) {
-          throw unknown(entry.getValue(), at + "." + entry.getKey(), EVENT_KEYS);
-        }
-      }
       if (!event.hasPath("at") || event.hasPath("migrate") == event.hasPath("fault")) {
         throw new ScenarioException(
-            event.root().origin().description() + ": " + at + " needs `at` (a time within the phase) and one of `migrate { vm, to, ... }` or `fault { kind, node, ... }`");
+            Origins.of(event.root()) + ": " + at + " needs `at` (a time within the phase) and one of `migrate { vm, to, ... }` or `fault { kind, node, ... }`");
       }
       if (event.hasPath("fault")) {
         events.add(new PhaseEvent(atTime(event, at), null, faultBody(event.getConfig("fault"), at + ".fault")));
         continue;
       }
       Config migrate = event.getConfig("migrate");
-      for (Map.Entry<String, ConfigValue> entry : migrate.root().entrySet()) {
-        if (!MIGRATE_KEYS.contains(entry.getKey())) {
-          throw unknown(entry.getValue(), at + ".migrate." + entry.getKey(), MIGRATE_KEYS);
-        }
-      }
       try {
         com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         body.put("vm", migrate.getString("vm"));
@@ -334,7 +279,7 @@ public final class ExperimentLoader {
         }
         events.add(new PhaseEvent(atTime(event, at), body));
       } catch (ConfigException e) {
-        throw new ScenarioException(e.getMessage() + " (in " + at + ")", e);
+        throw new ScenarioException(Origins.message(e) + " (in " + at + ")", e);
       }
     }
     return List.copyOf(events);
@@ -396,16 +341,6 @@ public final class ExperimentLoader {
       }
     } catch (clusteremu.node.control.BodyFields.Invalid e) {
       throw new ScenarioException(where + "fault." + e.getMessage().replace("duration_ms", "duration").replace("latency_ms", "latency"));
-    }
-  }
-
-  private static void checkDriverKeys(Config block, Config scenarioDriver, String where, Set<String> extra) {
-    for (Map.Entry<String, ConfigValue> entry : block.root().entrySet()) {
-      if (!scenarioDriver.hasPath(entry.getKey()) && !extra.contains(entry.getKey())) {
-        Set<String> expected = new TreeSet<>(scenarioDriver.root().keySet());
-        expected.addAll(extra);
-        throw unknown(entry.getValue(), where + "." + entry.getKey(), expected);
-      }
     }
   }
 

@@ -1,6 +1,8 @@
 package clusteremu.node.scenario;
 
+import clusteremu.node.config.Origins;
 import clusteremu.node.config.ScenarioException;
+import clusteremu.node.config.Schema;
 import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.TopologyLoader;
@@ -14,10 +16,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -39,9 +38,6 @@ import java.util.regex.Pattern;
 public final class ScenarioLoader {
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
-  private static final Set<String> TOP_LEVEL = Set.of("clusteremu", "pekko");
-  private static final String[] COMPONENT_NAMES =
-      java.util.Arrays.stream(ComponentKind.values()).map(ComponentKind::configName).toArray(String[]::new);
 
   /** A node name as an element of a config path: quoted only where HOCON needs it (a '.'). */
   private static String pathElement(String name) {
@@ -60,7 +56,7 @@ public final class ScenarioLoader {
     try {
       own = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
-      throw new ScenarioException(e.getMessage(), e);
+      throw new ScenarioException(Origins.message(e), e);
     }
     return fromConfig(file, own, ConfigFactory.defaultReferenceUnresolved());
   }
@@ -68,14 +64,14 @@ public final class ScenarioLoader {
   /** Validates a parsed scenario against the given defaults; {@code file} names it in messages. */
   public static Scenario fromConfig(Path file, Config own, Config reference) {
     try {
-      checkKnownKeys(own, reference);
+      Schema.scenario(reference).check(own);
       Config resolved = own.withFallback(reference).resolve();
       Config emu = resolved.getConfig("clusteremu");
       validateComponentBlocks(emu, "clusteremu.");
       try {
         LoadSettings.fromConfig(emu.getConfig("driver"));
       } catch (ConfigException e) {
-        throw new ScenarioException(e.getMessage() + " (in clusteremu.driver)", e);
+        throw new ScenarioException(Origins.message(e) + " (in clusteremu.driver)", e);
       }
       List<NodeSpec> nodes = nodes(emu, resolved);
       checkPortsUnique(nodes, emu);
@@ -102,7 +98,7 @@ public final class ScenarioLoader {
           own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty(),
           topology);
     } catch (ConfigException e) {
-      throw new ScenarioException(e.getMessage(), e);
+      throw new ScenarioException(Origins.message(e), e);
     }
   }
 
@@ -164,74 +160,6 @@ public final class ScenarioLoader {
     }
   }
 
-  private static void checkKnownKeys(Config own, Config reference) {
-    for (Map.Entry<String, ConfigValue> top : own.root().entrySet()) {
-      if (!TOP_LEVEL.contains(top.getKey())) {
-        throw unknownKey(top.getValue().origin(), top.getKey(), TOP_LEVEL);
-      }
-    }
-    if (!own.hasPath("clusteremu")) {
-      return;
-    }
-    ConfigObject known = reference.getObject("clusteremu");
-    ConfigObject given = own.getObject("clusteremu");
-    for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
-      String key = entry.getKey();
-      if (key.equals("nodes") && entry.getValue().valueType() == ConfigValueType.OBJECT) {
-        checkNodeKeys((ConfigObject) entry.getValue(), known);
-      } else {
-        checkKey("clusteremu", key, entry.getValue(), known);
-      }
-    }
-  }
-
-  private static void checkNodeKeys(ConfigObject nodes, ConfigObject known) {
-    ConfigObject nodeKnown = (ConfigObject) known.get("node-defaults");
-    for (Map.Entry<String, ConfigValue> node : nodes.entrySet()) {
-      String nodePath = "clusteremu.nodes." + pathElement(node.getKey());
-      if (node.getValue().valueType() != ConfigValueType.OBJECT) {
-        continue; // reported with its type when the node is read
-      }
-      for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) node.getValue()).entrySet()) {
-        String key = entry.getKey();
-        if (ConfigNamed.byName(ComponentKind.class, key).isPresent()) {
-          // A node's own settings for one of its components: the same keys as the global block.
-          checkKey(nodePath, key, entry.getValue(), known);
-        } else {
-          checkKey(nodePath, key, entry.getValue(), nodeKnown, COMPONENT_NAMES);
-        }
-      }
-    }
-  }
-
-  private static void checkKey(String parent, String key, ConfigValue given, ConfigObject known, String... alsoAllowed) {
-    ConfigValue reference = known.get(key);
-    String path = parent + "." + key;
-    if (reference == null) {
-      Set<String> expected = new TreeSet<>(known.keySet());
-      for (String extra : alsoAllowed) {
-        expected.add(extra);
-      }
-      throw unknownKey(given.origin(), path, expected);
-    }
-    if (reference.valueType() == ConfigValueType.OBJECT
-        && given.valueType() == ConfigValueType.OBJECT
-        && !((ConfigObject) reference).isEmpty()) {
-      for (Map.Entry<String, ConfigValue> child : ((ConfigObject) given).entrySet()) {
-        checkKey(path, child.getKey(), child.getValue(), (ConfigObject) reference);
-      }
-    }
-  }
-
-  private static ScenarioException unknownKey(ConfigOrigin origin, String path, Set<String> expected) {
-    return new ScenarioException(
-        origin.description()
-            + ": unknown key '"
-            + path
-            + "'; expected one of: "
-            + String.join(", ", new TreeSet<>(expected)));
-  }
-
   /** Reads every component block as its component will; {@code where} names the block in errors. */
   private static void validateComponentBlocks(Config emu, String where) {
     for (ComponentKind kind : ComponentKind.values()) {
@@ -244,7 +172,7 @@ public final class ScenarioLoader {
         }
         Checked.positiveInt(block, "cores");
       } catch (ConfigException e) {
-        throw new ScenarioException(e.getMessage() + " (in " + where + kind.configName() + ")", e);
+        throw new ScenarioException(Origins.message(e) + " (in " + where + kind.configName() + ")", e);
       }
     }
   }
@@ -261,7 +189,7 @@ public final class ScenarioLoader {
     ConfigObject nodesObject = emu.getObject("nodes");
     if (nodesObject.isEmpty()) {
       throw new ScenarioException(
-          nodesObject.origin().description()
+          Origins.of(nodesObject)
               + ": clusteremu.nodes is empty; expected at least one node, e.g. "
               + "nodes { node-1 { port = 25521, components = [dispatcher, app-server, data-server] } }");
     }
@@ -271,14 +199,14 @@ public final class ScenarioLoader {
       String path = "nodes." + pathElement(name);
       if (!NODE_NAME.matcher(name).matches()) {
         throw new ScenarioException(
-            nodesObject.get(name).origin().description()
+            Origins.of(nodesObject.get(name))
                 + ": node name '"
                 + name
                 + "' at clusteremu.nodes; expected letters, digits, '-', '_' or '.' (it names files)");
       }
       if (nodesObject.get(name).valueType() != ConfigValueType.OBJECT) {
         throw new ScenarioException(
-            nodesObject.get(name).origin().description()
+            Origins.of(nodesObject.get(name))
                 + ": clusteremu."
                 + path
                 + " is a "
@@ -297,7 +225,7 @@ public final class ScenarioLoader {
     int port = node.getInt("port");
     if (port < 1 || port > 65535) {
       throw new ScenarioException(
-          node.getValue("port").origin().description()
+          Origins.of(node.getValue("port"))
               + ": "
               + where
               + "port is "
@@ -307,7 +235,7 @@ public final class ScenarioLoader {
     String heap = node.getString("heap");
     if (!HEAP.matcher(heap).matches()) {
       throw new ScenarioException(
-          node.getValue("heap").origin().description()
+          Origins.of(node.getValue("heap"))
               + ": "
               + where
               + "heap is '"
@@ -321,7 +249,7 @@ public final class ScenarioLoader {
               .orElseThrow(
                   () ->
                       new ScenarioException(
-                          node.getValue("components").origin().description()
+                          Origins.of(node.getValue("components"))
                               + ": "
                               + where
                               + "components has '"
@@ -330,7 +258,7 @@ public final class ScenarioLoader {
                               + ConfigNamed.names(ComponentKind.class)));
       if (!components.add(kind)) {
         throw new ScenarioException(
-            node.getValue("components").origin().description()
+            Origins.of(node.getValue("components"))
                 + ": "
                 + where
                 + "components names '"
@@ -368,7 +296,7 @@ public final class ScenarioLoader {
     for (NodeSpec node : nodes) {
       if (!node.components().isEmpty()) {
         throw new ScenarioException(
-            emu.getValue("nodes." + pathElement(node.name())).origin().description()
+            Origins.of(emu.getValue("nodes." + pathElement(node.name())))
                 + ": clusteremu.nodes." + pathElement(node.name()) + ".components is "
                 + node.roles() + " but the scenario has a datacenter; expected components = [] and the"
                 + " node's racks = [...] or hosts = [...] (components are then the guests of their VMs)");
@@ -392,7 +320,7 @@ public final class ScenarioLoader {
         List<String> both = new ArrayList<>(List.of(other, node.name()));
         both.sort(null);
         throw new ScenarioException(
-            emu.getValue("nodes").origin().description()
+            Origins.of(emu.getValue("nodes"))
                 + ": nodes '"
                 + both.get(0)
                 + "' and '"
@@ -408,7 +336,7 @@ public final class ScenarioLoader {
     for (ComponentKind kind : ComponentKind.values()) {
       if (nodes.stream().noneMatch(n -> n.components().contains(kind))) {
         throw new ScenarioException(
-            emu.getValue("nodes").origin().description()
+            Origins.of(emu.getValue("nodes"))
                 + ": no node carries a "
                 + kind.configName()
                 + "; expected at least one node (or, in a datacenter, a VM on a carried host) with each of: "

@@ -107,14 +107,44 @@ class TopologyLoaderTest {
 
   @Test
   void unknownKeysAndGuestsAreNamed() throws IOException {
-    assertMentions(error("clusteremu.datacenter.vms.app-1.vcpu = 2"), "unknown key 'clusteremu.datacenter.vms.app-1.vcpu'", "vcpus");
+    assertMentions(error("clusteremu.datacenter.vms.app-1.vcpu = 2"), "dc.conf:2: unknown key 'clusteremu.datacenter.vms.app-1.vcpu'; did you mean 'vcpus'?");
     assertMentions(error("clusteremu.datacenter.vms.app-1.guest = web"), "guest is 'web'; expected none or one of: dispatcher, app-server, data-server");
-    assertMentions(error("clusteremu.datacenter.rows.row-a.racks.a1.hosts.a1-h1.ram = 1GiB"), "unknown key", "a1-h1.ram", "cores, link, memory");
+    assertMentions(
+        error("clusteremu.datacenter.rows.row-a.racks.a1.hosts.a1-h1.ram = 1GiB"),
+        "dc.conf:2: unknown key 'clusteremu.datacenter.rows.row-a.racks.a1.hosts.a1-h1.ram'; expected one of: cores, link, memory");
+    assertMentions(
+        error("clusteremu.datacenter.rows.row-a.racks.a2.uplink { bandwith = 1Gbit }"),
+        "dc.conf:2: unknown key 'clusteremu.datacenter.rows.row-a.racks.a2.uplink.bandwith'; did you mean 'bandwidth'?");
+    assertMentions(
+        error("clusteremu.datacenter.rows.row-a = big"),
+        "dc.conf:2: 'clusteremu.datacenter.rows.row-a' is \"big\" (a string); expected an object");
+  }
+
+  @Test
+  void aTypoInTheShippedDatacenterNamesItsFileAndLine() throws IOException {
+    String typo = Files.readString(DATACENTER).replace("b1-h1 { cores = 4, memory = 32GiB }", "b1-h1 { cores = 4, memroy = 32GiB }");
+    int line = (int) typo.substring(0, typo.indexOf("memroy")).lines().count();
+    Path file = dir.resolve("datacenter.conf");
+    Files.writeString(file, typo);
+    assertEquals(
+        file + ":" + line + ": unknown key 'clusteremu.datacenter.rows.row-b.racks.b1.hosts.b1-h1.memroy'; did you mean 'memory'?",
+        assertThrows(ScenarioException.class, () -> ScenarioLoader.load(file)).getMessage());
+  }
+
+  @Test
+  void aVmMayOverrideEveryKindOfGuest() throws IOException {
+    for (ComponentKind kind : ComponentKind.values()) {
+      ScenarioLoader.load(overDatacenter("clusteremu.datacenter.vms.app-1." + kind.configName() + ".seed = 7"));
+    }
   }
 
   @Test
   void everyHostIsCarriedByExactlyOneNode() throws IOException {
-    assertMentions(error("clusteremu.nodes.rack-b1.racks = []"), "host 'b1-h1' (rack 'b1') is carried by no node");
+    String shipped = Files.readString(DATACENTER);
+    int b1h1 = (int) shipped.substring(0, shipped.indexOf("b1-h1 {")).lines().count();
+    assertMentions(
+        error("clusteremu.nodes.rack-b1.racks = []"),
+        DATACENTER.toAbsolutePath().normalize() + ":" + b1h1 + ": host 'b1-h1' (rack 'b1') is carried by no node");
     assertMentions(error("clusteremu.nodes.rack-b1.hosts = [a1-h1]"), "host 'a1-h1' is carried by node 'rack-a1' and by node 'rack-b1'");
     assertMentions(error("clusteremu.nodes.rack-b1.racks = [c1]"), "clusteremu.nodes.rack-b1.racks has 'c1', an unknown rack");
     assertMentions(

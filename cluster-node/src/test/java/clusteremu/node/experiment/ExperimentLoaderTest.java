@@ -66,10 +66,14 @@ class ExperimentLoaderTest {
   @Test
   void aBadEventIsRefusedNamingWhatIsWrong() throws IOException {
     String phase = "phases = [ { name = p, rate = 10, duration = 5s, warmup = 1s, events = [ %s ] } ]";
-    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, colour = red } }"))), "x.conf: 3", "migrate.colour", "auto-converge, bandwidth, contents, max-downtime, max-rounds, strategy, to, vm");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, colour = red } }"))),
+        "x.conf:3: unknown key 'experiment.phases[0].events[0].migrate.colour'; expected one of: auto-converge, bandwidth, contents, max-downtime, max-rounds, strategy, to, vm");
+    assertMentions(
+        error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, max-rounds = many } }"))),
+        "x.conf:3: 'experiment.phases[0].events[0].migrate.max-rounds' is \"many\" (a string); expected a number, such as 30");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = nobody, to = app-1 } }"))), "x.conf", "phase p", "vm: no VM 'nobody'");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, migrate { vm = data-1, to = app-1, strategy = teleport } }"))), "strategy: 'teleport'");
-    assertMentions(error(experiment(phase.formatted("{ at = 9s, migrate { vm = data-1, to = app-1 } }"))), "not within the phase");
+    assertMentions(error(experiment(phase.formatted("{ at = 9s, migrate { vm = data-1, to = app-1 } }"))), "x.conf:3: experiment.phases[0].events: an event at 9000 ms is not within the phase");
     assertMentions(error(experiment(phase.formatted("{ migrate { vm = data-1, to = app-1 } }"))), "needs `at`");
   }
 
@@ -95,7 +99,8 @@ class ExperimentLoaderTest {
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-9 } }"))), "phase p", "fault.node: no node app-9");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = melt, node = app-1 } }"))), "fault.kind: expected one of [kill, freeze, restart, link, cut, heal, crash-host, recover-host]");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = freeze, node = app-1 } }"))), "fault.duration: required");
-    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1, signal = 9 } }"))), "fault.signal", "bandwidth, duration, from, host, kind, latency, loss, node, to");
+    assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1, signal = 9 } }"))),
+        "x.conf:3: unknown key 'experiment.phases[0].events[0].fault.signal'; expected one of: bandwidth, duration, from, host, kind, latency, loss, node, to");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = kill, node = app-1 }, migrate { vm = data-1, to = app-1 } }"))), "one of `migrate");
     assertMentions(error(experiment(phase.formatted("{ at = 1s, fault { kind = cut, from = app-1, to = data-1 } }"))), "fault.kind: a cut needs a datacenter");
   }
@@ -121,6 +126,19 @@ class ExperimentLoaderTest {
         assertTrue(ExperimentLoader.load(file).phases().size() > 0, file.toString());
       }
     }
+  }
+
+  @Test
+  void aTypoInAShippedExperimentNamesItsFileAndLine() throws IOException {
+    String typo =
+        Files.readString(SHIPPED)
+            .replace("scenario = \"../default.conf\"", "scenario = \"" + SCENARIO + "\"")
+            .replace("queue-capacity = 100", "queue-capacty = 100");
+    int line = (int) typo.substring(0, typo.indexOf("queue-capacty")).lines().count();
+    Path file = dir.resolve("dispatcher-bottleneck.conf");
+    Files.writeString(file, typo);
+    assertEquals(
+        file + ":" + line + ": unknown key 'experiment.overrides.dispatcher.queue-capacty'; did you mean 'queue-capacity'?", error(file));
   }
 
   @Test
@@ -160,15 +178,27 @@ class ExperimentLoaderTest {
   @Test
   void refusesWhatCannotRun() throws IOException {
     assertMentions(error(dir.resolve("none.conf")), "no such experiment file");
-    assertMentions(error(experiment("sweep { modes = [proxy], rate = [1] }")), "unknown key 'experiment.sweep.rate'", "rates");
-    assertMentions(error(experiment("phasez = []")), "unknown key 'experiment.phasez'", "phases");
-    assertMentions(error(experiment("phases = [ { rate = 5, colour = red } ]")), "experiment.phases[0].colour", "duration");
+    assertMentions(error(experiment("sweep { modes = [proxy], rate = [1] }")), "x.conf:3: unknown key 'experiment.sweep.rate'; did you mean 'rates'?");
+    assertMentions(error(experiment("phasez = []")), "x.conf:3: unknown key 'experiment.phasez'; did you mean 'phases'?");
+    assertMentions(
+        error(experiment("phases = [ { rate = 5, colour = red } ]")),
+        "x.conf:3: unknown key 'experiment.phases[0].colour'; expected one of: arrivals, dispatchers, duration, events, keys, max-in-flight,"
+            + " mode, name, policy, rate, read-ratio, seed, think-time, timeout, users, warmup");
+    assertMentions(error(experiment("load { warmpu = 5s }")), "x.conf:3: unknown key 'experiment.load.warmpu'; did you mean 'warmup'?");
+    assertMentions(error(experiment("cluster-warmup = soon")), "x.conf:3: 'experiment.cluster-warmup' is \"soon\" (a string); expected a duration, such as 20s");
+    assertMentions(
+        error(experiment("overrides.dispatcher.polcy = random")),
+        "x.conf:3: unknown key 'experiment.overrides.dispatcher.polcy'; did you mean 'policy'?");
     assertMentions(error(experiment("")), "no phases");
     assertMentions(error(experiment("sweep { modes = [proxy] }")), "sweep.modes and sweep.rates");
     assertMentions(error(experiment("sweep { modes = [sideways], rates = [5] }")), "mode", "proxy, handoff");
     assertMentions(error(experiment("phases = [ { name = a, rate = 5 }, { name = a, rate = 6 } ]")), "two phases are named 'a'");
     assertMentions(error(experiment("phases = [ { rate = -5 } ]")), "rate", "experiment.phases[0]");
-    assertMentions(error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a, overides {} } ]")), "experiment.variants[0].overides", "overrides");
+    assertMentions(error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a, overides {} } ]")),
+        "x.conf:3: unknown key 'experiment.variants[0].overides'; did you mean 'overrides'?");
+    assertMentions(
+        error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a, overrides.app-server.threding = forked } ]")),
+        "x.conf:3: unknown key 'experiment.variants[0].overrides.app-server.threding'; did you mean 'threading'?");
     assertMentions(error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a }, { name = a } ]")), "two variants are named 'a'");
     assertMentions(
         error(experiment("phases = [ { rate = 5 } ], variants = [ { name = a, overrides.app-server.threading = forked } ]")),

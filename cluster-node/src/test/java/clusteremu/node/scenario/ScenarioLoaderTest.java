@@ -76,21 +76,56 @@ class ScenarioLoaderTest {
   @Test
   void aSyntaxErrorNamesFileAndLine() throws IOException {
     // Three lines, never closed: the parser notices at the end of the file, line 4.
-    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf: 4:", "end of file");
+    assertMentions(error(scenario("clusteremu {\n  nodes {\n    a = { port = 1 \n")), "test.conf:4:", "end of file");
   }
 
   @Test
   void anUnknownKeyIsNamedWithWhatWasExpected() throws IOException {
     assertMentions(
         error(overDefault("clusteremu.app-server.corez = 4")),
-        "test.conf: 2",
-        "unknown key 'clusteremu.app-server.corez'",
-        "cores, data-calls, data-timeout, demand");
+        "test.conf:2: unknown key 'clusteremu.app-server.corez'; did you mean 'cores'?");
+    assertMentions(
+        error(overDefault("clusteremu.app-server.colour = red")),
+        "test.conf:2: unknown key 'clusteremu.app-server.colour'; expected one of: cores, data-calls, data-timeout, demand,"
+            + " event-loops, queue-capacity, seed, threading, workers");
+  }
+
+  @Test
+  void aTypoInTheShippedScenarioNamesItsFileAndLine() throws IOException {
+    String text = Files.readString(DEFAULT);
+    String typo = text.replace("request-demand = 0.8ms", "request-demnd = 0.8ms");
+    int line = (int) typo.substring(0, typo.indexOf("request-demnd")).lines().count();
+    Path file = dir.resolve("default.conf");
+    Files.writeString(file, typo);
+    assertEquals(
+        file + ":" + line + ": unknown key 'clusteremu.dispatcher.request-demnd'; did you mean 'request-demand'?",
+        error(file));
+  }
+
+  @Test
+  void substitutionsAndAppendsAreCheckedOnceResolved() throws IOException {
+    Scenario scenario =
+        ScenarioLoader.load(overDefault("clusteremu.app-server.cores = ${clusteremu.dispatcher.cores}\nclusteremu.nodes.app-1.jvm-options += \"-Dx=1\""));
+    assertEquals(1, scenario.node("app-1").orElseThrow().componentSettings(ComponentKind.APP_SERVER).getInt("cores"));
+    assertEquals(List.of("-Dx=1"), scenario.node("app-1").orElseThrow().jvmOptions());
+    // Typesafe Config gives a substituted value the place of what it copies (here mode's default).
+    assertMentions(
+        error(overDefault("clusteremu.app-server.cores = ${clusteremu.dispatcher.mode}")),
+        "cores has type STRING rather than NUMBER (in clusteremu.app-server)");
+  }
+
+  @Test
+  void aNodeMayOverrideEveryKindOfComponent() throws IOException {
+    for (ComponentKind kind : ComponentKind.values()) {
+      Scenario scenario = ScenarioLoader.load(overDefault("clusteremu.nodes.app-1." + kind.configName() + ".seed = 7"));
+      assertEquals(7, scenario.node("app-1").orElseThrow().componentSettings(kind).getInt("seed"));
+    }
   }
 
   @Test
   void aMistypedTopLevelKeyIsCaught() throws IOException {
-    assertMentions(error(scenario("clusteremux { }")), "unknown key 'clusteremux'", "clusteremu, pekko");
+    assertMentions(error(scenario("clusteremux { }")), "test.conf:1: unknown key 'clusteremux'; did you mean 'clusteremu'?");
+    assertMentions(error(scenario("akka { }")), "test.conf:1: unknown key 'akka'; expected one of: clusteremu, pekko");
   }
 
   @Test
@@ -105,11 +140,28 @@ class ScenarioLoaderTest {
   void anUnknownPolicyNamesTheChoices() throws IOException {
     assertMentions(
         error(overDefault("clusteremu.dispatcher.policy = fastest")),
-        "test.conf: 2",
+        "test.conf:2",
         "policy",
         "round-robin, random, least-outstanding, power-of-two",
         "fastest",
         "clusteremu.dispatcher");
+  }
+
+  @Test
+  void anUnknownDistributionNamesTheScenarioFileAndLineAndTheChoices() throws IOException {
+    String message = error(overDefault("clusteremu.app-server.demand.distribution = expo"));
+    assertMentions(
+        message,
+        "test.conf:2: Invalid value at 'demand.distribution': expected one of constant, exponential, lognormal; got 'expo'"
+            + " (in clusteremu.app-server)");
+    assertTrue(!message.contains("merge of") && !message.contains("reference.conf"), message);
+    // In a block of its own, the line of the distribution itself, not of the block.
+    assertMentions(
+        error(overDefault("clusteremu.app-server.demand {\n  mean = 3ms\n  distribution = expo\n}")),
+        "test.conf:4: Invalid value at 'demand.distribution'");
+    assertMentions(
+        error(overDefault("clusteremu.data-server.demand {\n  distribution = lognormal\n  sigma = -1\n}")),
+        "test.conf:4: Invalid value at 'demand.sigma': expected a number of zero or more, got -1.0 (in clusteremu.data-server)");
   }
 
   @Test
@@ -119,7 +171,9 @@ class ScenarioLoaderTest {
 
   @Test
   void aWrongTypeIsNamed() throws IOException {
-    assertMentions(error(overDefault("clusteremu.app-server.cores = many")), "cores", "NUMBER");
+    assertMentions(
+        error(overDefault("clusteremu.app-server.cores = many")),
+        "test.conf:2: 'clusteremu.app-server.cores' is \"many\" (a string); expected a number, such as 2");
   }
 
   @Test

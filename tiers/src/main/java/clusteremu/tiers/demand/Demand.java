@@ -1,7 +1,7 @@
 package clusteremu.tiers.demand;
 
+import clusteremu.tiers.settings.Checked;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
@@ -96,13 +96,15 @@ public interface Demand {
     };
   }
 
-  /** Reads a demand block; errors name the key and what was expected. */
+  /**
+   * Reads a demand block; errors name the key, what was expected, and where the value itself was
+   * written (the block's own origin would be a merge of the user's file and reference.conf).
+   */
   static Demand fromConfig(Config config, String path) {
     Config block = config.getConfig(path);
     Duration mean = block.getDuration("mean");
     if (mean.isNegative()) {
-      throw new ConfigException.BadValue(
-          block.origin(), path + ".mean", "expected a duration of zero or more, got " + mean);
+      throw Checked.bad(config, path + ".mean", "expected a duration of zero or more, got " + mean);
     }
     String distribution = block.getString("distribution");
     switch (distribution) {
@@ -113,15 +115,12 @@ public interface Demand {
       case "lognormal":
         double sigma = block.getDouble("sigma");
         if (!(sigma >= 0)) {
-          throw new ConfigException.BadValue(
-              block.origin(), path + ".sigma", "expected a number of zero or more, got " + sigma);
+          throw Checked.bad(config, path + ".sigma", "expected a number of zero or more, got " + sigma);
         }
         return lognormal(mean, sigma);
       default:
-        throw new ConfigException.BadValue(
-            block.origin(),
-            path + ".distribution",
-            "expected one of constant, exponential, lognormal; got '" + distribution + "'");
+        throw Checked.bad(
+            config, path + ".distribution", "expected one of constant, exponential, lognormal; got '" + distribution + "'");
     }
   }
 

@@ -72,4 +72,13 @@ class DemandTest {
     assertTrue(bad.getMessage().contains("d.distribution"), bad.getMessage());
     assertTrue(bad.getMessage().contains("constant, exponential, lognormal"), bad.getMessage());
   }
+
+  @Test
+  void aBadValueIsPlacedWhereItWasWrittenNotWhereTheBlockWas() {
+    // A user's block over the defaults: the block is a merge of both, the value is the user's.
+    var user = ConfigFactory.parseString("d {\n  mean = 1ms\n  distribution = gaussian\n}", com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("user.conf"));
+    var merged = user.withFallback(ConfigFactory.parseString("d { distribution = constant, mean = 2ms }"));
+    ConfigException bad = assertThrows(ConfigException.class, () -> Demand.fromConfig(merged, "d"));
+    assertEquals("user.conf: 3", bad.origin().description());
+  }
 }
