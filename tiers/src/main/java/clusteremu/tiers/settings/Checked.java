@@ -36,14 +36,6 @@ public final class Checked {
     return value;
   }
 
-  public static double positiveDouble(Config config, String path) {
-    double value = config.getDouble(path);
-    if (!(value > 0) || Double.isInfinite(value)) {
-      throw bad(config, path, "expected a number above zero, got " + value);
-    }
-    return value;
-  }
-
   public static double fraction(Config config, String path) {
     double value = config.getDouble(path);
     if (!(value >= 0 && value <= 1)) {
