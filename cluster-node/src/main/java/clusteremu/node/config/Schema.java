@@ -1,9 +1,11 @@
 package clusteremu.node.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
 
 /**
  * What a configuration file may hold: its reference.conf, with the shape of each entry where the
@@ -32,7 +34,20 @@ public final class Schema {
 
   /** Refuses, naming the file and line, the first key or value of {@code given} this schema has not. */
   public void check(Config given) {
-    SchemaWalker.check(given, root);
+    SchemaWalker.check(resolvedWherePossible(given), root);
+  }
+
+  /**
+   * {@code given} with its substitutions resolved over itself and the defaults, so that a block
+   * built from another ({@code vms.x = ${...vms.app-1} { vcpu = 4 }}) is checked whole; what cannot
+   * be resolved yet stays as it is, and the loaders read it resolved.
+   */
+  private Config resolvedWherePossible(Config given) {
+    try {
+      return given.resolveWith(given.withFallback(root.toConfig()), ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    } catch (ConfigException e) {
+      return given;
+    }
   }
 
   /** The shapes resource over the source it substitutes from, cut to the resource's top-level keys. */

@@ -132,6 +132,13 @@ class TopologyLoaderTest {
   }
 
   @Test
+  void aBlockBuiltFromAnotherBySubstitutionIsCheckedWhole() throws IOException {
+    assertMentions(
+        error("clusteremu.datacenter.vms.app-3 = ${clusteremu.datacenter.vms.app-1} { vcpu = 4 }"),
+        "dc.conf:2: unknown key 'clusteremu.datacenter.vms.app-3.vcpu'; did you mean 'vcpus'?");
+  }
+
+  @Test
   void aVmMayOverrideEveryKindOfGuest() throws IOException {
     for (ComponentKind kind : ComponentKind.values()) {
       ScenarioLoader.load(overDatacenter("clusteremu.datacenter.vms.app-1." + kind.configName() + ".seed = 7"));

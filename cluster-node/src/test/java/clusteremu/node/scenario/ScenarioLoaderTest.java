@@ -108,10 +108,11 @@ class ScenarioLoaderTest {
         ScenarioLoader.load(overDefault("clusteremu.app-server.cores = ${clusteremu.dispatcher.cores}\nclusteremu.nodes.app-1.jvm-options += \"-Dx=1\""));
     assertEquals(1, scenario.node("app-1").orElseThrow().componentSettings(ComponentKind.APP_SERVER).getInt("cores"));
     assertEquals(List.of("-Dx=1"), scenario.node("app-1").orElseThrow().jvmOptions());
-    // Typesafe Config gives a substituted value the place of what it copies (here mode's default).
+    // The walker checks the value resolved; Typesafe Config gives a substituted value the place of
+    // what it copies (here mode's default).
     assertMentions(
         error(overDefault("clusteremu.app-server.cores = ${clusteremu.dispatcher.mode}")),
-        "cores has type STRING rather than NUMBER (in clusteremu.app-server)");
+        "'clusteremu.app-server.cores' is \"proxy\" (a string); expected a number");
   }
 
   @Test
