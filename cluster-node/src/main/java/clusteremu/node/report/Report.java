@@ -184,7 +184,7 @@ public final class Report {
   }
 
   public Report print(PrintStream out) {
-    out.println("predicted capacity (req/s, from the run's settings.json):");
+    out.println("predicted capacity (req/s, from " + data.settingsFrom() + "):");
     out.printf("  dispatcher   proxy %s   handoff %s%n", rate(capacity.dispatcherProxy()), rate(capacity.dispatcherHandoff()));
     out.printf("  app tier     %s%n  data tier    %s%n%n", rate(capacity.appTier()), rate(capacity.dataTier()));
     TextTable.print(

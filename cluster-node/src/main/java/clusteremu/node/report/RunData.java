@@ -4,6 +4,8 @@ import clusteremu.node.run.PhaseRecord;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.run.RunSettings;
 import clusteremu.node.run.SettingsFile;
+import clusteremu.node.scenario.LaunchSettings;
+import clusteremu.node.scenario.ScenarioLoader;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,10 +24,13 @@ import org.HdrHistogram.HistogramLogReader;
 
 /**
  * A run as its files have it: the settings it was launched with (settings.json), the phases with
- * their summaries and latency logs, and the dispatchers' metrics lines. The report needs nothing else, so it can be made again for
- * an old run, or for a recorded one in a test.
+ * their summaries and latency logs, and the dispatchers' metrics lines. The report needs nothing
+ * else, so it can be made again for an old run, or for a recorded one in a test.
+ *
+ * @param settingsFrom the file the settings come from: settings.json, or for a run made before
+ *     runs recorded it, scenario.conf (turned into settings as its launch would have)
  */
-record RunData(Path root, RunSettings settings, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
+record RunData(Path root, RunSettings settings, String settingsFrom, List<PhaseData> phases, List<DispatcherSample> dispatcherSamples) {
 
   /** One phase: what phases.json says of it, its summary, its latency intervals, its timed events and its outcomes per second. */
   record PhaseData(PhaseRecord record, JsonNode summary, List<Interval> intervals, List<Event> events, List<Outcome> outcomes) {
@@ -59,7 +64,10 @@ record RunData(Path root, RunSettings settings, List<PhaseData> phases, List<Dis
       if (!Files.isRegularFile(phasesFile)) {
         throw new IllegalArgumentException(root + " has no phases.json; expected a run written by scripts/experiment");
       }
-      RunSettings settings = SettingsFile.read(new RunDirectory(root));
+      RunDirectory run = new RunDirectory(root);
+      Path scenario = root.resolve("scenario.conf");
+      boolean recorded = Files.isRegularFile(run.settings()) || !Files.isRegularFile(scenario);
+      RunSettings settings = recorded ? SettingsFile.read(run) : LaunchSettings.of(ScenarioLoader.load(scenario));
       List<PhaseRecord> records =
           JSON.copy()
               .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -72,7 +80,8 @@ record RunData(Path root, RunSettings settings, List<PhaseData> phases, List<Dis
                 record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog")), events(dir.resolve("events.json")),
                 outcomes(dir.resolve("outcomes.jsonl"))));
       }
-      return new RunData(root, settings, phases, dispatcherSamples(root.resolve("metrics")));
+      String from = recorded ? "the run's settings.json" : "the run's scenario.conf: it predates settings.json";
+      return new RunData(root, settings, from, phases, dispatcherSamples(root.resolve("metrics")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the run " + root, e);
     }

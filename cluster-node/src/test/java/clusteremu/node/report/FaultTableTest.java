@@ -49,7 +49,7 @@ class FaultTableTest {
             new Event(T0 + 20_000, "cut a2 ~ row-b", true, false),
             new Event(T0 + 25_000, "heal a2 ~ row-b", true, false));
     PhaseRecord record = new PhaseRecord("chaos", "phases/01-chaos", "proxy", null, 100, 0, T0, T0 + 30_000, false);
-    RunData data = new RunData(Path.of("run"), null, List.of(new PhaseData(record, null, List.of(), events, outcomes)), List.of());
+    RunData data = new RunData(Path.of("run"), null, "settings.json", List.of(new PhaseData(record, null, List.of(), events, outcomes)), List.of());
 
     List<FaultTable.Row> rows = new FaultTable(data).rows();
     assertEquals(3, rows.size());

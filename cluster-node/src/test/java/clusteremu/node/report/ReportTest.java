@@ -138,9 +138,18 @@ class ReportTest {
   }
 
   @Test
-  void aRunFromBeforeRunsRecordedTheirSettingsIsRefusedNotGuessedAt() throws IOException {
+  void aRunFromBeforeRunsRecordedTheirSettingsIsReportedFromItsScenarioAndSaysSo() throws IOException {
     Path old = copyTree(run, dir.resolve("old-run"));
     Files.delete(old.resolve("settings.json"));
+    Report fromScenario = Report.of(old);
+    assertEquals(Report.of(run).capacity(), fromScenario.capacity(), "the same settings, derived as the launch would have");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    fromScenario.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertTrue(
+        bytes.toString(StandardCharsets.UTF_8).startsWith("predicted capacity (req/s, from the run's scenario.conf: it predates settings.json):"),
+        bytes.toString(StandardCharsets.UTF_8));
+
+    Files.delete(old.resolve("scenario.conf"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Report.of(old));
     assertEquals(
         old.resolve("settings.json")
