@@ -66,12 +66,12 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   /** The mode and policy in force after a {@link Reconfigure}, and how many app servers it knows. */
   public record Reconfigured(Mode mode, PolicyName policy, int appServers) implements CborSerializable {}
 
-  /** Handoff mode: an app server has answered the client of a ticket (through an adapter). */
-  private record FinishedByAppServer(Finished finished) implements Command {}
+  /** Handoff mode: an app server has answered the client of a ticket (through an adapter; package-private so that a test can check it serializes). */
+  record FinishedByAppServer(Finished finished) implements Command {}
 
   private record AppServersChanged(Receptionist.Listing listing) implements Command {}
 
-  private record ReplyFromAppServer(Reply reply) implements Command {}
+  record ReplyFromAppServer(Reply reply) implements Command {}
 
   private record RequestWorkDone(long ticket) implements Command {}
 
