@@ -158,7 +158,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
         leave(system, finished);
         return 1;
       }
-      summary = ((Driver.Finished) outcome).summary();
+      summary = ((Driver.Completed) outcome).summary();
       try {
         writeSummary(summary, outDir);
       } finally {

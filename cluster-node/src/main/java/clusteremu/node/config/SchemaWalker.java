@@ -93,7 +93,7 @@ public final class SchemaWalker {
   }
 
   /** A key as a part of a path, quoted where HOCON needs it (a node name with a '.'). */
-  private static String element(String key) {
+  public static String element(String key) {
     return key.matches("[A-Za-z0-9_-]+") ? key : ConfigUtil.quoteString(key);
   }
 }

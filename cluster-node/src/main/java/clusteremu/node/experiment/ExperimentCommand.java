@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Cancellable;
@@ -160,10 +161,14 @@ public final class ExperimentCommand implements Callable<Integer> {
             System.err.println("clusteremu experiment: phase " + phase.name() + ": " + notStarted.reason());
             return 1;
           }
-          summary = ((Driver.Finished) outcome).summary();
+          summary = ((Driver.Completed) outcome).summary();
           events.settle(dir);
         } catch (ExecutionException e) {
-          System.err.println("clusteremu experiment: phase " + phase.name() + ": " + e.getCause().getMessage());
+          String why =
+              e.getCause() instanceof TimeoutException
+                  ? "did not finish within its warm-up, duration and timeout and 120 s more"
+                  : e.getCause().getMessage();
+          System.err.println("clusteremu experiment: phase " + phase.name() + ": " + why);
           return 1;
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(), summary.toJson());
@@ -221,7 +226,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     if (outcome instanceof Driver.NotStarted notStarted) {
       throw new IllegalStateException("the cluster warm-up did not start: " + notStarted.reason());
     }
-    Summary summary = ((Driver.Finished) outcome).summary();
+    Summary summary = ((Driver.Completed) outcome).summary();
     out.printf("warm-up: %d sent, %d ok, p50 %.1f ms%n", summary.sent(), summary.ok(), summary.latencyMicros().getValueAtPercentile(50) / 1000.0);
   }
 

@@ -2,6 +2,7 @@ package clusteremu.node.run;
 
 import clusteremu.tiers.settings.ConfigNamed;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -39,6 +40,11 @@ public final class SettingsFile {
       throw new IllegalArgumentException(
           file + " is missing: the run was made by an older version of clusteremu, before runs recorded the settings they ran with; run it again with this version");
     }
-    return JSON.readValue(file.toFile(), RunSettings.class);
+    try {
+      return JSON.readValue(file.toFile(), RunSettings.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          file + " cannot be read (" + e.getOriginalMessage() + "); expected the settings.json clusteremu writes when it launches a cluster");
+    }
   }
 }

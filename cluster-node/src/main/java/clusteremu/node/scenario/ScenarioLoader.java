@@ -2,6 +2,7 @@ package clusteremu.node.scenario;
 
 import clusteremu.node.config.Origins;
 import clusteremu.node.config.ScenarioException;
+import clusteremu.node.config.SchemaWalker;
 import clusteremu.node.config.Schema;
 import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.Topology;
@@ -17,7 +18,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +38,6 @@ import java.util.regex.Pattern;
 public final class ScenarioLoader {
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
-
-  /** A node name as an element of a config path: quoted only where HOCON needs it (a '.'). */
-  private static String pathElement(String name) {
-    return name.matches("[A-Za-z0-9_-]+") ? name : ConfigUtil.quoteString(name);
-  }
 
   private ScenarioLoader() {}
 
@@ -196,7 +191,7 @@ public final class ScenarioLoader {
     Config defaults = emu.getConfig("node-defaults");
     List<NodeSpec> nodes = new ArrayList<>();
     for (String name : nodesObject.keySet()) {
-      String path = "nodes." + pathElement(name);
+      String path = "nodes." + SchemaWalker.element(name);
       if (!NODE_NAME.matcher(name).matches()) {
         throw new ScenarioException(
             Origins.of(nodesObject.get(name))
@@ -221,7 +216,7 @@ public final class ScenarioLoader {
   }
 
   private static NodeSpec node(String name, Config node, Config emu) {
-    String where = "clusteremu.nodes." + pathElement(name) + ".";
+    String where = "clusteremu.nodes." + SchemaWalker.element(name) + ".";
     int port = node.getInt("port");
     if (port < 1 || port > 65535) {
       throw new ScenarioException(
@@ -282,7 +277,7 @@ public final class ScenarioLoader {
   private static Map<String, Config> carried(Config emu, List<NodeSpec> nodes) {
     Map<String, Config> carried = new java.util.LinkedHashMap<>();
     for (NodeSpec node : nodes) {
-      carried.put(node.name(), emu.getConfig("nodes." + pathElement(node.name())).withFallback(emu.getConfig("node-defaults")));
+      carried.put(node.name(), emu.getConfig("nodes." + SchemaWalker.element(node.name())).withFallback(emu.getConfig("node-defaults")));
     }
     return carried;
   }
@@ -296,8 +291,8 @@ public final class ScenarioLoader {
     for (NodeSpec node : nodes) {
       if (!node.components().isEmpty()) {
         throw new ScenarioException(
-            Origins.of(emu.getValue("nodes." + pathElement(node.name())))
-                + ": clusteremu.nodes." + pathElement(node.name()) + ".components is "
+            Origins.of(emu.getValue("nodes." + SchemaWalker.element(node.name())))
+                + ": clusteremu.nodes." + SchemaWalker.element(node.name()) + ".components is "
                 + node.roles() + " but the scenario has a datacenter; expected components = [] and the"
                 + " node's racks = [...] or hosts = [...] (components are then the guests of their VMs)");
       }

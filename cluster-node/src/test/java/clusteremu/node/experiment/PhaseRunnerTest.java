@@ -62,7 +62,7 @@ class PhaseRunnerTest {
   private Summary run(ActorRef<PhaseRunner.Command> runner, LoadSettings load) {
     TestProbe<Driver.Outcome> outcome = kit.createTestProbe();
     runner.tell(new PhaseRunner.RunPhase(load, new Driver.Output(line -> {}, null), outcome.getRef()));
-    return outcome.expectMessageClass(Driver.Finished.class, LONG).summary();
+    return outcome.expectMessageClass(Driver.Completed.class, LONG).summary();
   }
 
   @Test
@@ -89,7 +89,7 @@ class PhaseRunnerTest {
       return null;
     });
     runner.tell(PhaseRunner.InterruptPhase.INSTANCE);
-    Summary summary = outcome.expectMessageClass(Driver.Finished.class, LONG).summary();
+    Summary summary = outcome.expectMessageClass(Driver.Completed.class, LONG).summary();
     assertTrue(summary.interrupted());
     assertTrue(summary.balanced());
     assertEquals(received.get(), summary.sent());

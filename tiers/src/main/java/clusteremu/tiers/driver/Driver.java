@@ -59,7 +59,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   public sealed interface Outcome {}
 
   /** The run is over and everything it sent is settled. */
-  public record Finished(Summary summary) implements Outcome {}
+  public record Completed(Summary summary) implements Outcome {}
 
   /** The load never started: no dispatcher, no confirmation from them, or an interrupt first. */
   public record NotStarted(String reason) implements Outcome {}
@@ -373,7 +373,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     progress.last(backlog.size()); // outcomes.jsonl sums to the summary
     timers.cancelAll();
-    replyTo.tell(new Finished(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size()))));
+    replyTo.tell(new Completed(window.summary(ledger, freshness.staleReads(), interrupted, settings.toJson(dispatchers.size()))));
     // Not stopped: whoever started the driver stops it, or shuts its system down, leaving the cluster gracefully.
     return Behaviors.ignore();
   }

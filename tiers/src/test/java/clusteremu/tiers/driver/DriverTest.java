@@ -81,7 +81,7 @@ class DriverTest {
   private Summary run(LoadSettings settings, List<String> progress) throws Exception {
     TestProbe<Driver.Outcome> outcome = kit.createTestProbe();
     kit.spawn(Driver.create(settings, new Driver.Output(progress::add, null), outcome.getRef()));
-    return outcome.expectMessageClass(Driver.Finished.class, Duration.ofSeconds(20)).summary();
+    return outcome.expectMessageClass(Driver.Completed.class, Duration.ofSeconds(20)).summary();
   }
 
   /** How many of the request ids 0 .. n-1 are ≡ {@code residue} (mod 3): the script's fate for each. */
@@ -222,7 +222,7 @@ class DriverTest {
           return null;
         });
     driver.tell(Driver.Interrupt.INSTANCE);
-    Summary summary = outcome.expectMessageClass(Driver.Finished.class, Duration.ofSeconds(10)).summary();
+    Summary summary = outcome.expectMessageClass(Driver.Completed.class, Duration.ofSeconds(10)).summary();
     double wallSeconds = (System.nanoTime() - spawnedAt) / 1e9;
 
     assertTrue(summary.interrupted());
