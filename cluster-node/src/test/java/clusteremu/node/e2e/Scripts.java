@@ -138,12 +138,43 @@ final class Scripts {
     return live;
   }
 
-  /** A port nobody listens on right now. */
+  /** Ports this JVM has handed out: never twice. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port nobody listens on right now, below the kernel's ephemeral range. A port the kernel
+   * hands out (bind to 0) is one it may also give to any outgoing connection as its local port,
+   * such as one node JVM's connection to another, before the node meant to listen on it has
+   * started: seen in CI, where the control API then could not bind.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    int below = ephemeralRangeStart();
+    int from = Math.max(1024, below - 12_000);
+    int start = from + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - from);
+    for (int i = 0; i < below - from; i++) {
+      int port = from + (start - from + i) % (below - from);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(port)) {
+          return port;
+        }
+      } catch (IOException taken) {
+        // someone listens there: try the next
+      }
+    }
+    throw new IllegalStateException("no free port between " + from + " and " + below);
+  }
+
+  /** The first port of Linux's ephemeral range (32768 unless configured otherwise). */
+  private static int ephemeralRangeStart() {
+    try {
+      // readAllLines, not readString: /proc files report a size that readString trusts.
+      int start = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
+      return start > 13_024 ? start : 32768;
+    } catch (IOException | RuntimeException e) {
+      return 32768;
     }
   }
 
