@@ -1,10 +1,11 @@
 package clusteremu.node;
 
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.launch.MemberConfig;
+import clusteremu.node.launch.NodeProcesses;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
-import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
 import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,7 +33,7 @@ public final class NodeMain {
                   () ->
                       new ScenarioException(
                           run.scenario() + ": no node '" + args[1] + "'; expected one of " + scenario.nodes().stream().map(NodeSpec::name).toList()));
-      ActorSystem.create(Node.create(scenario, node, run), scenario.clusterName(), MemberConfig.forNode(scenario, node));
+      ActorSystem.create(Node.create(scenario, node, run), scenario.clusterName(), MemberConfig.forNode(scenario, node, Boolean.getBoolean(NodeProcesses.RESTARTED)));
     } catch (ScenarioException e) {
       System.err.println("clusteremu: " + e.getMessage());
       System.exit(2);

@@ -14,10 +14,21 @@ import java.util.List;
 public final class MemberConfig {
   private MemberConfig() {}
 
-  /** For a node of the scenario: a node that is downed or shut down exits its JVM. */
-  public static Config forNode(Scenario scenario, NodeSpec node) {
-    return ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
-        .withFallback(forMember(scenario, node.port(), node.roles()));
+  /**
+   * For a node of the scenario: a node that is downed or shut down exits its JVM. A node started
+   * again into a running cluster ({@code rejoining}) joins it through every other node instead of
+   * the scenario's seed nodes: were it the first seed node itself, Pekko would have it found a
+   * cluster of its own, an island the others never see.
+   */
+  public static Config forNode(Scenario scenario, NodeSpec node, boolean rejoining) {
+    Config member =
+        ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
+            .withFallback(forMember(scenario, node.port(), node.roles()));
+    List<String> others =
+        scenario.nodes().stream().filter(other -> !other.name().equals(node.name())).map(scenario::addressOf).toList();
+    return rejoining && !others.isEmpty()
+        ? member.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(others))
+        : member;
   }
 
   /** For any member, e.g. the driver on port 0 (any free port) with role {@code driver}. */
