@@ -14,9 +14,10 @@ import java.util.function.Function;
 /**
  * The dispatchers' mode and policy during a phase. They start as launched (settings.json) and
  * keep what a phase's driver switched them to (its summary.json settings, from --mode/--policy)
- * until a later phase switches them again: the driver reconfigures the running dispatchers, and
- * nothing switches them back. Null where the dispatchers were launched with different ones and
- * no phase has switched them yet.
+ * until a later phase switches them again: the driver reconfigures the running dispatchers. (A
+ * dispatcher started again, its node restarted or its host recovered, starts as launched: the run
+ * does not record that, so the report assumes the switch still holds.) Null where the dispatchers
+ * were launched with different ones and no phase has switched them yet.
  */
 record InForce(Mode mode, PolicyName policy) {
 

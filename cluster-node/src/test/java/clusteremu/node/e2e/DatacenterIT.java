@@ -46,9 +46,6 @@ class DatacenterIT {
   private Path scenario() throws IOException {
     int first = Scripts.freePort();
     int second = Scripts.freePort();
-    while (second == first) {
-      second = Scripts.freePort();
-    }
     String text =
         """
         clusteremu {

@@ -182,13 +182,8 @@ final class Scripts {
   static Path defaultScenarioOnFreePorts(Path dir, String... extraLines) throws IOException {
     StringBuilder text = new StringBuilder();
     text.append("include file(\"").append(ROOT.resolve("config/default.conf")).append("\")\n");
-    java.util.Set<Integer> ports = new java.util.HashSet<>();
     for (String node : List.of("dispatcher-1", "app-1", "app-2", "data-1")) {
-      int port = freePort();
-      while (!ports.add(port)) {
-        port = freePort();
-      }
-      text.append("clusteremu.nodes.").append(node).append(".port = ").append(port).append('\n');
+      text.append("clusteremu.nodes.").append(node).append(".port = ").append(freePort()).append('\n');
     }
     for (String line : extraLines) {
       text.append(line).append('\n');
