@@ -63,7 +63,7 @@ public final class Node {
   public static Behavior<Void> create(Scenario scenario, NodeSpec spec, RunDirectory run) {
     return Behaviors.setup(
         context -> {
-          MetricsLog metrics = new MetricsLog(run.metrics(spec.name()), spec.name(), scenario.metricsInterval());
+          MetricsLog metrics = new MetricsLog(run.metrics(spec.name()), spec.name(), scenario.metricsInterval(), scenario.timeDilation());
           Map<String, ComponentCounters> counters = new ConcurrentSkipListMap<>();
           Topology topology = scenario.datacenter().orElseGet(() -> OneHostPerNode.of(scenario));
           Placement placement = Placement.initial(topology);
@@ -71,7 +71,7 @@ public final class Node {
               new VmAddresses(placement, spec.name(), nodeAddresses(scenario), ActorRefResolver.get(context.getSystem()));
           Set<Integer> ports = scenario.nodes().stream().map(NodeSpec::port).collect(Collectors.toSet());
           boolean modelled = scenario.datacenter().isPresent() && scenario.config().getBoolean("clusteremu.datacenter.network-model");
-          NodeDatacenter datacenter = new NodeDatacenter(topology, spec.name(), ports, placement, addresses, modelled);
+          NodeDatacenter datacenter = new NodeDatacenter(topology, spec.name(), ports, placement, addresses, modelled, scenario.timeDilation());
           ActorRef<PlacementReplica.Command> replica = context.spawn(PlacementReplica.create(placement), "placement");
 
           Partitioning partitioning = new Partitioning(dataVms(topology), scenario.config().getInt("clusteremu.data-server.replication"));

@@ -12,6 +12,7 @@ import clusteremu.tiers.dispatcher.PolicyName;
 import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
+import clusteremu.tiers.time.TimeDilation;
 import clusteremu.tiers.settings.ConfigNamed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -122,6 +123,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
             .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
             // The driver's own shutdown hook runs coordinated shutdown once the summary is written.
             .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off"));
+    TimeDilation time = scenario.timeDilation();
     CompletableFuture<Driver.Outcome> result = new CompletableFuture<>();
     CountDownLatch finished = new CountDownLatch(1);
     Summary summary;
@@ -136,15 +138,16 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
                           settings,
                           new Driver.Output(System.out::println, histogramLog, seconds),
                           context.spawn(completing(result), "outcome"),
-                          outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT))),
+                          outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT),
+                          time)),
               scenario.clusterName(),
               config);
       outside.ifPresent(network -> network.follow(system));
       // Ctrl-C or SIGTERM: the driver stops early and still accounts for every request.
       Cancellable hook =
-          InterruptHook.register(system, () -> system.tell(Driver.Interrupt.INSTANCE), finished, Driver.INTERRUPT_GRACE.plusSeconds(20));
+          InterruptHook.register(system, () -> system.tell(Driver.Interrupt.INSTANCE), finished, time.real(Driver.INTERRUPT_GRACE).plusSeconds(20));
       Duration limit =
-          Driver.DISPATCHER_WAIT.plus(settings.warmup()).plus(settings.duration()).plus(settings.timeout()).plusSeconds(30);
+          Driver.DISPATCHER_WAIT.plus(time.real(settings.warmup().plus(settings.duration()).plus(settings.timeout()))).plusSeconds(30);
       Driver.Outcome outcome;
       try {
         outcome = result.get(limit.toSeconds(), TimeUnit.SECONDS);

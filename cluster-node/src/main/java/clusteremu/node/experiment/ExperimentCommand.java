@@ -18,6 +18,7 @@ import clusteremu.node.config.ScenarioException;
 import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.driver.Summary;
+import clusteremu.tiers.time.TimeDilation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -122,7 +123,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     Optional<OutsideNetwork> outside = OutsideNetwork.of(scenario);
     ActorSystem<PhaseRunner.Command> system =
         ActorSystem.create(
-            PhaseRunner.create(outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT)),
+            PhaseRunner.create(outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT), scenario.timeDilation()),
             scenario.clusterName(),
             MemberConfig.forMember(scenario, 0, List.of("driver"))
                 .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
@@ -139,7 +140,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             Duration.ofSeconds(90));
     List<PhaseRecord> records = new ArrayList<>();
     try {
-      warmUp(system, experiment);
+      warmUp(system, experiment, scenario.timeDilation());
       List<Phase> phases = experiment.phases();
       for (int i = 0; i < phases.size() && !interrupted.get(); i++) {
         Phase phase = phases.get(i);
@@ -151,10 +152,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         Summary summary;
         try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8");
             clusteremu.node.metrics.SecondsLog seconds = new clusteremu.node.metrics.SecondsLog(dir.resolve("outcomes.jsonl"));
-            PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port"), run.root()), out, prefix)) {
+            PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port"), run.root()), scenario.timeDilation(), out, prefix)) {
           CompletionStage<Driver.Outcome> result =
               runPhase(system, phase.load(), new Driver.Output(line -> out.println(prefix + line), hlog, seconds),
-                  phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout()).plusSeconds(120));
+                  scenario.timeDilation().real(phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout())).plusSeconds(120));
           events.start(phase);
           Driver.Outcome outcome = result.toCompletableFuture().get();
           if (outcome instanceof Driver.NotStarted notStarted) {
@@ -209,7 +210,7 @@ public final class ExperimentCommand implements Callable<Integer> {
   }
 
   /** Runs the first phase's load for the cluster warm-up, unrecorded, printing only how it went. */
-  private void warmUp(ActorSystem<PhaseRunner.Command> system, Experiment experiment) throws Exception {
+  private void warmUp(ActorSystem<PhaseRunner.Command> system, Experiment experiment, TimeDilation time) throws Exception {
     if (experiment.clusterWarmup().isZero()) {
       return;
     }
@@ -220,7 +221,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             first.timeout(), first.readRatio(), first.keys(), first.seed(), first.maxInFlight(), 0, first.mode(), first.policy());
     out.printf("%n=== warming up the cluster for %d s (not measured) ===%n", experiment.clusterWarmup().toSeconds());
     Driver.Outcome outcome =
-        runPhase(system, warmup, new Driver.Output(line -> {}, null), experiment.clusterWarmup().plus(first.timeout()).plusSeconds(120))
+        runPhase(system, warmup, new Driver.Output(line -> {}, null), time.real(experiment.clusterWarmup().plus(first.timeout())).plusSeconds(120))
             .toCompletableFuture()
             .get();
     if (outcome instanceof Driver.NotStarted notStarted) {

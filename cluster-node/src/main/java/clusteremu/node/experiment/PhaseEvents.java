@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import clusteremu.tiers.time.TimeDilation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +37,12 @@ final class PhaseEvents implements AutoCloseable {
         return thread;
       });
   private final List<Map<String, Object>> fired = new ArrayList<>();
+  /** Event times are emulated: under time dilation they come k times later in real time. */
+  private final TimeDilation time;
 
-  PhaseEvents(ControlClient api, PrintStream out, String prefix) {
+  PhaseEvents(ControlClient api, TimeDilation time, PrintStream out, String prefix) {
     this.api = api;
+    this.time = time;
     this.out = out;
     this.prefix = prefix;
   }
@@ -46,7 +50,7 @@ final class PhaseEvents implements AutoCloseable {
   /** Schedules every event of {@code phase} from now, the phase's start. */
   void start(Phase phase) {
     for (PhaseEvent event : phase.events()) {
-      timer.schedule(() -> fire(event), event.at().toMillis(), TimeUnit.MILLISECONDS);
+      timer.schedule(() -> fire(event), time.real(event.at()).toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 

@@ -3,6 +3,7 @@ package clusteremu.node.experiment;
 import clusteremu.tiers.driver.Driver;
 import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.driver.LoadSettings;
+import clusteremu.tiers.time.TimeDilation;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -28,24 +29,30 @@ final class PhaseRunner {
 
   private record PhaseOver(Driver.Outcome outcome) implements Command {}
 
-  /** @param network how the phases' requests reach the dispatchers */
-  static Behavior<Command> create(Outbound network) {
-    return Behaviors.setup(context -> idle(context, network, context.messageAdapter(Driver.Outcome.class, PhaseOver::new)));
+  /**
+   * @param network how the phases' requests reach the dispatchers
+   * @param time the scenario's time dilation, in which the phases' loads are given
+   */
+  static Behavior<Command> create(Outbound network, TimeDilation time) {
+    return Behaviors.setup(context -> idle(context, new Phases(network, time), context.messageAdapter(Driver.Outcome.class, PhaseOver::new)));
   }
 
+  /** What every phase's driver is made with. */
+  private record Phases(Outbound network, TimeDilation time) {}
+
   /** Between phases: an interrupt has nothing to stop. */
-  private static Behavior<Command> idle(ActorContext<Command> context, Outbound network, ActorRef<Driver.Outcome> outcomes) {
+  private static Behavior<Command> idle(ActorContext<Command> context, Phases phases, ActorRef<Driver.Outcome> outcomes) {
     return Behaviors.receive(Command.class)
         .onMessage(
             RunPhase.class,
-            run -> running(context, network, outcomes, context.spawnAnonymous(Driver.create(run.load(), run.output(), outcomes, network)), run.replyTo()))
+            run -> running(context, phases, outcomes, context.spawnAnonymous(Driver.create(run.load(), run.output(), outcomes, phases.network(), phases.time())), run.replyTo()))
         .onMessageEquals(InterruptPhase.INSTANCE, Behaviors::same)
         .build();
   }
 
   private static Behavior<Command> running(
       ActorContext<Command> context,
-      Outbound network,
+      Phases phases,
       ActorRef<Driver.Outcome> outcomes,
       ActorRef<Driver.Command> driver,
       ActorRef<Driver.Outcome> replyTo) {
@@ -55,7 +62,7 @@ final class PhaseRunner {
             over -> {
               context.stop(driver);
               replyTo.tell(over.outcome());
-              return idle(context, network, outcomes);
+              return idle(context, phases, outcomes);
             })
         .onMessageEquals(
             InterruptPhase.INSTANCE,

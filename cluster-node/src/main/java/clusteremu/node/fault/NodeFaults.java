@@ -100,7 +100,8 @@ public final class NodeFaults {
       return Outcome.refused(500, "node: could not stop " + fault.node() + ": " + failed);
     }
     frozen.put(fault.node(), process.pid());
-    thaws.schedule(() -> thaw(fault.node(), process), fault.duration().toMillis(), TimeUnit.MILLISECONDS);
+    // The freeze lasts its emulated duration: k times longer in real time under time dilation.
+    thaws.schedule(() -> thaw(fault.node(), process), scenario.timeDilation().real(fault.duration()).toNanos(), TimeUnit.NANOSECONDS);
     return done(fault, process.pid());
   }
 

@@ -2,6 +2,7 @@ package clusteremu.node.metrics;
 
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.metrics.ComponentCounters;
+import clusteremu.tiers.time.TimeDilation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -62,12 +63,23 @@ public final class MetricsLog implements AutoCloseable {
   private final List<Watched> watched = new ArrayList<>();
   private final List<MetricsSource> sources = new ArrayList<>();
   private final ScheduledExecutorService timer;
+  private final TimeDilation time;
   private long lastSampleNanos = System.nanoTime();
   private long lastCpuNanos = processCpuNanos();
   private boolean closed;
 
   public MetricsLog(Path file, String node, Duration interval) {
+    this(file, node, interval, TimeDilation.NONE);
+  }
+
+  /**
+   * A log that writes a line every emulated {@code interval}: under time dilation every
+   * {@code factor} times the interval in real time, with rates, utilisations and latencies in
+   * emulated time; {@code ts} is the wall clock and {@code process_cpu} the real CPU per real second.
+   */
+  public MetricsLog(Path file, String node, Duration interval, TimeDilation time) {
     this.node = node;
+    this.time = time;
     try {
       Files.createDirectories(file.getParent());
       this.out =
@@ -83,7 +95,8 @@ public final class MetricsLog implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    timer.scheduleAtFixedRate(this::writeSafely, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    long every = time.real(interval).toNanos();
+    timer.scheduleAtFixedRate(this::writeSafely, every, every, TimeUnit.NANOSECONDS);
   }
 
   /** Adds a component; {@code component} names the instance, {@code kind} its tier. */
@@ -116,7 +129,8 @@ public final class MetricsLog implements AutoCloseable {
     }
     long ts = System.currentTimeMillis();
     long nowNanos = System.nanoTime();
-    double seconds = Math.max(1, nowNanos - lastSampleNanos) / 1e9;
+    double realSeconds = Math.max(1, nowNanos - lastSampleNanos) / 1e9;
+    double seconds = time.emulatedNanos(realSeconds * 1e9) / 1e9;
     for (Watched w : watched) {
       Map<String, Object> line = header(ts, w.component, w.kind);
       long busy = w.machine.cpuBusyNanos();
@@ -160,7 +174,7 @@ public final class MetricsLog implements AutoCloseable {
     line.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
     line.put("open_files", openFiles());
     // Cores' worth of real CPU this JVM used over the interval (1.0 = one core fully busy).
-    line.put("process_cpu", round((cpu - lastCpuNanos) / (seconds * 1e9)));
+    line.put("process_cpu", round((cpu - lastCpuNanos) / (realSeconds * 1e9)));
     lastCpuNanos = cpu;
     lastSampleNanos = nowNanos;
     writeLine(line);

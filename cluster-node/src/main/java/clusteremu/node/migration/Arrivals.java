@@ -264,7 +264,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     in.prepare.source().tell(new Migrations.PagesTaken(in.id));
     if (in.faults != null) {
       PageFaults faults = in.faults; // the guest runs: install where its faults wait
-      datacenter.loop().execute(() -> faults.arrived(System.nanoTime(), pages.pages(), pages.versions()));
+      datacenter.loop().execute(() -> faults.arrived(datacenter.loop().now(), pages.pages(), pages.versions()));
       return this;
     }
     for (int i = 0; i < pages.pages().length; i++) {
@@ -315,7 +315,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     }
     in.started = true;
     in.guest = started.started().guest(); // null for a VM without a guest
-    in.startedNanos = System.nanoTime();
+    in.startedNanos = datacenter.loop().now();
     if (isPostcopy(in.prepare.strategy())) {
       // The guest runs here now: the source starts its push at once (it stays until its last
       // page is here) while placement is written.
@@ -352,7 +352,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
     }
     if (!in.announced) {
       incoming.remove(in.id); // pre-copy or stop-and-copy: done here
-      announce(in, System.nanoTime() - in.startedNanos);
+      announce(in, datacenter.loop().now() - in.startedNanos);
     } else if (in.settle != null) {
       settle(in);
     }
@@ -396,7 +396,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
         () -> {
           long missing = in.memory.missingPages();
           if (missing > 0 && check.attempt() < PUSHED_CHECKS) {
-            datacenter.loop().at(System.nanoTime() + PUSHED_CHECK_NANOS, at -> self.tell(new CheckPushed(pushed, check.attempt() + 1)));
+            datacenter.loop().at(datacenter.loop().now() + PUSHED_CHECK_NANOS, at -> self.tell(new CheckPushed(pushed, check.attempt() + 1)));
             return;
           }
           if (missing > 0) {

@@ -157,7 +157,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     final VmSpec spec;
     final String from;
     final ActorRef<Arrivals.Command> destination;
-    final long startNanos = System.nanoTime();
+    final long startNanos;
     ActorRef<Started> starter;
     String status = "setup";
     String reason = "";
@@ -183,8 +183,10 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     long watchedSinceNanos;
     final String toNode;
 
-    Outgoing(String id, Request request, MigrationSettings settings, VmSpec spec, String from, String toNode, ActorRef<Arrivals.Command> destination) {
+    Outgoing(
+        String id, Request request, MigrationSettings settings, VmSpec spec, String from, String toNode, ActorRef<Arrivals.Command> destination, long startNanos) {
       this.id = id;
+      this.startNanos = startNanos;
       this.toNode = toNode;
       this.request = request;
       this.settings = settings;
@@ -239,7 +241,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       MigrationLog log) {
     super(context);
     this.replica = replica;
-    timers.startTimerWithFixedDelay(Watch.INSTANCE, WATCH_INTERVAL);
+    timers.startTimerWithFixedDelay(Watch.INSTANCE, datacenter.loop().time().real(WATCH_INTERVAL));
     this.timers = timers;
     this.node = node;
     this.topology = topology;
@@ -324,11 +326,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     String id = node + "." + (++next);
     String toNode = placement.nodeOf(request.to()).orElseThrow();
-    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, toNode, arrivalsOf(toNode));
+    Outgoing out = new Outgoing(id, request, MigrationRequests.settings(request), topology.vms().get(request.vm()), from, toNode, arrivalsOf(toNode), datacenter.loop().now());
     out.starter = start.replyTo();
     outgoing.put(id, out);
     out.destination.tell(new Arrivals.Prepare(id, request.vm(), from, request.to(), request.strategy(), getContext().getSelf()));
-    timers.startSingleTimer(id, new PeerSilent(id, "prepare"), PEER_TIMEOUT);
+    timers.startSingleTimer(id, new PeerSilent(id, "prepare"), datacenter.loop().time().real(PEER_TIMEOUT));
     getContext().getLog().info("migration {}: {} from {} to {} ({})", id, request.vm(), from, request.to(), request.strategy());
     return this;
   }
@@ -359,7 +361,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       // Weak mobility: stop the guest, start a fresh one at the destination; its memory is lost.
       out.figures = new MigrationFigures();
       out.figures.startNanos = out.startNanos;
-      out.figures.setupNanos = System.nanoTime() - out.startNanos;
+      out.figures.setupNanos = datacenter.loop().now() - out.startNanos;
       out.figures.stopReason = "cold";
       out.status = "paused";
       addresses.<Vm.Command>localVm(out.spec.name()).orElseThrow()
@@ -421,7 +423,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
           }
           out.figures = copy.figures();
           out.copy = copy;
-          long now = System.nanoTime();
+          long now = datacenter.loop().now();
           copy.figures().setupNanos = now - out.startNanos; // the destination held room: QEMU's setup
           copy.start(now);
         });
@@ -446,11 +448,11 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
       return this;
     }
     out.paused = paused.paused();
-    out.pausedAtNanos = System.nanoTime();
+    out.pausedAtNanos = datacenter.loop().now();
     if (out.settings.strategy() == Strategy.COLD) {
       out.finishSent = true;
       out.destination.tell(new Arrivals.Finish(out.id, null, 0, false, false, getContext().getSelf().narrow()));
-      timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
+      timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), datacenter.loop().time().real(PEER_TIMEOUT));
       return this;
     }
     LongConsumer onPaused = out.onPaused;
@@ -485,7 +487,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     out.finishSent = true;
     out.destination.tell(new Arrivals.Finish(out.id, out.paused.state(), out.checksum, true, missingAll, getContext().getSelf().narrow()));
-    timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), PEER_TIMEOUT);
+    timers.startSingleTimer(out.id, new PeerSilent(out.id, "finish"), datacenter.loop().time().real(PEER_TIMEOUT));
     return this;
   }
 
@@ -509,7 +511,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     if (isPostcopy(out)) {
       out.status = "postcopy"; // the guest runs there; its missing pages follow
     }
-    long now = System.nanoTime();
+    long now = datacenter.loop().now();
     long runningThere = now - finished.placingNanos(); // when the guest ran at the destination
     out.placingNanos = finished.placingNanos();
     if (out.onResumed != null) {
@@ -536,7 +538,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     // the copy keeps it for when its push starts.
     if (out != null && out.copy != null && isPostcopy(out) && !ended(out)) {
       PageCopy copy = out.copy;
-      datacenter.loop().execute(() -> copy.fault(fault.page(), System.nanoTime()));
+      datacenter.loop().execute(() -> copy.fault(fault.page(), datacenter.loop().now()));
     }
     return this;
   }
@@ -545,7 +547,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     Outgoing out = outgoing.get(taken.id());
     if (out != null && out.copy != null && !ended(out)) {
       PageCopy copy = out.copy;
-      datacenter.loop().execute(() -> copy.taken(System.nanoTime()));
+      datacenter.loop().execute(() -> copy.taken(datacenter.loop().now()));
     }
     return this;
   }
@@ -557,7 +559,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     }
     out.onSettled = there.settled();
     out.destination.tell(new Arrivals.Pushed(out.id, out.checksum));
-    timers.startSingleTimer(out.id, new PeerSilent(out.id, "settle"), PEER_TIMEOUT);
+    timers.startSingleTimer(out.id, new PeerSilent(out.id, "settle"), datacenter.loop().time().real(PEER_TIMEOUT));
     return this;
   }
 
@@ -573,7 +575,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.figures.postcopyFaults = settled.faults();
     out.figures.postcopyFaultWaitNanos = settled.faultWaitNanos();
     PageCopy.Resumed done = out.onSettled;
-    long now = System.nanoTime();
+    long now = datacenter.loop().now();
     datacenter.loop().execute(() -> done.at(now, settled.verified()));
     return this;
   }
@@ -604,7 +606,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
    * the way, or the destination takes none. It ends, saying so, instead of hanging as active.
    */
   private Behavior<Command> onWatch() {
-    long now = System.nanoTime();
+    long now = datacenter.loop().now();
     for (Outgoing out : List.copyOf(outgoing.values())) {
       boolean copying = out.status.equals("active") || out.status.equals("postcopy");
       if (!copying || out.figures == null || out.copy == null) {
@@ -629,7 +631,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   private Behavior<Command> onCopyStopped(CopyStopped stopped) {
     Outgoing out = outgoing.get(stopped.id());
     out.figures.status = out.status;
-    out.figures.totalNanos = System.nanoTime() - out.startNanos;
+    out.figures.totalNanos = datacenter.loop().now() - out.startNanos;
     writeLines(out);
     release(out);
     return this;
@@ -752,7 +754,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
   /** How {@code out} stands now. */
   private Progress progress(Outgoing out) {
     MigrationFigures figures = out.figures;
-    double elapsedMs = (System.nanoTime() - out.startNanos) / 1e6;
+    double elapsedMs = (datacenter.loop().now() - out.startNanos) / 1e6;
     if (figures == null) {
       return new Progress(
           out.id, out.spec.name(), out.from, out.request.to(), out.request.strategy(), out.status, out.reason, 0, out.spec.pages(), 0, 0,

@@ -207,7 +207,7 @@ public final class PageCopy {
     cancelled = true;
     figures.status = status;
     figures.stopReason = reason;
-    figures.totalNanos = System.nanoTime() - figures.startNanos;
+    figures.totalNanos = loop.now() - figures.startNanos;
     if (figures.throttlePercent != 0) {
       guest.throttle(0);
     }
@@ -272,7 +272,7 @@ public final class PageCopy {
                         pushing = true;
                         sending = missing;
                         cursor = 0;
-                        long now1 = System.nanoTime();
+                        long now1 = loop.now();
                         while (!earlyFaults.isEmpty()) {
                           fault(earlyFaults.poll(), now1);
                         }

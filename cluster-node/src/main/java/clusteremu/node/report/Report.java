@@ -183,7 +183,16 @@ public final class Report {
     return result;
   }
 
+  /** The run's time dilation as written in its scenario (10, not 10.0). */
+  String dilation() {
+    double k = data.settings().dilation();
+    return k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k);
+  }
+
   public Report print(PrintStream out) {
+    if (data.settings().dilation() != 1) {
+      out.printf("in emulated time: time dilation %s (each emulated second took %s real seconds)%n", dilation(), dilation());
+    }
     out.println("predicted capacity (req/s, from " + data.settingsFrom() + "):");
     out.printf("  dispatcher   proxy %s   handoff %s%n", rate(capacity.dispatcherProxy()), rate(capacity.dispatcherHandoff()));
     out.printf("  app tier     %s%n  data tier    %s%n%n", rate(capacity.appTier()), rate(capacity.dataTier()));

@@ -22,6 +22,10 @@ final class ReportPage {
             + "th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}img{display:block;margin:1em 0}"
             + ".note{color:#555;font-size:90%}</style></head><body>\n");
     html.append("<h1>Run ").append(escape(data.root().getFileName().toString())).append("</h1>\n");
+    if (data.settings().dilation() != 1) {
+      html.append("<p>In emulated time: time dilation ").append(report.dilation())
+          .append(" (each emulated second took ").append(report.dilation()).append(" real seconds). Every rate, latency and time below is emulated.</p>\n");
+    }
     Capacity c = report.capacity();
     html.append("<h2>What the model predicts</h2>\n<table><tr><th>tier</th><th>capacity (req/s)</th></tr>\n");
     row(html, "dispatcher, proxy mode", Report.rate(c.dispatcherProxy()));

@@ -27,6 +27,10 @@ import org.HdrHistogram.HistogramLogReader;
  * their summaries and latency logs, and the dispatchers' metrics lines. The report needs nothing
  * else, so it can be made again for an old run, or for a recorded one in a test.
  *
+ * <p>Every time stamp it holds is emulated: a run under time dilation k wrote wall-clock stamps,
+ * and each is read as the run's first measured instant plus its distance from it divided by k,
+ * so seconds and plots over time are emulated like every other figure.
+ *
  * @param settingsFrom the file the settings come from: settings.json, or for a run made before
  *     runs recorded it, scenario.conf (turned into settings as its launch would have)
  */
@@ -72,45 +76,56 @@ record RunData(Path root, RunSettings settings, String settingsFrom, List<PhaseD
           JSON.copy()
               .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
               .readValue(phasesFile.toFile(), new TypeReference<List<PhaseRecord>>() {});
+      Emulated at = new Emulated(records.stream().mapToLong(PhaseRecord::measuredFrom).min().orElse(0), settings.dilation());
       List<PhaseData> phases = new ArrayList<>();
-      for (PhaseRecord record : records) {
-        Path dir = root.resolve(record.dir());
+      for (PhaseRecord wall : records) {
+        Path dir = root.resolve(wall.dir());
+        PhaseRecord record =
+            new PhaseRecord(
+                wall.name(), wall.dir(), wall.mode(), wall.policy(), wall.rate(), wall.users(), at.of(wall.measuredFrom()), at.of(wall.measuredTo()), wall.interrupted());
         phases.add(
             new PhaseData(
-                record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog")), events(dir.resolve("events.json")),
-                outcomes(dir.resolve("outcomes.jsonl"))));
+                record, JSON.readTree(dir.resolve("summary.json").toFile()), intervals(dir.resolve("latency.hlog"), at), events(dir.resolve("events.json"), at),
+                outcomes(dir.resolve("outcomes.jsonl"), at)));
       }
       String from = recorded ? "the run's settings.json" : "the run's scenario.conf: it predates settings.json";
-      return new RunData(root, settings, from, phases, dispatcherSamples(root.resolve("metrics")));
+      return new RunData(root, settings, from, phases, dispatcherSamples(root.resolve("metrics"), at));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the run " + root, e);
     }
   }
 
-  private static List<Event> events(Path file) throws IOException {
+  /** Wall-clock epoch ms to emulated ones: {@code origin} is where both agree. */
+  private record Emulated(long origin, double dilation) {
+    long of(long wallMillis) {
+      return dilation == 1 ? wallMillis : origin + Math.round((wallMillis - origin) / dilation);
+    }
+  }
+
+  private static List<Event> events(Path file, Emulated at) throws IOException {
     List<Event> events = new ArrayList<>();
     if (Files.isRegularFile(file)) {
       for (JsonNode event : JSON.readTree(file.toFile())) {
-        events.add(new Event(event.path("ts").asLong(), event.path("event").asText(), event.path("fault").asBoolean(), event.has("error")));
+        events.add(new Event(at.of(event.path("ts").asLong()), event.path("event").asText(), event.path("fault").asBoolean(), event.has("error")));
       }
     }
     return events;
   }
 
-  private static List<Outcome> outcomes(Path file) throws IOException {
+  private static List<Outcome> outcomes(Path file, Emulated at) throws IOException {
     List<Outcome> outcomes = new ArrayList<>();
     if (Files.isRegularFile(file)) {
       for (String line : Files.readAllLines(file)) {
         JsonNode o = JSON.readTree(line);
         Map<String, Long> failed = new java.util.TreeMap<>();
         o.path("failed_by_reason").fields().forEachRemaining(e -> failed.put(e.getKey(), e.getValue().asLong()));
-        outcomes.add(new Outcome(o.path("ts").asLong(), o.path("ok").asLong(), failed, o.path("timeouts").asLong(), o.path("availability").asDouble()));
+        outcomes.add(new Outcome(at.of(o.path("ts").asLong()), o.path("ok").asLong(), failed, o.path("timeouts").asLong(), o.path("availability").asDouble()));
       }
     }
     return outcomes;
   }
 
-  private static List<Interval> intervals(Path log) throws IOException {
+  private static List<Interval> intervals(Path log, Emulated at) throws IOException {
     List<Interval> intervals = new ArrayList<>();
     if (!Files.isRegularFile(log)) {
       return intervals;
@@ -120,7 +135,7 @@ record RunData(Path root, RunSettings settings, String settingsFrom, List<PhaseD
         Histogram histogram = (Histogram) h;
         intervals.add(
             new Interval(
-                histogram.getStartTimeStamp(),
+                at.of(histogram.getStartTimeStamp()),
                 histogram.getTotalCount(),
                 histogram.getValueAtPercentile(50) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0));
@@ -129,7 +144,7 @@ record RunData(Path root, RunSettings settings, String settingsFrom, List<PhaseD
     return intervals;
   }
 
-  private static List<DispatcherSample> dispatcherSamples(Path metrics) throws IOException {
+  private static List<DispatcherSample> dispatcherSamples(Path metrics, Emulated at) throws IOException {
     List<DispatcherSample> samples = new ArrayList<>();
     if (!Files.isDirectory(metrics)) {
       return samples;
@@ -141,7 +156,7 @@ record RunData(Path root, RunSettings settings, String settingsFrom, List<PhaseD
             continue;
           }
           JsonNode node = JSON.readTree(line);
-          samples.add(new DispatcherSample(node.get("ts").asLong(), node.get("node").asText(), node.get("busy").asDouble(), node.get("queue_length").asLong(), node.get("received").asLong()));
+          samples.add(new DispatcherSample(at.of(node.get("ts").asLong()), node.get("node").asText(), node.get("busy").asDouble(), node.get("queue_length").asLong(), node.get("received").asLong()));
         }
       }
     }

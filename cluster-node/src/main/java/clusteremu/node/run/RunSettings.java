@@ -9,8 +9,14 @@ import java.util.List;
  * LaunchSettings}; the report reads them back instead of deriving them again.
  *
  * @param components in the order the load counts dispatchers: VMs by name, or nodes by port
+ * @param timeDilation the scenario's time dilation (null in a run recorded before it existed: 1)
  */
-public record RunSettings(String scenario, int replication, RecordedDriver driver, List<RecordedComponent> components) {
+public record RunSettings(String scenario, int replication, RecordedDriver driver, List<RecordedComponent> components, Double timeDilation) {
+
+  /** How many real seconds each emulated second of the run took (1: real time). */
+  public double dilation() {
+    return timeDilation == null ? 1 : timeDilation;
+  }
 
   public List<RecordedDispatcher> dispatchers() {
     return components.stream().filter(RecordedDispatcher.class::isInstance).map(RecordedDispatcher.class::cast).toList();

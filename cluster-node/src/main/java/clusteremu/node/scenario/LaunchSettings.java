@@ -28,7 +28,11 @@ public final class LaunchSettings {
   public static RunSettings of(Scenario scenario) {
     Config emu = scenario.config().getConfig("clusteremu");
     return new RunSettings(
-        scenario.name(), emu.getInt("data-server.replication"), RecordedDriver.of(LoadSettings.fromConfig(emu.getConfig("driver"))), components(scenario));
+        scenario.name(),
+        emu.getInt("data-server.replication"),
+        RecordedDriver.of(LoadSettings.fromConfig(emu.getConfig("driver"))),
+        components(scenario),
+        scenario.timeDilation().factor());
   }
 
   /** In a datacenter each guest with its VM's settings and vCPUs, VMs by name; else each node's components, nodes by port. */

@@ -2,6 +2,7 @@ package clusteremu.node.scenario;
 
 import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.Topology;
+import clusteremu.tiers.time.TimeDilation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ public record Scenario(
     Config config,
     Config pekkoOverrides,
     Topology topology) {
+
+  /** The scenario's time dilation (1: real time); checked when it was loaded. */
+  public TimeDilation timeDilation() {
+    return new TimeDilation(config.getDouble("clusteremu.time-dilation"));
+  }
 
   public Optional<Topology> datacenter() {
     return Optional.ofNullable(topology);

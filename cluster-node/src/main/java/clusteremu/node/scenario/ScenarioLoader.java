@@ -78,6 +78,7 @@ public final class ScenarioLoader {
       checkEveryTierCarried(nodes, emu);
       checkReplication(emu, nodes, topology);
       checkControl(emu, nodes);
+      checkTimeDilation(emu);
       String fileName = file.getFileName().toString();
       return new Scenario(
           file,
@@ -94,6 +95,13 @@ public final class ScenarioLoader {
           topology);
     } catch (ConfigException e) {
       throw new ScenarioException(Origins.message(e), e);
+    }
+  }
+
+  private static void checkTimeDilation(Config emu) {
+    double k = emu.getDouble("time-dilation");
+    if (!(k >= 1) || Double.isInfinite(k)) {
+      throw Checked.bad(emu, "time-dilation", "a number of at least 1 (1: real time; k: every emulated duration takes k times longer), got " + k);
     }
   }
 

@@ -11,6 +11,7 @@ import clusteremu.tiers.driver.Summary;
 import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.protocol.Reply;
 import com.typesafe.config.ConfigFactory;
+import clusteremu.tiers.time.TimeDilation;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -67,7 +68,7 @@ class PhaseRunnerTest {
 
   @Test
   void eachPhaseIsAFreshDriverWhoseSummaryGoesToItsAsker() {
-    ActorRef<PhaseRunner.Command> runner = kit.spawn(PhaseRunner.create(Outbound.DIRECT));
+    ActorRef<PhaseRunner.Command> runner = kit.spawn(PhaseRunner.create(Outbound.DIRECT, TimeDilation.NONE));
     // Arrivals at 0, 10, ..., 290 ms.
     Summary first = run(runner, load(Duration.ofMillis(300)));
     assertEquals(30, first.sent());
@@ -81,7 +82,7 @@ class PhaseRunnerTest {
 
   @Test
   void anInterruptEndsThePhaseUnderWayWhichStillReportsWhatItMeasured() {
-    ActorRef<PhaseRunner.Command> runner = kit.spawn(PhaseRunner.create(Outbound.DIRECT));
+    ActorRef<PhaseRunner.Command> runner = kit.spawn(PhaseRunner.create(Outbound.DIRECT, TimeDilation.NONE));
     TestProbe<Driver.Outcome> outcome = kit.createTestProbe();
     runner.tell(new PhaseRunner.RunPhase(load(Duration.ofMinutes(10)), new Driver.Output(line -> {}, null), outcome.getRef()));
     outcome.awaitAssert(LONG, () -> {

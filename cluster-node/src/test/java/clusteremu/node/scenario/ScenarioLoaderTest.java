@@ -69,6 +69,14 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void timeDilationIsANumberOfAtLeastOneAndOneByDefault() throws IOException {
+    assertEquals(1.0, ScenarioLoader.load(DEFAULT).timeDilation().factor());
+    assertEquals(10.0, ScenarioLoader.load(overDefault("clusteremu.time-dilation = 10")).timeDilation().factor());
+    assertMentions(error(overDefault("clusteremu.time-dilation = 0.5")), "test.conf:2:", "time-dilation", "at least 1", "0.5");
+    assertMentions(error(overDefault("clusteremu.time-dilation = fast")), "test.conf:2:", "time-dilation");
+  }
+
+  @Test
   void aMissingFileSaysSo() {
     assertMentions(error(dir.resolve("nope.conf")), "nope.conf", "no such scenario file");
   }

@@ -11,6 +11,7 @@ import clusteremu.tiers.protocol.FailureReason;
 import clusteremu.tiers.protocol.Finished;
 import clusteremu.tiers.protocol.Operation;
 import clusteremu.tiers.protocol.Reply;
+import clusteremu.tiers.time.TimeDilation;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   @Override
   public State capture() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     List<JobState> held = new ArrayList<>();
     jobs.forEach(
         (id, job) ->
@@ -147,7 +148,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
   }
 
   private void restore(State state) {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     for (JobState held : state.jobs()) {
       Job job = new Job(held.request());
       job.holdsThread = held.holdsThread();
@@ -169,6 +170,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   private final AppServerSettings settings;
   private final Machine machine;
+  /** Emulated time: the clock and the timers run slower under time dilation. */
+  private final TimeDilation time;
   private final ComponentCounters counters;
   private final Partitioning partitioning;
   private final SplittableRandom random;
@@ -197,6 +200,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
     super(context);
     this.settings = settings;
     this.machine = machine;
+    this.time = machine.time();
     this.counters = counters;
     this.partitioning = partitioning;
     this.random = new SplittableRandom(settings.seed());
@@ -211,7 +215,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
             Receptionist.subscribe(
                 DataServer.SERVICE_KEY,
                 context.messageAdapter(Receptionist.Listing.class, DataServersChanged::new)));
-    timers.startTimerWithFixedDelay(CheckDataTimeouts.INSTANCE, DATA_TIMEOUT_CHECK);
+    timers.startTimerWithFixedDelay(CheckDataTimeouts.INSTANCE, time.real(DATA_TIMEOUT_CHECK));
     if (restored != null) {
       restore(restored);
     }
@@ -282,7 +286,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
       return this; // a late answer for a call that already timed out
     }
     job.calling = null;
-    counters.callAnswered(System.nanoTime() - job.callSent);
+    counters.callAnswered(time.nanoTime() - job.callSent);
     if (answer.call() == 0) {
       job.version = answer.version();
     }
@@ -312,7 +316,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
       return;
     }
     job.calling = holder;
-    job.callSent = System.nanoTime();
+    job.callSent = time.nanoTime();
     job.callDeadline = job.callSent + settings.dataTimeout().toNanos();
     boolean sent = machine.sendToVm(holder, new DataServer.Access(jobId, job.callsMade, job.request.operation(), key, answerInbox));
     job.callsMade++;
@@ -332,7 +336,7 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
   }
 
   private Behavior<Command> onCheckDataTimeouts() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     failJobsWhere(job -> job.calling != null && now - job.callDeadline >= 0, FailureReason.DATA_TIMEOUT);
     return this;
   }

@@ -7,6 +7,7 @@ import clusteremu.tiers.machine.Traffic;
 import clusteremu.tiers.metrics.ComponentCounters;
 import clusteremu.tiers.protocol.FailureReason;
 import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.time.TimeDilation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -167,6 +168,8 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
 
   private final DataServerSettings settings;
   private final Machine machine;
+  /** Emulated time: the clock and the timers run slower under time dilation. */
+  private final TimeDilation time;
   private final ComponentCounters counters;
   private final SplittableRandom random;
   private final Role role;
@@ -215,6 +218,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
     super(context);
     this.settings = settings;
     this.machine = machine;
+    this.time = machine.time();
     this.counters = counters;
     this.random = new SplittableRandom(settings.seed());
     this.role = role;
@@ -227,7 +231,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
         versions.put(restored.keys()[i], restored.versions()[i]);
       }
       held = restored.held();
-      long now = System.nanoTime();
+      long now = time.nanoTime();
       for (PendingWrite write : restored.pending()) {
         pending.put(write.ticket(), new Pending(write.access(), write.version(), write.partner(), now - write.ageNanos()));
         nextTicket = Math.max(nextTicket, write.ticket() + 1);
@@ -238,10 +242,10 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       ActorRef<Receptionist.Command> receptionist = context.getSystem().receptionist();
       receptionist.tell(Receptionist.register(REPLICA_KEY, context.getSelf()));
       receptionist.tell(Receptionist.subscribe(REPLICA_KEY, context.messageAdapter(Receptionist.Listing.class, ReplicasChanged::new)));
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofMillis(100));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, time.real(Duration.ofMillis(100)));
       recovering = role.recovering() && restored == null;
       if (recovering) {
-        timers.startSingleTimer(RecoveryWaitOver.INSTANCE, RECOVERY_WAIT);
+        timers.startSingleTimer(RecoveryWaitOver.INSTANCE, time.real(RECOVERY_WAIT));
         context.getLog().info("data server {} recovering: waiting for its partners {}", role.vm(), partners);
       }
     }
@@ -260,7 +264,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       keys[i] = entry.getKey();
       values[i++] = entry.getValue();
     }
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     List<PendingWrite> writes = new ArrayList<>();
     pending.forEach((ticket, p) -> writes.add(new PendingWrite(ticket, p.access, p.version, p.partner, now - p.sentAt)));
     return new State(keys, values, held, writes, counters.snapshot());
@@ -318,7 +322,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return this;
     }
     long ticket = nextTicket++;
-    pending.put(ticket, new Pending(access, version, partner, System.nanoTime()));
+    pending.put(ticket, new Pending(access, version, partner, time.nanoTime()));
     machine.sendToVm(partner, new Replicate(access.key(), version, ticket, ackInbox));
     return this;
   }
@@ -394,7 +398,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return this;
     }
     // From here on its writes reach it too, so the keys below and those writes miss nothing.
-    announced.put(request.from(), System.nanoTime());
+    announced.put(request.from(), time.nanoTime());
     behind.remove(request.from());
     List<Long> keys = new ArrayList<>();
     versions.forEach(
@@ -459,7 +463,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
     asked.clear();
     synced.clear();
     getContext().getSystem().receptionist().tell(Receptionist.deregister(SERVICE_KEY, getContext().getSelf()));
-    timers.startSingleTimer(RecoveryWaitOver.INSTANCE, RECOVERY_WAIT);
+    timers.startSingleTimer(RecoveryWaitOver.INSTANCE, time.real(RECOVERY_WAIT));
     for (String partner : listed) {
       asked.add(partner);
       machine.sendToVm(partner, new SyncRequest(role.vm(), syncInbox));
@@ -468,7 +472,7 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
   }
 
   private Behavior<Command> onTick() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     // A listed partner that does not acknowledge in time fails the write: it is not on two copies.
     answerPendingWhere(p -> now - p.sentAt > REPLICA_TIMEOUT.toNanos(), FailureReason.REPLICA_TIMEOUT);
     // One that asked to be synced and never got listed is gone.

@@ -10,6 +10,7 @@ import clusteremu.tiers.protocol.FailureReason;
 import clusteremu.tiers.protocol.Finished;
 import clusteremu.tiers.protocol.Operation;
 import clusteremu.tiers.protocol.Reply;
+import clusteremu.tiers.time.TimeDilation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,7 +142,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
 
   @Override
   public State capture() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     List<HeldState> requests = new ArrayList<>();
     held.forEach(
         (ticket, request) ->
@@ -156,7 +157,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   }
 
   private void restore(State state) {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     Map<String, Backend> byVm = new HashMap<>();
     for (BackendState server : state.backends()) {
       Backend backend = new Backend(server.vm());
@@ -187,6 +188,8 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
 
   private final DispatcherSettings settings;
   private final Machine machine;
+  /** Emulated time: the clock and the timers run slower under time dilation. */
+  private final TimeDilation time;
   private final ComponentCounters counters;
   private final long requestDemandNanos;
   private final long replyDemandNanos;
@@ -214,6 +217,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     super(context);
     this.settings = settings;
     this.machine = machine;
+    this.time = machine.time();
     this.counters = counters;
     this.requestDemandNanos = settings.requestDemand().toNanos();
     this.replyDemandNanos = settings.replyDemand().toNanos();
@@ -234,7 +238,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     if (serverTimeoutNanos > 0) {
       // A tenth of the bound (within 10-100 ms): a request fails at most 10% past it.
       long check = Math.max(10, Math.min(100, settings.serverTimeout().toMillis() / 10));
-      timers.startTimerWithFixedDelay(CheckServerTimeouts.INSTANCE, Duration.ofMillis(check));
+      timers.startTimerWithFixedDelay(CheckServerTimeouts.INSTANCE, time.real(Duration.ofMillis(check)));
     }
     if (restored != null) {
       restore(restored);
@@ -291,7 +295,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     Backend backend = choose(request);
     backend.outstanding++;
     request.backend = backend;
-    request.forwardedAt = System.nanoTime();
+    request.forwardedAt = time.nanoTime();
     AppServer.Serve serve =
         mode == Mode.PROXY
             ? new AppServer.Serve(
@@ -396,7 +400,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
   }
 
   private Behavior<Command> onCheckServerTimeouts() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     List<Long> late = new ArrayList<>();
     held.forEach(
         (ticket, request) -> {
@@ -430,7 +434,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
    * failed one; when that leaves none either, among all.
    */
   private Backend choose(Held request) {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     boolean filter = request.avoid != null;
     for (Backend backend : backends) {
       filter |= backend.skipped(now);

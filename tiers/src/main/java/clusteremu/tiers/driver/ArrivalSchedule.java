@@ -19,7 +19,7 @@ final class ArrivalSchedule {
     this.next = startNanos;
   }
 
-  /** The next intended send time, in {@link System#nanoTime()} terms. */
+  /** The next intended send time, an emulated instant (as {@code startNanos}). */
   long next() {
     long now = Math.round(next);
     next += poisson ? -Math.log(1.0 - random.nextDouble()) * meanGapNanos : meanGapNanos;

@@ -5,6 +5,7 @@ import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.protocol.FailureReason;
 import clusteremu.tiers.protocol.Operation;
 import clusteremu.tiers.protocol.Reply;
+import clusteremu.tiers.time.TimeDilation;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,6 +34,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * {@link Pacer} tells it when each request is due; latency is measured from that intended time,
  * so a cluster that stalls is charged for the whole stall (no coordinated omission, as in wrk2).
  * What runs per request stays inside this one actor, in plain classes, with no hop in between.
+ *
+ * <p>Under time dilation the driver lives in emulated time: the rate, durations, timeout and think
+ * time it is given and the latencies and rates it reports are emulated, so it sends {@code
+ * factor} times fewer requests per real second and reports each emulated second.
  */
 public final class Driver extends AbstractBehavior<Driver.Command> {
 
@@ -103,16 +108,17 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   }
 
   public static Behavior<Command> create(LoadSettings settings, Output output, ActorRef<Outcome> replyTo) {
-    return create(settings, output, replyTo, Outbound.DIRECT);
+    return create(settings, output, replyTo, Outbound.DIRECT, TimeDilation.NONE);
   }
 
   /**
    * @param replyTo is told the run's {@link Outcome}; the driver is not stopped then: whoever
    *     started it stops it (or shuts its system down, leaving the cluster gracefully)
    * @param network how requests reach a dispatcher: through the datacenter's border, or straight
+   * @param time the scenario's time dilation: what the driver is given and reports is emulated
    */
   public static Behavior<Command> create(
-      LoadSettings settings, Output output, ActorRef<Outcome> replyTo, Outbound network) {
+      LoadSettings settings, Output output, ActorRef<Outcome> replyTo, Outbound network, TimeDilation time) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -125,7 +131,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
                   return Behaviors.receive(Command.class)
                       .onMessage(
                           DispatcherDirectory.Ready.class,
-                          ready -> new Driver(context, timers, settings, output, replyTo, network, ready.dispatchers()))
+                          ready -> new Driver(context, timers, settings, output, replyTo, network, time, ready.dispatchers()))
                       .onMessage(
                           DispatcherDirectory.GaveUp.class,
                           gaveUp -> notStarted(replyTo, gaveUp.reason()))
@@ -149,6 +155,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
   private final LoadSettings settings;
   private final Output output;
   private final Outbound network;
+  private final TimeDilation time;
   private final ActorRef<Outcome> replyTo;
   private final ActorRef<Reply> replyInbox;
   private final SplittableRandom random;
@@ -175,9 +182,11 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       Output output,
       ActorRef<Outcome> replyTo,
       Outbound network,
+      TimeDilation time,
       List<ActorRef<Dispatcher.Command>> dispatchers) {
     super(context);
     this.network = network;
+    this.time = time;
     this.context = context;
     this.timers = timers;
     this.settings = settings;
@@ -186,16 +195,17 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     this.dispatchers = dispatchers;
     this.random = new SplittableRandom(settings.seed());
     this.replyInbox = context.messageAdapter(Reply.class, Answered::new);
-    this.window = new MeasuredWindow(System.nanoTime(), System.currentTimeMillis(), settings.warmup(), settings.duration());
+    this.window = new MeasuredWindow(time, System.currentTimeMillis(), settings.warmup(), settings.duration());
     this.issuing = true;
-    this.progress = new Progress(output, ledger, window);
-    timers.startTimerAtFixedRate(Tick.PROGRESS, Duration.ofSeconds(1));
-    timers.startTimerWithFixedDelay(Tick.SWEEP, SWEEP_INTERVAL);
+    this.progress = new Progress(output, ledger, window, time);
+    timers.startTimerAtFixedRate(Tick.PROGRESS, time.real(Duration.ofSeconds(1)));
+    timers.startTimerWithFixedDelay(Tick.SWEEP, time.real(SWEEP_INTERVAL));
     output.progress().accept(settings.describe(dispatchers.size()));
     if (settings.openLoop()) {
       ActorRef<Command> self = context.getSelf();
       pacer =
           new Pacer(
+              time,
               new ArrivalSchedule(settings.rate(), settings.arrivals(), window.startNanos(), settings.seed() + 1),
               window.endNanos(),
               due -> self.tell(new Due(due)),
@@ -204,9 +214,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     } else {
       pacer = null;
       for (int user = 0; user < settings.users(); user++) {
-        send(System.nanoTime(), user);
+        send(time.nanoTime(), user);
       }
-      timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(window.endNanos() - System.nanoTime()));
+      timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(time.realNanos(window.endNanos() - time.nanoTime())));
     }
   }
 
@@ -238,7 +248,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
 
   private Behavior<Command> onUserReady(UserReady ready) {
     if (issuing) {
-      send(System.nanoTime(), ready.user());
+      send(time.nanoTime(), ready.user());
     }
     return this;
   }
@@ -253,7 +263,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     long id = nextRequestId++;
     Operation operation = random.nextDouble() < settings.readRatio() ? Operation.READ : Operation.WRITE;
     long key = random.nextLong(settings.keys());
-    ledger.sent(id, new Ledger.Pending(intendedNanos, System.nanoTime(), dispatcher, user, measured));
+    ledger.sent(id, new Ledger.Pending(intendedNanos, time.nanoTime(), dispatcher, user, measured));
     freshness.sent(id, operation, key);
     network.send(dispatcher, new Dispatcher.Submit(id, operation, key, replyInbox));
   }
@@ -266,7 +276,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     freshness.answered(reply);
     if (reply.ok()) {
-      long now = System.nanoTime();
+      long now = time.nanoTime();
       long micros = Math.max(1, (now - pending.intendedNanos()) / 1000);
       window.answeredOk(now, micros, pending.measured());
       progress.answeredOk(micros);
@@ -282,9 +292,9 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     if (pending.user() >= 0 && issuing) {
       if (settings.thinkTime().isZero()) {
-        send(System.nanoTime(), pending.user());
+        send(time.nanoTime(), pending.user());
       } else {
-        context.scheduleOnce(settings.thinkTime(), context.getSelf(), new UserReady(pending.user()));
+        context.scheduleOnce(time.real(settings.thinkTime()), context.getSelf(), new UserReady(pending.user()));
       }
     }
   }
@@ -313,7 +323,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (issuing) {
       stopIssuing();
     }
-    drainDeadline = System.nanoTime() + INTERRUPT_GRACE.toNanos();
+    drainDeadline = time.nanoTime() + INTERRUPT_GRACE.toNanos();
     return this;
   }
 
@@ -322,7 +332,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     if (pacer != null) {
       pacer.stop();
     }
-    window.stoppedIssuing(System.nanoTime());
+    window.stoppedIssuing(time.nanoTime());
     while (!backlog.isEmpty()) {
       backlog.pollFirst();
       ledger.notSent(interrupted ? "interrupted" : "in-flight-limit");
@@ -334,13 +344,13 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       return this; // interrupted before the end
     }
     stopIssuing();
-    drainDeadline = System.nanoTime() + settings.timeout().toNanos() + SWEEP_INTERVAL.toNanos();
+    drainDeadline = time.nanoTime() + settings.timeout().toNanos() + SWEEP_INTERVAL.toNanos();
     output.progress().accept(String.format("load over; draining %d requests in flight", ledger.inFlight() + backlog.size()));
     return finishIfDrained();
   }
 
   private Behavior<Command> onSweep() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     long timeout = settings.timeout().toNanos();
     while (!backlog.isEmpty() && now - backlog.peekFirst() >= timeout) {
       backlog.pollFirst();

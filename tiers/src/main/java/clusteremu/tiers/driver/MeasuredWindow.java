@@ -1,5 +1,6 @@
 package clusteremu.tiers.driver;
 
+import clusteremu.tiers.time.TimeDilation;
 import java.time.Duration;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -8,9 +9,11 @@ import org.HdrHistogram.Histogram;
  * A run's clock and its measured window: the window runs from the end of the warm-up to the end
  * of the load, or to when issuing stopped if that came first (an interrupt). It counts what was
  * offered in the window and what completed in it, and keeps the latencies of the requests meant
- * for it: the rates and latencies of the {@link Summary}. Times are {@link System#nanoTime()}.
+ * for it: the rates and latencies of the {@link Summary}. Times are emulated instants ({@link
+ * TimeDilation#nanoTime()}); the window's ends are given as real epoch milliseconds (wall clock).
  */
 final class MeasuredWindow {
+  private final TimeDilation time;
   private final long startNanos;
   private final long startMillis;
   private final long warmupEndNanos;
@@ -26,7 +29,18 @@ final class MeasuredWindow {
   private long okReceived;
   private final Histogram latencies = Summary.newLatencyHistogram();
 
+  /** A window in real time, from {@code startNanos} ({@link System#nanoTime()}). */
   MeasuredWindow(long startNanos, long startMillis, Duration warmup, Duration duration) {
+    this(TimeDilation.NONE, startNanos, startMillis, warmup, duration);
+  }
+
+  /** A window that starts now, in {@code time}; {@code warmup} and {@code duration} are emulated. */
+  MeasuredWindow(TimeDilation time, long startMillis, Duration warmup, Duration duration) {
+    this(time, time.nanoTime(), startMillis, warmup, duration);
+  }
+
+  MeasuredWindow(TimeDilation time, long startNanos, long startMillis, Duration warmup, Duration duration) {
+    this.time = time;
     this.startNanos = startNanos;
     this.startMillis = startMillis;
     this.warmupEndNanos = startNanos + warmup.toNanos();
@@ -90,8 +104,9 @@ final class MeasuredWindow {
         latencies.copy(),
         seconds,
         interrupted,
-        startMillis + (warmupEndNanos - startNanos) / 1_000_000,
-        startMillis + (windowEndNanos - startNanos) / 1_000_000,
+        startMillis + time.realNanos(warmupEndNanos - startNanos) / 1_000_000,
+        startMillis + time.realNanos(windowEndNanos - startNanos) / 1_000_000,
+        time.factor(),
         settings);
   }
 }

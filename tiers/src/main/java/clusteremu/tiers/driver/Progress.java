@@ -1,5 +1,6 @@
 package clusteremu.tiers.driver;
 
+import clusteremu.tiers.time.TimeDilation;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -10,11 +11,13 @@ import org.HdrHistogram.HistogramLogWriter;
  * HdrHistogram log (latencies of the requests answered ok in that second), and, when asked for,
  * the {@link Driver.Second}: what became of the requests settled in that second, the difference
  * of the {@link Ledger}'s counts since the last tick, so that the seconds sum to the summary.
+ * Seconds, rates and latencies are emulated; the time stamps are wall-clock epoch milliseconds.
  */
 final class Progress {
   private final Driver.Output output;
   private final Ledger ledger;
   private final MeasuredWindow window;
+  private final TimeDilation time;
   private final HistogramLogWriter histogramLog;
   private final Histogram interval = Summary.newLatencyHistogram();
   private long intervalStartMs;
@@ -28,6 +31,11 @@ final class Progress {
 
   /** Starts the first interval now, and the histogram log with its header. */
   Progress(Driver.Output output, Ledger ledger, MeasuredWindow window) {
+    this(output, ledger, window, TimeDilation.NONE);
+  }
+
+  Progress(Driver.Output output, Ledger ledger, MeasuredWindow window, TimeDilation time) {
+    this.time = time;
     this.output = output;
     this.ledger = ledger;
     this.window = window;
@@ -54,8 +62,8 @@ final class Progress {
    */
   void tick(int held) {
     long nowMs = System.currentTimeMillis();
-    double seconds = Math.max(1, nowMs - intervalStartMs) / 1000.0;
-    long elapsed = (System.nanoTime() - window.startNanos()) / 1_000_000_000L;
+    double seconds = time.emulatedNanos(Math.max(1, nowMs - intervalStartMs) * 1e6) / 1e9;
+    long elapsed = (time.nanoTime() - window.startNanos()) / 1_000_000_000L;
     output
         .progress()
         .accept(
@@ -74,7 +82,7 @@ final class Progress {
     if (histogramLog != null) {
       interval.setStartTimeStamp(intervalStartMs);
       interval.setEndTimeStamp(nowMs);
-      interval.setTag(window.inWarmup(System.nanoTime()) ? "warmup" : null);
+      interval.setTag(window.inWarmup(time.nanoTime()) ? "warmup" : null);
       histogramLog.outputIntervalHistogram(interval);
     }
     interval.reset();
@@ -117,6 +125,6 @@ final class Progress {
         failedByReason,
         ledger.timeouts() - lastTimeouts,
         ledger.notSent() - lastNotSent,
-        window.inWarmup(System.nanoTime()));
+        window.inWarmup(time.nanoTime()));
   }
 }

@@ -9,7 +9,9 @@ import org.HdrHistogram.Histogram;
  * warm-up included, so that {@code sent == ok + failed + timeouts}; rates and latencies cover
  * only the measured window after the warm-up. Latencies are of requests answered ok, counted from
  * their intended send time. An interrupted run ({@code interrupted}) fails what was still in flight
- * after a short grace with reason {@code interrupted}, and its rates cover the time it ran.
+ * after a short grace with reason {@code interrupted}, and its rates cover the time it ran. Rates,
+ * seconds and latencies are emulated (see {@code timeDilation}); the window's ends are wall-clock
+ * epoch milliseconds.
  */
 public record Summary(
     long sent,
@@ -29,6 +31,7 @@ public record Summary(
     boolean interrupted,
     long measuredFromMillis,
     long measuredToMillis,
+    double timeDilation,
     Map<String, Object> settings) {
 
   public boolean balanced() {
@@ -52,6 +55,7 @@ public record Summary(
     json.put("completed_rate", round(completedRate));
     json.put("measured_seconds", round(measuredSeconds));
     json.put("interrupted", interrupted);
+    json.put("time_dilation", timeDilation);
     // The measured window in epoch ms, to line the run up with the nodes' metrics logs.
     json.put("measured_from", measuredFromMillis);
     json.put("measured_to", measuredToMillis);

@@ -1,5 +1,6 @@
 package clusteremu.tiers.machine;
 
+import clusteremu.tiers.time.TimeDilation;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -57,6 +58,14 @@ public interface Machine extends Outbound {
    * start. A machine that never moves ignores it.
    */
   default void carry(Mobile<?> guest) {}
+
+  /**
+   * The machine's emulated time: components read the clock and set their timers through it, so
+   * their timeouts stretch with the datacenter's durations under time dilation.
+   */
+  default TimeDilation time() {
+    return TimeDilation.NONE;
+  }
 
   /** CPU work items waiting for a core (not counting those running). */
   int cpuQueueLength();

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusteremu.tiers.dispatcher.Dispatcher;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.dispatcher.PolicyName;
+import clusteremu.tiers.machine.Outbound;
 import clusteremu.tiers.protocol.Reply;
+import clusteremu.tiers.time.TimeDilation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,6 +112,35 @@ class DriverTest {
   /** How many of {@code dues} lie in [from, to). */
   private static int countIn(List<Long> dues, long from, long to) {
     return (int) dues.stream().filter(d -> d >= from && d < to).count();
+  }
+
+  @Test
+  void underTimeDilationTheLoadAndItsFiguresAreEmulatedAndTakeFactorTimesLongerInRealTime() throws Exception {
+    AtomicLong received = registerDispatcher();
+    LoadSettings settings =
+        new LoadSettings(
+            400, LoadSettings.Arrivals.POISSON, 0, Duration.ZERO, Duration.ofMillis(600), Duration.ofMillis(200),
+            Duration.ofMillis(300), 0.5, 100, 1, 1000, 0, null, null);
+    TestProbe<Driver.Outcome> outcome = kit.createTestProbe();
+    long realStart = System.nanoTime();
+    kit.spawn(Driver.create(settings, new Driver.Output(line -> {}, null), outcome.getRef(), Outbound.DIRECT, new TimeDilation(4)));
+    Summary summary = outcome.expectMessageClass(Driver.Completed.class, Duration.ofSeconds(20)).summary();
+    long realNanos = System.nanoTime() - realStart;
+
+    List<Long> dues = arrivals(settings, settings.warmup().plus(settings.duration()).toNanos());
+    long n = dues.size();
+    long warmup = countIn(dues, 0, settings.warmup().toNanos());
+    assertEquals(n, summary.sent(), "the emulated schedule's every arrival, no more");
+    assertEquals(received.get(), summary.sent());
+    assertEquals(withResidue(n, 0), summary.ok());
+    assertEquals(withResidue(n, 2), summary.timeouts(), "timed out after the emulated timeout");
+    assertTrue(summary.measuredSeconds() <= 0.6, "the window is emulated: " + summary.measuredSeconds() + " s");
+    assertEquals((n - warmup) / summary.measuredSeconds(), summary.offeredRate(), 1e-9 * n, "offered in emulated req/s");
+    // 0.8 emulated seconds of load and 0.3 s of timeout take four times as long in real time.
+    assertTrue(realNanos >= 4 * 1_100_000_000L, "ran " + realNanos / 1e9 + " real s");
+    assertEquals(4.0, summary.toJson().get("time_dilation"));
+    // The scripted answers come at once in real time: a quarter of that in emulated time.
+    assertTrue(summary.latencyMicros().getMean() > 0);
   }
 
   @Test

@@ -3,6 +3,7 @@ package clusteremu.tiers.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.tiers.time.TimeDilation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,6 +23,7 @@ class PacerTest {
     AtomicInteger overs = new AtomicInteger();
     CountDownLatch over = new CountDownLatch(1);
     new Pacer(
+            TimeDilation.NONE,
             new ArrivalSchedule(2000, LoadSettings.Arrivals.CONSTANT, start, 1),
             end,
             due -> {
@@ -54,6 +56,7 @@ class PacerTest {
     CountDownLatch over = new CountDownLatch(1);
     Pacer pacer =
         new Pacer(
+                TimeDilation.NONE,
             new ArrivalSchedule(100, LoadSettings.Arrivals.CONSTANT, start, 1),
             start + 600_000_000_000L,
             due -> {

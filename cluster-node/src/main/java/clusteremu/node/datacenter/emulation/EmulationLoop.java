@@ -1,5 +1,6 @@
 package clusteremu.node.datacenter.emulation;
 
+import clusteremu.tiers.time.TimeDilation;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,11 @@ import org.HdrHistogram.Histogram;
  * state changes on every job, so a message per change to host actors would cost more than the
  * work itself.
  *
- * <p>Events are due at absolute {@link System#nanoTime()} instants and run in due order; when the
+ * <p>Events are due at absolute emulated instants ({@link #now()}) and run in due order; when the
  * thread wakes late it runs them late, but each carries the instant it was due, so lateness is
- * not added up along a chain (a message crossing several links).
+ * not added up along a chain (a message crossing several links). Under time dilation the loop
+ * waits {@code factor} times longer in real time for each emulated span; every model on it works
+ * in emulated time only.
  */
 public final class EmulationLoop implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EmulationLoop.class);
@@ -32,6 +35,7 @@ public final class EmulationLoop implements AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final PriorityQueue<Timed> timers = new PriorityQueue<>();
   private final Thread thread;
+  private final TimeDilation time;
   private volatile boolean running = true;
   private long sequence;
   /** How late timed events ran, in microseconds, since the metrics log last asked. */
@@ -50,7 +54,13 @@ public final class EmulationLoop implements AutoCloseable {
     }
   }
 
+  /** A loop in real time. */
   public EmulationLoop(String name) {
+    this(name, TimeDilation.NONE);
+  }
+
+  public EmulationLoop(String name, TimeDilation time) {
+    this.time = time;
     thread = new Thread(this::loop, name);
     thread.setDaemon(true);
     thread.start();
@@ -62,13 +72,23 @@ public final class EmulationLoop implements AutoCloseable {
     LockSupport.unpark(thread);
   }
 
-  /** Runs {@code action} at {@code dueNanos} ({@link System#nanoTime()}). Loop thread only. */
+  /** The emulated instant now, in nanoseconds. Safe from any thread. */
+  public long now() {
+    return time.nanoTime();
+  }
+
+  /** The loop's emulated time. */
+  public TimeDilation time() {
+    return time;
+  }
+
+  /** Runs {@code action} at emulated instant {@code dueNanos} ({@link #now()}). Loop thread only. */
   public void at(long dueNanos, Action action) {
     timers.add(new Timed(dueNanos, sequence++, action));
   }
 
   /**
-   * How late the timed events ran since the last call (microseconds; a copy). Every emulated
+   * How late the timed events ran since the last call (emulated microseconds; a copy). Every emulated
    * delay is this much longer than the model says. Loop thread only.
    */
   public Histogram latenessSinceLast() {
@@ -83,7 +103,7 @@ public final class EmulationLoop implements AutoCloseable {
       while ((work = inbox.poll()) != null) {
         runSafely(work);
       }
-      long now = System.nanoTime();
+      long now = time.nanoTime();
       Timed next;
       while ((next = timers.peek()) != null && next.due - now <= 0) {
         timers.poll();
@@ -93,12 +113,12 @@ public final class EmulationLoop implements AutoCloseable {
         while ((work = inbox.poll()) != null) {
           runSafely(work);
         }
-        now = System.nanoTime();
+        now = time.nanoTime();
       }
       if (!inbox.isEmpty()) {
         continue;
       }
-      long wait = next == null ? Long.MAX_VALUE : next.due - now;
+      long wait = next == null ? Long.MAX_VALUE : time.realNanos(next.due - now);
       if (next == null) {
         LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
       } else if (wait > SLICE_NANOS + PARK_LATENESS_NANOS) {

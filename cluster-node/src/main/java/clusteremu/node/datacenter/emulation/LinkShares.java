@@ -69,7 +69,7 @@ public final class LinkShares {
                         heard.values().forEach(h -> h.flows().forEach((link, n) -> sum.merge(link, n, Integer::sum)));
                         if (!sum.equals(applied.get())) {
                           applied.set(sum);
-                          loop.execute(() -> network.setRemoteFlows(System.nanoTime(), sum));
+                          loop.execute(() -> network.setRemoteFlows(loop.now(), sum));
                         }
                       };
                   return Behaviors.receive(Command.class)

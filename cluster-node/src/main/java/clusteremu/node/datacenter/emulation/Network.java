@@ -122,7 +122,7 @@ public final class Network {
       return; // lost on a faulty path: its sender's timeout speaks for it
     }
     long bytes = topology.sizes().of(Traffic.of(message));
-    long now = System.nanoTime();
+    long now = loop.now();
     loop.execute(() -> cross(route, 0, now, bytes, null, due -> to.tell(message)));
   }
 
@@ -222,7 +222,7 @@ public final class Network {
         hop.link(),
         name -> {
           SharedLink link = new SharedLink(name, hop.spec(), loop);
-          link.setRemoteFlows(System.nanoTime(), remoteFlows.getOrDefault(name, 0));
+          link.setRemoteFlows(loop.now(), remoteFlows.getOrDefault(name, 0));
           return link;
         });
   }

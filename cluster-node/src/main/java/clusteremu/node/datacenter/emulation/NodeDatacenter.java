@@ -7,6 +7,7 @@ import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.node.metrics.MetricsSource;
 import clusteremu.node.metrics.MillisecondPercentiles;
+import clusteremu.tiers.time.TimeDilation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +45,17 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
    * {@link #startVm}, from the {@code Vm} actor that owns it.
    */
   public NodeDatacenter(Topology topology, String node, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean networkModelled) {
+    this(topology, node, nodePorts, placement, addresses, networkModelled, TimeDilation.NONE);
+  }
+
+  /** As above, with every emulated duration taking {@code time}'s factor longer in real time. */
+  public NodeDatacenter(
+      Topology topology, String node, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean networkModelled, TimeDilation time) {
     this.topology = topology;
-    this.loop = new EmulationLoop("emulation-" + node);
+    this.loop = new EmulationLoop("emulation-" + node, time);
     this.network = new Network(topology, loop, nodePorts, placement, addresses, networkModelled);
     List<HostSpec> carried = topology.hostsOf(node);
-    this.tlp = new ThreadLevelParallelism(carried.stream().mapToInt(HostSpec::cores).sum(), System.nanoTime());
+    this.tlp = new ThreadLevelParallelism(carried.stream().mapToInt(HostSpec::cores).sum(), loop.now());
     for (HostSpec host : carried) {
       hosts.put(host.name(), new HostCpu(host.name(), host.cores(), topology.contextSwitchCost(), loop, tlp));
     }
@@ -78,7 +85,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     machines.put(vm.name(), machine);
     loop.execute(() -> cpu.attach(machine.cpu()));
     if (vm.backgroundDirtyRate() > 0) {
-      loop.execute(() -> dirtyInBackground(machine, new SplittableRandom(vm.name().hashCode()), 0, System.nanoTime()));
+      loop.execute(() -> dirtyInBackground(machine, new SplittableRandom(vm.name().hashCode()), 0, loop.now()));
     }
     return machine;
   }
@@ -89,7 +96,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
       return;
     }
     HostCpu cpu = hosts.get(host);
-    long now = System.nanoTime();
+    long now = loop.now();
     loop.execute(() -> cpu.removeVm(machine.cpu(), now));
   }
 
@@ -145,7 +152,7 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   }
 
   private List<Map<String, Object>> linesOnLoop(double seconds) {
-    long now = System.nanoTime();
+    long now = loop.now();
     List<Map<String, Object>> lines = new ArrayList<>();
     List<HostLoad> hostStatus = new ArrayList<>();
     for (HostCpu host : hosts.values()) {

@@ -24,7 +24,7 @@ public final class OutsideNetwork implements Outbound, AutoCloseable {
 
   private OutsideNetwork(Scenario scenario, Topology topology) {
     this.placement = Placement.initial(topology);
-    this.loop = new EmulationLoop("emulation-outside");
+    this.loop = new EmulationLoop("emulation-outside", scenario.timeDilation());
     this.network =
         new Network(
             topology,

@@ -4,6 +4,7 @@ import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.VmAddresses;
 import clusteremu.tiers.machine.Machine;
 import clusteremu.tiers.machine.Mobile;
+import clusteremu.tiers.time.TimeDilation;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -39,7 +40,7 @@ public final class VmMachine implements Machine {
       replyTo.tell(whenDone);
       return;
     }
-    long now = System.nanoTime();
+    long now = loop.now();
     loop.execute(() -> cpu.run(now, demandNanos, at -> replyTo.tell(whenDone)));
   }
 
@@ -65,7 +66,7 @@ public final class VmMachine implements Machine {
       return;
     }
     long page = pageOf(key);
-    long now = System.nanoTime();
+    long now = loop.now();
     loop.execute(
         () ->
             faults.await(
@@ -92,7 +93,7 @@ public final class VmMachine implements Machine {
       memory.write(page);
       return;
     }
-    long now = System.nanoTime();
+    long now = loop.now();
     loop.execute(() -> faults.await(page, now, at -> memory.write(page)));
   }
 
@@ -103,6 +104,11 @@ public final class VmMachine implements Machine {
   /** The faults of a VM that arrived by post-copy, or null when it came with all its pages. */
   public PageFaults faults() {
     return faults;
+  }
+
+  @Override
+  public TimeDilation time() {
+    return loop.time();
   }
 
   @Override
@@ -143,7 +149,7 @@ public final class VmMachine implements Machine {
   /** Takes {@code percent} of the guest's CPU away (auto-converge): it computes and writes that much less. */
   public void throttle(int percent) {
     this.throttlePercent = percent;
-    long now = System.nanoTime();
+    long now = loop.now();
     loop.execute(() -> cpu.throttle(now, (100 - percent) / 100.0));
   }
 

@@ -3,6 +3,7 @@ package clusteremu.node.datacenter.emulation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.tiers.time.TimeDilation;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +54,20 @@ class EmulationLoopTest {
         loop.at(now + 2_000_000, due -> after.complete(loop.failures()));
       });
       assertEquals(2, after.get(5, TimeUnit.SECONDS), "both failures counted, and later work still runs");
+    }
+  }
+
+  @Test
+  void underTimeDilationAnEmulatedWaitTakesFactorTimesLongerInRealTime() throws Exception {
+    try (EmulationLoop loop = new EmulationLoop("test-loop", new TimeDilation(10))) {
+      CompletableFuture<long[]> ran = new CompletableFuture<>();
+      long realStart = System.nanoTime();
+      long start = loop.now();
+      loop.execute(() -> loop.at(start + 20_000_000, due -> ran.complete(new long[] {due, loop.now(), System.nanoTime()})));
+      long[] at = ran.get(5, TimeUnit.SECONDS);
+      assertEquals(start + 20_000_000, at[0], "told the emulated instant it was due");
+      assertTrue(at[1] - start >= 20_000_000, "ran 20 emulated ms later or after: " + (at[1] - start));
+      assertTrue(at[2] - realStart >= 200_000_000, "20 emulated ms took at least 200 real ms: " + (at[2] - realStart) / 1e6 + " ms");
     }
   }
 }
