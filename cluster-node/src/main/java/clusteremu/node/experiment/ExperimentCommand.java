@@ -215,13 +215,16 @@ public final class ExperimentCommand implements Callable<Integer> {
       return;
     }
     LoadSettings first = experiment.phases().get(0).load();
+    // The warm-up is for the real JVMs (JIT, connections), so it lasts real seconds: under time
+    // dilation its load runs for that long over k, in emulated time.
+    Duration emulated = Duration.ofNanos(Math.max(1, (long) (experiment.clusterWarmup().toNanos() / time.factor())));
     LoadSettings warmup =
         new LoadSettings(
-            first.rate(), first.arrivals(), first.users(), first.thinkTime(), experiment.clusterWarmup(), Duration.ZERO,
+            first.rate(), first.arrivals(), first.users(), first.thinkTime(), emulated, Duration.ZERO,
             first.timeout(), first.readRatio(), first.keys(), first.seed(), first.maxInFlight(), 0, first.mode(), first.policy());
-    out.printf("%n=== warming up the cluster for %d s (not measured) ===%n", experiment.clusterWarmup().toSeconds());
+    out.printf("%n=== warming up the cluster for %s real s (not measured) ===%n", LoadSettings.seconds(experiment.clusterWarmup()));
     Driver.Outcome outcome =
-        runPhase(system, warmup, new Driver.Output(line -> {}, null), time.real(experiment.clusterWarmup().plus(first.timeout())).plusSeconds(120))
+        runPhase(system, warmup, new Driver.Output(line -> {}, null), experiment.clusterWarmup().plus(time.real(first.timeout())).plusSeconds(120))
             .toCompletableFuture()
             .get();
     if (outcome instanceof Driver.NotStarted notStarted) {

@@ -44,7 +44,7 @@ class ExperimentIT {
     try {
       Scripts.Result result = scripts.run(Duration.ofMinutes(4), "experiment", experiment.toString());
       assertEquals(0, result.exitCode(), result.output());
-      assertTrue(result.output().contains("=== warming up the cluster for 5 s (not measured) ==="), result.output());
+      assertTrue(result.output().contains("=== warming up the cluster for 5 real s (not measured) ==="), result.output());
       assertTrue(result.output().contains("=== phase 2/2: handoff-300 ==="), result.output());
       assertTrue(result.output().contains("SATURATION"), result.output());
       Path run = dir.resolve("runs/latest").toRealPath();

@@ -60,6 +60,35 @@ class ReportTest {
   }
 
   @Test
+  void aRunUnderTimeDilationIsReadBackInEmulatedTime() throws IOException {
+    Path dilated = copyTree(FIXTURE, dir.resolve("dilated"));
+    ObjectNode settings = (ObjectNode) JSON.readTree(dilated.resolve("settings.json").toFile());
+    settings.put("time_dilation", 10.0);
+    JSON.writeValue(dilated.resolve("settings.json").toFile(), settings);
+    RunData wall = RunData.load(run);
+    RunData emulated = RunData.load(dilated);
+    long origin = wall.phases().get(0).record().measuredFrom();
+    assertEquals(origin, emulated.phases().get(0).record().measuredFrom(), "the first measured instant is where both agree");
+    for (int i = 0; i < wall.phases().size(); i++) {
+      RunData.PhaseData w = wall.phases().get(i);
+      RunData.PhaseData e = emulated.phases().get(i);
+      assertEquals(origin + Math.round((w.record().measuredTo() - origin) / 10.0), e.record().measuredTo());
+      assertEquals(origin + Math.round((w.intervals().get(0).startMillis() - origin) / 10.0), e.intervals().get(0).startMillis());
+    }
+    long sample = wall.dispatcherSamples().get(3).ts();
+    assertEquals(origin + Math.round((sample - origin) / 10.0), emulated.dispatcherSamples().get(3).ts());
+    String text = outputOf(Report.of(dilated));
+    assertTrue(text.startsWith("in emulated time: time dilation 10 (each emulated second took 10 real seconds)"), text);
+    assertFalse(outputOf(report).contains("in emulated time"), "a run in real time says nothing of it");
+  }
+
+  private static String outputOf(Report report) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    report.print(new PrintStream(text, true, StandardCharsets.UTF_8));
+    return text.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void predictsFromTheSettingsTheRunRecorded() {
     assertEquals(100, report.capacity().cluster(Mode.PROXY), 1e-9);
     assertEquals(200, report.capacity().cluster(Mode.HANDOFF), 1e-9);

@@ -200,7 +200,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     this.progress = new Progress(output, ledger, window, time);
     timers.startTimerAtFixedRate(Tick.PROGRESS, time.real(Duration.ofSeconds(1)));
     timers.startTimerWithFixedDelay(Tick.SWEEP, time.real(SWEEP_INTERVAL));
-    output.progress().accept(settings.describe(dispatchers.size()));
+    output.progress().accept(settings.describe(dispatchers.size()) + inEmulatedTime());
     if (settings.openLoop()) {
       ActorRef<Command> self = context.getSelf();
       pacer =
@@ -218,6 +218,18 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
       }
       timers.startSingleTimer(IssuingOver.INSTANCE, Duration.ofNanos(time.realNanos(window.endNanos() - time.nanoTime())));
     }
+  }
+
+  /** Under time dilation, what the first line adds: its figures are emulated, and how long the load takes in real time. */
+  private String inEmulatedTime() {
+    if (!time.dilated()) {
+      return "";
+    }
+    return String.format(
+        "; in emulated time (time dilation %s: a line every %s real s, the load takes %s real s)",
+        LoadSettings.seconds(Duration.ofMillis(Math.round(time.factor() * 1000))),
+        LoadSettings.seconds(time.real(Duration.ofSeconds(1))),
+        LoadSettings.seconds(time.real(settings.warmup().plus(settings.duration()))));
   }
 
   @Override

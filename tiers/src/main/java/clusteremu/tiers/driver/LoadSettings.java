@@ -77,8 +77,13 @@ public record LoadSettings(
             ? String.format("open loop at %.0f req/s (%s arrivals)", rate, arrivals.configName())
             : String.format("closed loop with %d users, think time %d ms", users, thinkTime.toMillis()))
         + String.format(
-            " for %d s after %d s warm-up, over %d of %d dispatcher(s)",
-            duration.toSeconds(), warmup.toSeconds(), dispatchersUsed(known), known);
+            " for %s s after %s s warm-up, over %d of %d dispatcher(s)",
+            seconds(duration), seconds(warmup), dispatchersUsed(known), known);
+  }
+
+  /** A duration in seconds as a person writes it: 30, 0.5, 1.25. */
+  public static String seconds(Duration duration) {
+    return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
   }
 
   /** The {@code settings} of {@code summary.json}: these settings as run, over {@code known} dispatchers. */

@@ -14,6 +14,9 @@ import org.HdrHistogram.HistogramLogWriter;
  * Seconds, rates and latencies are emulated; the time stamps are wall-clock epoch milliseconds.
  */
 final class Progress {
+  /** A last second shorter than this (emulated), with nothing settled in it, is not reported. */
+  private static final java.time.Duration LAST_AT_LEAST = java.time.Duration.ofMillis(100);
+
   private final Driver.Output output;
   private final Ledger ledger;
   private final MeasuredWindow window;
@@ -103,7 +106,7 @@ final class Progress {
     boolean settledSinceTick =
         ledger.sent() != lastSent || ledger.ok() != lastOk || ledger.failed() != lastFailed
             || ledger.timeouts() != lastTimeouts || ledger.notSent() != lastNotSent;
-    if (System.currentTimeMillis() - intervalStartMs >= 100 || settledSinceTick) {
+    if (System.currentTimeMillis() - intervalStartMs >= time.real(LAST_AT_LEAST).toMillis() || settledSinceTick) {
       tick(held);
     }
   }

@@ -154,7 +154,8 @@ public final class Vm {
                             if (shell != null) {
                               services.guests().left(spec, shell);
                             }
-                            timers.startSingleTimer(StopForwarding.INSTANCE, FORWARD_FOR);
+                            // Emulated: messages in flight to the old place take k times longer under time dilation.
+                            timers.startSingleTimer(StopForwarding.INSTANCE, machine.time().real(FORWARD_FOR));
                             return Behaviors.same();
                           })
                       .onMessageEquals(StopForwarding.INSTANCE, Behaviors::stopped)
