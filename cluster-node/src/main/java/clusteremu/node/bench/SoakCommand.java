@@ -149,6 +149,11 @@ public final class SoakCommand implements Callable<Integer> {
       return 2;
     }
     Scenario scenario = cluster.get().scenario();
+    if (scenario.timeDilation().dilated()) {
+      System.err.println("clusteremu soak: the running scenario sets clusteremu.time-dilation = " + scenario.timeDilation().factor()
+          + "; the soak test judges the real machine over real minutes: run it on a scenario in real time (time-dilation = 1)");
+      return 2;
+    }
     Path runDir = cluster.get().run().root();
     Capacity model;
     try {

@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
       "Join the running cluster from a JVM of its own and send load to its dispatchers.",
       "Open loop with --rate (latency from each request's intended send time, so a stalled cluster cannot hide its stall), or closed loop with --users.",
       "Prints a progress line each second, drains what is in flight, prints a summary, and writes summary.json and latency.hlog (HdrHistogram interval log, microseconds).",
-      "Defaults come from clusteremu.driver of the run's scenario (see the tiers reference.conf)."
+      "Defaults come from clusteremu.driver of the run's scenario (see the tiers reference.conf).",
+      "Under the scenario's clusteremu.time-dilation k, rates, durations, the timeout, think time and every figure printed are emulated: the load takes k times longer in real time."
     })
 final class DriverCommand implements java.util.concurrent.Callable<Integer> {
 

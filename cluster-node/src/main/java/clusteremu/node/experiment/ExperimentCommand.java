@@ -137,7 +137,7 @@ public final class ExperimentCommand implements Callable<Integer> {
               system.tell(PhaseRunner.InterruptPhase.INSTANCE);
             },
             finished,
-            Duration.ofSeconds(90));
+            scenario.timeDilation().real(Driver.INTERRUPT_GRACE).plusSeconds(90));
     List<PhaseRecord> records = new ArrayList<>();
     try {
       warmUp(system, experiment, scenario.timeDilation());

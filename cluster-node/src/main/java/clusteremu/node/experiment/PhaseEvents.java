@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import clusteremu.tiers.time.TimeDilation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,7 +100,7 @@ final class PhaseEvents implements AutoCloseable {
     synchronized (fired) {
       records = new ArrayList<>(fired);
     }
-    long deadline = System.currentTimeMillis() + SETTLE_MS;
+    long deadline = System.currentTimeMillis() + time.real(Duration.ofMillis(SETTLE_MS)).toMillis();
     for (Map<String, Object> record : records) {
       Object id = record.get("id");
       if (id == null) {

@@ -330,7 +330,8 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     out.starter = start.replyTo();
     outgoing.put(id, out);
     out.destination.tell(new Arrivals.Prepare(id, request.vm(), from, request.to(), request.strategy(), getContext().getSelf()));
-    timers.startSingleTimer(id, new PeerSilent(id, "prepare"), datacenter.loop().time().real(PEER_TIMEOUT));
+    // Real time: preparing is messages between nodes only (the control API's ask waits just above it).
+    timers.startSingleTimer(id, new PeerSilent(id, "prepare"), PEER_TIMEOUT);
     getContext().getLog().info("migration {}: {} from {} to {} ({})", id, request.vm(), from, request.to(), request.strategy());
     return this;
   }

@@ -13,6 +13,7 @@ import clusteremu.tiers.dispatcher.DispatcherSettings;
 import clusteremu.tiers.driver.LoadSettings;
 import clusteremu.tiers.settings.Checked;
 import clusteremu.tiers.settings.ConfigNamed;
+import clusteremu.tiers.time.TimeDilation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -100,8 +101,8 @@ public final class ScenarioLoader {
 
   private static void checkTimeDilation(Config emu) {
     double k = emu.getDouble("time-dilation");
-    if (!(k >= 1) || Double.isInfinite(k)) {
-      throw Checked.bad(emu, "time-dilation", "a number of at least 1 (1: real time; k: every emulated duration takes k times longer), got " + k);
+    if (!(k >= 1 && k <= TimeDilation.MAX_FACTOR)) {
+      throw Checked.bad(emu, "time-dilation", "a number from 1 to 1000 (1: real time; k: every emulated duration takes k times longer), got " + k);
     }
   }
 

@@ -72,7 +72,8 @@ class ScenarioLoaderTest {
   void timeDilationIsANumberOfAtLeastOneAndOneByDefault() throws IOException {
     assertEquals(1.0, ScenarioLoader.load(DEFAULT).timeDilation().factor());
     assertEquals(10.0, ScenarioLoader.load(overDefault("clusteremu.time-dilation = 10")).timeDilation().factor());
-    assertMentions(error(overDefault("clusteremu.time-dilation = 0.5")), "test.conf:2:", "time-dilation", "at least 1", "0.5");
+    assertMentions(error(overDefault("clusteremu.time-dilation = 0.5")), "test.conf:2:", "time-dilation", "from 1 to 1000", "0.5");
+    assertMentions(error(overDefault("clusteremu.time-dilation = 5000")), "test.conf:2:", "time-dilation", "from 1 to 1000", "5000");
     assertMentions(error(overDefault("clusteremu.time-dilation = fast")), "test.conf:2:", "time-dilation");
   }
 

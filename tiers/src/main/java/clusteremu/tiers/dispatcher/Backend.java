@@ -4,7 +4,7 @@ package clusteremu.tiers.dispatcher;
 final class Backend {
   final String vm;
   int outstanding;
-  /** Until when (System.nanoTime) it gets no new request after one timed out there; 0: not skipped. */
+  /** Until when (an emulated instant, Machine.time()) it gets no new request after one timed out there; 0: not skipped. */
   long skipUntil;
 
   Backend(String vm) {

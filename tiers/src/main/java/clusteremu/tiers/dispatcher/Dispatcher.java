@@ -94,7 +94,7 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     final ActorRef<Reply> client;
     Backend backend;
     Mode mode;
-    /** When it went to its backend (System.nanoTime). */
+    /** When it went to its backend: an emulated instant ({@link Machine#time()}). */
     long forwardedAt;
     /** Retries so far, and the app server the last try failed on (a retry avoids it). */
     int retries;

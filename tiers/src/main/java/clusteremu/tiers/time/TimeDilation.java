@@ -19,10 +19,16 @@ public final class TimeDilation {
 
   private final double factor;
 
-  /** @throws IllegalArgumentException unless {@code factor} is a finite number of at least 1 */
+  /**
+   * The most it may be: a second of emulated time is then over a quarter of an hour, and Pekko's
+   * timers (which refuse a delay past about 248 days) still take every timeout a scenario sets.
+   */
+  public static final double MAX_FACTOR = 1000;
+
+  /** @throws IllegalArgumentException unless {@code factor} is a number from 1 to {@link #MAX_FACTOR} */
   public TimeDilation(double factor) {
-    if (!(factor >= 1) || Double.isInfinite(factor)) {
-      throw new IllegalArgumentException("time dilation must be a number of at least 1 (1: real time), got " + factor);
+    if (!(factor >= 1 && factor <= MAX_FACTOR)) {
+      throw new IllegalArgumentException("time dilation must be a number from 1 (real time) to 1000, got " + factor);
     }
     this.factor = factor;
   }

@@ -55,7 +55,7 @@ class LoadSettingsTest {
 
   @Test
   void theFirstLineSaysWhatLoadGoesOverHowManyDispatchers() {
-    assertEquals("open loop at 250 req/s (poisson arrivals) for 1 s after 2 s warm-up, over 2 of 3 dispatcher(s)", OPEN.describe(3));
+    assertEquals("open loop at 250 req/s (poisson arrivals) for 1.5 s after 2 s warm-up, over 2 of 3 dispatcher(s)", OPEN.describe(3));
     assertEquals("closed loop with 8 users, think time 50 ms for 10 s after 0 s warm-up, over 1 of 1 dispatcher(s)", CLOSED.describe(1));
   }
 }

@@ -45,10 +45,11 @@ class TimeDilationTest {
   }
 
   @Test
-  void refusesAFactorBelowOneOrNotANumber() {
-    for (double bad : new double[] {0.5, 0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+  void refusesAFactorOutsideOneToAThousandOrNotANumber() {
+    assertEquals(1000.0, new TimeDilation(1000).factor());
+    for (double bad : new double[] {0.5, 0, -1, 1000.5, Double.NaN, Double.POSITIVE_INFINITY}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TimeDilation(bad));
-      assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+      assertTrue(e.getMessage().contains("from 1 (real time) to 1000"), e.getMessage());
     }
   }
 }
