@@ -175,6 +175,7 @@ public final class MetricsLog implements AutoCloseable {
     line.put("open_files", openFiles());
     // Cores' worth of real CPU this JVM used over the interval (1.0 = one core fully busy).
     line.put("process_cpu", round((cpu - lastCpuNanos) / (realSeconds * 1e9)));
+    line.put("time_dilation", time.factor());
     lastCpuNanos = cpu;
     lastSampleNanos = nowNanos;
     writeLine(line);

@@ -468,6 +468,7 @@ public final class Arrivals extends AbstractBehavior<Arrivals.Command> {
       line.put("status", "lost");
       line.put("stop_reason", reason);
       line.put("missing_pages", missing);
+      line.put("time_dilation", datacenter.loop().time().factor());
       line.put("postcopy_faults", in.faults.faults());
       line.put("postcopy_fault_wait_ms", MigrationFigures.millis(in.faults.waitNanos()));
       line.put("reported_by", "destination");

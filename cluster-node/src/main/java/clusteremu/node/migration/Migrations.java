@@ -718,6 +718,7 @@ public final class Migrations extends AbstractBehavior<Migrations.Command> {
     line.put("to", out.request.to());
     line.putAll(figures.line(out.settings.strategy()));
     line.put("contents", out.settings.realContents() ? "real" : "synthetic");
+    line.put("time_dilation", datacenter.loop().time().factor());
     line.put("status", out.status);
     if (!out.reason.isEmpty()) {
       line.put("stop_reason", out.reason);
