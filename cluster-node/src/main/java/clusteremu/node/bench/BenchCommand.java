@@ -68,6 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
       if (!scenario.config().getBoolean("clusteremu.bench.bare-chain")) {
         throw new ScenarioException(cluster.get().run().scenario() + ": clusteremu.bench.bare-chain is off; start the cluster with config/bench.conf");
       }
+      String costs = EmulatedCosts.refusal(scenario);
+      if (costs != null) {
+        throw new ScenarioException(costs);
+      }
     } catch (ScenarioException e) {
       System.err.println("clusteremu bench: " + e.getMessage());
       return 2;
