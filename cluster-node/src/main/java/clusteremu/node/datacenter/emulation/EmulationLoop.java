@@ -88,8 +88,7 @@ public final class EmulationLoop implements AutoCloseable {
       while ((next = timers.peek()) != null && next.due - now <= 0) {
         timers.poll();
         lateness.recordValue(Math.max(0, (now - next.due) / 1000));
-        Timed due = next;
-        runSafely(() -> due.action.run(due.due));
+        runSafely(next);
         while ((work = inbox.poll()) != null) {
           runSafely(work);
         }
@@ -119,9 +118,22 @@ public final class EmulationLoop implements AutoCloseable {
     try {
       work.run();
     } catch (RuntimeException | AssertionError e) {
-      failures++;
-      log.error("emulation loop: a piece of work failed; the loop goes on", e);
+      failed(e);
     }
+  }
+
+  /** As {@link #runSafely(Runnable)} for a timed event, told the instant it was due (no closure per event). */
+  private void runSafely(Timed event) {
+    try {
+      event.action.run(event.due);
+    } catch (RuntimeException | AssertionError e) {
+      failed(e);
+    }
+  }
+
+  private void failed(Throwable e) {
+    failures++;
+    log.error("emulation loop: a piece of work failed; the loop goes on", e);
   }
 
   /** Pieces of work that threw (each logged). */
