@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -329,8 +328,8 @@ public final class Network {
    * {@link Topology#OUTSIDE} for anything not on a node of the cluster, such as the driver.
    */
   public String hostOf(ActorRef<?> ref) {
-    Optional<Integer> port = ref.path().address().getPort();
-    if (port.isPresent() && !nodePorts.contains(port.get())) {
+    scala.Option<Object> port = ref.path().address().port(); // Scala's, kept in the address: getPort() makes an Optional per call
+    if (port.isDefined() && !nodePorts.contains((Integer) port.get())) {
       return Topology.OUTSIDE;
     }
     String vm = VmAddresses.vmOf(ref);
