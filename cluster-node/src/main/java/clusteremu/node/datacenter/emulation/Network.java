@@ -41,7 +41,7 @@ public final class Network {
   private final Map<String, SharedLink> links = new HashMap<>();
   /** Routes by sending host, then receiving host ({@link #OUTSIDE_KEY} for outside): no key is built per message. */
   private final Map<String, Map<String, Route>> routes = new ConcurrentHashMap<>();
-  /** {@link Topology#OUTSIDE} (null) as a key of {@link #routes}; no host has an empty name. */
+  /** {@link Topology#OUTSIDE} (null) as a key of {@link #routes}: host names are never empty (TopologyLoader checks them). */
   private static final String OUTSIDE_KEY = "";
   /** The faults on paths now (see {@link PathImpairment}), with what each has lost; replaced whole. */
   private volatile List<Impaired> impaired = List.of();
