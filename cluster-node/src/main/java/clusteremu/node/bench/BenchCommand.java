@@ -48,6 +48,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   private record Variant(String name, ClosedLoop.Target target, Mode mode) {}
 
+  /** A variant's window: what the closed loop completed and the cores each node JVM spent per 1,000 req/s. */
+  private record Measured(ClosedLoop.Result result, Map<String, Double> cpuPerThousand) {}
+
   @Override
   public Integer call() throws Exception {
     if (load.problem() != null) {
@@ -68,10 +71,15 @@ public final class BenchCommand implements Callable<Integer> {
       if (!scenario.config().getBoolean("clusteremu.bench.bare-chain")) {
         throw new ScenarioException(cluster.get().run().scenario() + ": clusteremu.bench.bare-chain is off; start the cluster with config/bench.conf");
       }
+      String costs = EmulatedCosts.refusal(scenario);
+      if (costs != null) {
+        throw new ScenarioException(costs);
+      }
     } catch (ScenarioException e) {
       System.err.println("clusteremu bench: " + e.getMessage());
       return 2;
     }
+    NodeCpu cpu = new NodeCpu(cluster.get().run(), scenario.nodes());
     ActorSystem<ClosedLoop.Command> system = clientSystem(scenario);
     try {
       ActorRef<Dispatcher.Command> dispatcher = find(system, Dispatcher.SERVICE_KEY);
@@ -86,40 +94,58 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf("warming up for %d s over %d variants, %d requests in flight ...%n", load.warmupSeconds, variants.size(), load.users);
       for (int pass = 0; pass < 2; pass++) {
         for (Variant variant : variants) {
-          measure(system, dispatcher, variant, Duration.ofMillis(load.warmupSeconds * 1000L / (2 * variants.size()) + 1));
+          measure(system, cpu, dispatcher, variant, Duration.ofMillis(load.warmupSeconds * 1000L / (2 * variants.size()) + 1));
         }
       }
       Map<String, List<Double>> rates = new LinkedHashMap<>();
+      Map<String, List<Map<String, Double>>> cpuPerThousand = new LinkedHashMap<>();
       for (int round = 1; round <= load.rounds; round++) {
         StringBuilder line = new StringBuilder(String.format("round %d:", round));
         for (Variant variant : variants) {
-          ClosedLoop.Result result = measure(system, dispatcher, variant, Duration.ofSeconds(load.measureSeconds));
+          Measured measured = measure(system, cpu, dispatcher, variant, Duration.ofSeconds(load.measureSeconds));
+          ClosedLoop.Result result = measured.result();
           if (result.failed() > 0) {
             System.err.printf("clusteremu bench: %s: %d of %d requests failed%n", variant.name(), result.failed(), result.answered());
             return 1;
           }
           rates.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(result.rate());
+          cpuPerThousand.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(measured.cpuPerThousand());
           line.append(String.format("  %s %.0f/s", variant.name(), result.rate()));
         }
         System.out.println(line);
       }
-      return report(rates, cluster.get().run().root());
+      return report(rates, cpuPerThousand, cluster.get().run().root());
     } finally {
       CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
-  private int report(Map<String, List<Double>> rates, Path runDir) throws Exception {
+  private int report(Map<String, List<Double>> rates, Map<String, List<Map<String, Double>>> cpuPerThousand, Path runDir) throws Exception {
     Map<String, Double> median = new LinkedHashMap<>();
     rates.forEach((name, values) -> median.put(name, median(values)));
+    // Per variant: the median over rounds of each node's cores per 1,000 req/s, and of their mean.
+    Map<String, Map<String, Double>> cpuByNode = new LinkedHashMap<>();
+    Map<String, Double> cpuMean = new LinkedHashMap<>();
+    cpuPerThousand.forEach(
+        (name, windows) -> {
+          Map<String, List<Double>> byNode = new LinkedHashMap<>();
+          windows.forEach(w -> w.forEach((node, cores) -> byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(cores)));
+          Map<String, Double> medians = new LinkedHashMap<>();
+          byNode.forEach((node, values) -> medians.put(node, median(values)));
+          cpuByNode.put(name, medians);
+          cpuMean.put(name, median(windows.stream().map(NodeCpu::mean).filter(d -> !d.isNaN()).toList()));
+        });
     double proxyRatio = median.get("tiers, proxy mode") / median.get("bare chain, proxy style");
     double handoffRatio = median.get("tiers, handoff mode") / median.get("bare chain, direct reply");
     System.out.println();
-    System.out.printf("%-26s %12s   (%d rounds of %d s, %d in flight; min-max)%n", "variant", "median req/s", load.rounds, load.measureSeconds, load.users);
+    System.out.printf("%-26s %12s   %-15s  %s%n", "variant", "median req/s", "(min-max)", "real CPU per 1000 req/s per node JVM, cores: mean (by node)");
     rates.forEach(
         (name, values) ->
-            System.out.printf("%-26s %12.0f   (%.0f-%.0f)%n", name, median.get(name), values.stream().mapToDouble(d -> d).min().orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0)));
+            System.out.printf("%-26s %12.0f   %-15s  %.3f (%s)%n", name, median.get(name),
+                String.format("(%.0f-%.0f)", values.stream().mapToDouble(d -> d).min().orElse(0), values.stream().mapToDouble(d -> d).max().orElse(0)),
+                cpuMean.getOrDefault(name, Double.NaN), byNode(cpuByNode.getOrDefault(name, Map.of()))));
+    System.out.printf("(%d rounds of %d s, %d in flight; medians over rounds)%n", load.rounds, load.measureSeconds, load.users);
     System.out.printf("tiers / bare chain: proxy %.2f, handoff %.2f (target 0.70)%n", proxyRatio, handoffRatio);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("users", load.users);
@@ -129,13 +155,21 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("median", median);
     json.put("ratio_proxy", proxyRatio);
     json.put("ratio_handoff", handoffRatio);
+    json.put("cpu_per_1000_rps_mean", cpuMean);
+    json.put("cpu_per_1000_rps_by_node", cpuByNode);
     Path out = runDir.resolve("bench.json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     System.out.println("wrote " + out);
     return 0;
   }
 
-  private ClosedLoop.Result measure(ActorSystem<ClosedLoop.Command> system, ActorRef<Dispatcher.Command> dispatcher, Variant variant, Duration duration)
+  private static String byNode(Map<String, Double> cores) {
+    StringBuilder text = new StringBuilder();
+    cores.forEach((node, c) -> text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.3f", node, c)));
+    return text.toString();
+  }
+
+  private Measured measure(ActorSystem<ClosedLoop.Command> system, NodeCpu cpu, ActorRef<Dispatcher.Command> dispatcher, Variant variant, Duration duration)
       throws Exception {
     if (variant.mode() != null) {
       AskPattern.<Dispatcher.Command, Dispatcher.Reconfigured>ask(
@@ -143,10 +177,15 @@ public final class BenchCommand implements Callable<Integer> {
           .toCompletableFuture()
           .get(15, TimeUnit.SECONDS);
     }
-    return AskPattern.<ClosedLoop.Command, ClosedLoop.Result>ask(
-            system, replyTo -> new ClosedLoop.Run(variant.target(), load.users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
-        .toCompletableFuture()
-        .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
+    Map<String, Duration> cpuBefore = cpu.snapshot();
+    long start = System.nanoTime();
+    ClosedLoop.Result result =
+        AskPattern.<ClosedLoop.Command, ClosedLoop.Result>ask(
+                system, replyTo -> new ClosedLoop.Run(variant.target(), load.users, duration, replyTo), duration.plusSeconds(30), system.scheduler())
+            .toCompletableFuture()
+            .get(duration.toSeconds() + 40, TimeUnit.SECONDS);
+    double wall = (System.nanoTime() - start) / 1e9;
+    return new Measured(result, NodeCpu.perThousand(cpuBefore, cpu.snapshot(), wall, result.rate()));
   }
 
   /** The benchmark's client: a member of the running cluster with the role "bench". */

@@ -119,6 +119,11 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
       return 2;
     }
     Scenario scenario = cluster.get().scenario();
+    String costs = EmulatedCosts.refusal(scenario);
+    if (costs != null) {
+      System.err.println("clusteremu bench-datacenter: " + costs);
+      return 2;
+    }
     OutsideNetwork outside = OutsideNetwork.of(scenario).orElseThrow();
     ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(scenario);
     outside.follow(system);

@@ -310,7 +310,13 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
       return;
     }
     // The owner while it is there, else its backup (with replication): never a server without the key.
-    String holder = holders.stream().filter(liveDataVms::contains).findFirst().orElse(null);
+    String holder = null;
+    for (String candidate : holders) { // a loop, not a stream: this runs for every data call
+      if (liveDataVms.contains(candidate)) {
+        holder = candidate;
+        break;
+      }
+    }
     if (holder == null) {
       finish(jobId, Reply.failed(job.request.requestId(), FailureReason.DATA_UNAVAILABLE));
       return;

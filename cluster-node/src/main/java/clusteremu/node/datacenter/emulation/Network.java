@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +39,10 @@ public final class Network {
   private volatile boolean modelled;
   /** Links by name; loop thread only. */
   private final Map<String, SharedLink> links = new HashMap<>();
-  private final Map<String, Route> routes = new ConcurrentHashMap<>();
+  /** Routes by sending host, then receiving host ({@link #OUTSIDE_KEY} for outside): no key is built per message. */
+  private final Map<String, Map<String, Route>> routes = new ConcurrentHashMap<>();
+  /** {@link Topology#OUTSIDE} (null) as a key of {@link #routes}: host names are never empty (TopologyLoader checks them). */
+  private static final String OUTSIDE_KEY = "";
   /** The faults on paths now (see {@link PathImpairment}), with what each has lost; replaced whole. */
   private volatile List<Impaired> impaired = List.of();
 
@@ -122,8 +124,7 @@ public final class Network {
       return; // lost on a faulty path: its sender's timeout speaks for it
     }
     long bytes = topology.sizes().of(Traffic.of(message));
-    long now = loop.now();
-    loop.execute(() -> cross(route, 0, now, bytes, null, due -> to.tell(message)));
+    loop.execute(new Message<>(route, bytes, loop.now(), to, message));
   }
 
   /**
@@ -141,7 +142,12 @@ public final class Network {
         return; // lost: the copy's acknowledgements stop, and its watchdog ends it
       }
     }
-    cross(route, 0, at, bytes, flow, arrived);
+    new Crossing(route, bytes, flow) {
+      @Override
+      void arrived(long due) {
+        arrived.crossed(due);
+      }
+    }.from(at);
   }
 
   /**
@@ -204,20 +210,83 @@ public final class Network {
 
   /** The route between two hosts (either may be {@link Topology#OUTSIDE}). */
   public Route route(String fromHost, String toHost) {
-    return routes.computeIfAbsent(fromHost + ">" + toHost, key -> topology.route(fromHost, toHost));
+    Map<String, Route> from = routes.get(fromHost == null ? OUTSIDE_KEY : fromHost);
+    if (from == null) {
+      from = routes.computeIfAbsent(fromHost == null ? OUTSIDE_KEY : fromHost, key -> new ConcurrentHashMap<>());
+    }
+    Route route = from.get(toHost == null ? OUTSIDE_KEY : toHost);
+    return route != null ? route : from.computeIfAbsent(toHost == null ? OUTSIDE_KEY : toHost, key -> topology.route(fromHost, toHost));
   }
 
-  /** Over hop {@code hop} and the rest of the route; a flow's batches keep their order on each link. */
-  private void cross(Route route, int hop, long at, long bytes, Object flow, SharedLink.Done deliver) {
-    if (hop == route.hops().size()) {
-      loop.at(at + route.latencyNanos(), deliver::crossed);
-      return;
+  /**
+   * Bytes on their way over a route: across each link in turn (store and forward), then the
+   * route's latency, then {@link #arrived}. One object per message or batch, told by each link
+   * and by the loop in turn, so the way costs no closure per hop. Loop thread only.
+   */
+  private abstract class Crossing implements SharedLink.Done, EmulationLoop.Action {
+    private final Route route;
+    private final long bytes;
+    private final Object flow;
+    private int hop;
+
+    Crossing(Route route, long bytes, Object flow) {
+      this.route = route;
+      this.bytes = bytes;
+      this.flow = flow;
     }
-    Route.Hop next = route.hops().get(hop);
-    link(next).send(at, bytes, flow, crossed -> cross(route, hop + 1, crossed, bytes, flow, deliver));
+
+    /** Over the next hop from {@code at} and the rest of the route; a flow's batches keep their order on each link. */
+    final void from(long at) {
+      if (hop == route.hops().size()) {
+        loop.at(at + route.latencyNanos(), this);
+        return;
+      }
+      link(route.hops().get(hop)).send(at, bytes, flow, this);
+    }
+
+    @Override
+    public final void crossed(long at) {
+      hop++;
+      from(at);
+    }
+
+    @Override
+    public final void run(long due) {
+      arrived(due);
+    }
+
+    abstract void arrived(long due);
+  }
+
+  /** A message, handed to the loop at {@code sent} and told to its recipient when it has arrived. */
+  private final class Message<T> extends Crossing implements Runnable {
+    private final long sent;
+    private final ActorRef<T> to;
+    private final T message;
+
+    Message(Route route, long bytes, long sent, ActorRef<T> to, T message) {
+      super(route, bytes, null);
+      this.sent = sent;
+      this.to = to;
+      this.message = message;
+    }
+
+    @Override
+    public void run() {
+      from(sent);
+    }
+
+    @Override
+    void arrived(long due) {
+      to.tell(message);
+    }
   }
 
   private SharedLink link(Route.Hop hop) {
+    SharedLink known = links.get(hop.link());
+    if (known != null) {
+      return known;
+    }
     return links.computeIfAbsent(
         hop.link(),
         name -> {
@@ -259,8 +328,8 @@ public final class Network {
    * {@link Topology#OUTSIDE} for anything not on a node of the cluster, such as the driver.
    */
   public String hostOf(ActorRef<?> ref) {
-    Optional<Integer> port = ref.path().address().getPort();
-    if (port.isPresent() && !nodePorts.contains(port.get())) {
+    scala.Option<Object> port = ref.path().address().port(); // Scala's, kept in the address: getPort() makes an Optional per call
+    if (port.isDefined() && !nodePorts.contains((Integer) port.get())) {
       return Topology.OUTSIDE;
     }
     String vm = VmAddresses.vmOf(ref);

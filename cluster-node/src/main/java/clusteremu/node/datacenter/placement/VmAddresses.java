@@ -1,9 +1,10 @@
 package clusteremu.node.datacenter.placement;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.RootActorPath;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 
@@ -54,16 +55,21 @@ public final class VmAddresses {
    * {@code <vm>.<n>} there; VM names have no dots.)
    */
   public static String vmOf(ActorRef<?> ref) {
-    Iterator<String> elements = ref.path().getElements().iterator();
-    if (!elements.hasNext() || !elements.next().equals("user") || !elements.hasNext()) {
+    // Walked up from the leaf, keeping the last three names seen: the path's first three
+    // elements, without the list getElements() builds (this runs for every message sent).
+    String first = null;
+    String second = null;
+    String third = null;
+    for (ActorPath path = ref.path(); !(path instanceof RootActorPath); path = path.parent()) {
+      third = second;
+      second = first;
+      first = path.name();
+    }
+    if (!"user".equals(first) || second == null || !second.startsWith(HOST_PREFIX) || third == null) {
       return null;
     }
-    if (!elements.next().startsWith(HOST_PREFIX) || !elements.hasNext()) {
-      return null;
-    }
-    String name = elements.next();
-    int dot = name.indexOf('.');
-    return dot < 0 ? name : name.substring(0, dot);
+    int dot = third.indexOf('.');
+    return dot < 0 ? third : third.substring(0, dot);
   }
 
   /** A guest of this node has started in VM {@code vm}. */

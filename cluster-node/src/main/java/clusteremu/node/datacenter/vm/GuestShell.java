@@ -30,6 +30,8 @@ final class GuestShell extends BehaviorInterceptor<Object, Object> {
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean paused;
   private ActorRef<Object> forwardTo;
+  /** The guest's behaviour now, as started (see {@link #guest}). */
+  private Behavior<Object> current;
 
   private GuestShell(VmMachine machine) {
     super(Object.class);
@@ -42,9 +44,15 @@ final class GuestShell extends BehaviorInterceptor<Object, Object> {
   }
 
   @Override
+  public Behavior<Object> aroundStart(TypedActorContext<Object> context, PreStartTarget<Object> target) {
+    current = target.start(context);
+    return current;
+  }
+
+  @Override
   public Behavior<Object> aroundReceive(TypedActorContext<Object> context, Object message, ReceiveTarget<Object> target) {
     if (!paused && forwardTo == null && !(message instanceof Pause) && !(message instanceof ForwardTo) && !(message instanceof Resume)) {
-      return target.apply(context, message); // the guest runs here: nothing to hold or forward
+      return guest(target.apply(context, message)); // the guest runs here: nothing to hold or forward
     }
     if (message instanceof Pause pause) {
       paused = true;
@@ -69,7 +77,7 @@ final class GuestShell extends BehaviorInterceptor<Object, Object> {
     }
     if (message.getClass().getName().startsWith("org.apache.pekko.")) {
       // The guest's own timers: they tick where the guest runs, and stop here once it has moved.
-      return forwardTo != null ? Behaviors.same() : target.apply(context, message);
+      return forwardTo != null ? Behaviors.same() : guest(target.apply(context, message));
     }
     if (forwardTo != null) {
       forwardTo.tell(message);
@@ -79,6 +87,22 @@ final class GuestShell extends BehaviorInterceptor<Object, Object> {
       waiting.add(message);
       return Behaviors.same();
     }
-    return target.apply(context, message);
+    return guest(target.apply(context, message));
+  }
+
+  /**
+   * What the guest's handler returned, as the interceptor should return it: {@code same} when it
+   * is the guest's behaviour unchanged. A guest written as an {@code AbstractBehavior} returns
+   * itself, not {@code same}, and Pekko's interceptor wraps any behaviour but {@code same} in a
+   * new interceptor: one object per message, seen in JFR's allocation samples.
+   */
+  private Behavior<Object> guest(Behavior<Object> next) {
+    if (next == current) {
+      return Behaviors.same();
+    }
+    if (Behavior.isAlive(next) && !Behavior.isUnhandled(next) && next != Behaviors.same()) {
+      current = next;
+    }
+    return next;
   }
 }
