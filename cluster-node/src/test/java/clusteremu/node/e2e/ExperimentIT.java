@@ -25,22 +25,17 @@ class ExperimentIT {
   @Test
   void measuredSaturationAgreesWithTheModelInBothModes() throws Exception {
     Scripts scripts = new Scripts(dir.resolve("runs"));
-    Path scenario = Scripts.defaultScenarioOnFreePorts(dir);
-    Path experiment = dir.resolve("bottleneck.conf");
-    Files.writeString(
-        experiment,
-        String.join(
-            "\n",
-            "experiment {",
-            "  scenario = \"" + scenario + "\"",
-            "  overrides { dispatcher { request-demand = 5ms, reply-demand = 5ms, queue-capacity = 100 } }",
-            "  cluster-warmup = 5s",
-            "  load { warmup = 4s, duration = 8s, timeout = 3s }",
-            "  phases = [",
-            "    { name = proxy-150, mode = proxy, rate = 150 }",
-            "    { name = handoff-300, mode = handoff, rate = 300 }",
-            "  ]",
-            "}"));
+    Path experiment =
+        Scripts.experimentOnDefaultScenario(
+            dir,
+            "bottleneck.conf",
+            "overrides { dispatcher { request-demand = 5ms, reply-demand = 5ms, queue-capacity = 100 } }",
+            "cluster-warmup = 5s",
+            "load { warmup = 4s, duration = 8s, timeout = 3s }",
+            "phases = [",
+            "  { name = proxy-150, mode = proxy, rate = 150 }",
+            "  { name = handoff-300, mode = handoff, rate = 300 }",
+            "]");
     try {
       Scripts.Result result = scripts.run(Duration.ofMinutes(4), "experiment", experiment.toString());
       assertEquals(0, result.exitCode(), result.output());

@@ -192,4 +192,16 @@ final class Scripts {
     Files.writeString(file, text);
     return file;
   }
+
+  /** An experiment file {@code name} in {@code dir} over the default scenario on free ports, with {@code lines} inside its block. */
+  static Path experimentOnDefaultScenario(Path dir, String name, String... lines) throws IOException {
+    Path scenario = defaultScenarioOnFreePorts(dir);
+    StringBuilder text = new StringBuilder("experiment {\n  scenario = \"").append(scenario).append("\"\n");
+    for (String line : lines) {
+      text.append("  ").append(line).append('\n');
+    }
+    Path file = dir.resolve(name);
+    Files.writeString(file, text.append("}\n"));
+    return file;
+  }
 }

@@ -43,24 +43,19 @@ class TimeDilationIT {
   @Test
   void aDatacenterTenTimesFasterThanTheMachineCarriesItsLoadAtTimeDilationTen() throws Exception {
     Scripts scripts = new Scripts(dir.resolve("runs"));
-    Path scenario = Scripts.defaultScenarioOnFreePorts(dir);
-    Path experiment = dir.resolve("dilated.conf");
-    Files.writeString(
-        experiment,
-        String.join(
-            "\n",
-            "experiment {",
-            "  scenario = \"" + scenario + "\"",
-            "  overrides {",
-            "    time-dilation = 10",
-            "    dispatcher { request-demand = 0.08ms, reply-demand = 0.08ms }",
-            "    app-server.demand.mean = 0.2ms",
-            "    data-server.demand.mean = 0.05ms",
-            "  }",
-            "  cluster-warmup = 20s",
-            "  load { arrivals = poisson, warmup = 0.5s, duration = 2s, timeout = 2s }",
-            "  phases = [ { name = proxy-5000, mode = proxy, rate = 5000 } ]",
-            "}"));
+    Path experiment =
+        Scripts.experimentOnDefaultScenario(
+            dir,
+            "dilated.conf",
+            "overrides {",
+            "  time-dilation = 10",
+            "  dispatcher { request-demand = 0.08ms, reply-demand = 0.08ms }",
+            "  app-server.demand.mean = 0.2ms",
+            "  data-server.demand.mean = 0.05ms",
+            "}",
+            "cluster-warmup = 20s",
+            "load { arrivals = poisson, warmup = 0.5s, duration = 2s, timeout = 2s }",
+            "phases = [ { name = proxy-5000, mode = proxy, rate = 5000 } ]");
     try {
       Scripts.Result result = scripts.run(Duration.ofMinutes(4), "experiment", experiment.toString());
       assertEquals(0, result.exitCode(), result.output());
