@@ -50,10 +50,16 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
   @Option(names = "--vms-per-host", defaultValue = "10", description = "scale: idle VMs (1 vCPU, 2 GiB) per host. Default: ${DEFAULT-VALUE}.")
   int vmsPerHost;
 
-  @Option(names = "--heap", defaultValue = "512m", description = "scale: the node JVM's -Xmx. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--heap", defaultValue = "512m", description = "scale: each node JVM's -Xmx. Default: ${DEFAULT-VALUE}.")
   String heap;
 
+  @Option(names = "--nodes", defaultValue = "1", description = "scale: node JVMs the racks are split over, evenly. Default: ${DEFAULT-VALUE}.")
+  int nodes;
+
   @Mixin RoundsOptions load;
+
+  /** How long the scale part lets the nodes idle (and write their metrics) before it measures. */
+  private static final Duration SETTLE = Duration.ofSeconds(8);
 
   @Override
   public Integer call() throws Exception {
@@ -76,6 +82,9 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     if (vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)) {
       return "--hosts must be above zero and --vms-per-host zero or more";
     }
+    if (nodes < 1 || hostSteps.stream().anyMatch(h -> (h + ScaleScenario.HOSTS_PER_RACK - 1) / ScaleScenario.HOSTS_PER_RACK < nodes)) {
+      return "--nodes must be at least 1 and at most the racks (ten hosts each) of the smallest --hosts";
+    }
     return load.problem();
   }
 
@@ -85,13 +94,19 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     // The steps' runs must not become runs/latest: that stays the user's cluster.
     Path latest = root.resolve("latest");
     Path latestBefore = Files.isSymbolicLink(latest) ? Files.readSymbolicLink(latest) : null;
-    List<ScaleBench.Step> steps = new ArrayList<>();
+    List<ScaleFigures> steps = new ArrayList<>();
     try {
       for (int hosts : hostSteps) {
-        System.out.printf("%n--- %d hosts, %d idle VMs in one node JVM (-Xmx%s) ---%n", hosts, hosts * vmsPerHost, heap);
-        ScaleBench.Step step = ScaleBench.run(dir, hosts, vmsPerHost, heap, Duration.ofSeconds(8), System.out);
+        // Bytes per idle VM: this heap against the same nodes' with the same hosts and no idle VMs.
+        System.out.printf("%n--- %d hosts, no idle VMs, over %d node JVM(s) (-Xmx%s each): the baseline ---%n", hosts, nodes, heap);
+        Optional<List<ScaleBench.NodeFigures>> baseline = ScaleBench.run(dir, hosts, 0, nodes, heap, SETTLE, System.out);
+        System.out.printf("%n--- %d hosts, %d idle VMs over %d node JVM(s) (-Xmx%s each) ---%n", hosts, hosts * vmsPerHost, nodes, heap);
+        Optional<List<ScaleBench.NodeFigures>> loaded = ScaleBench.run(dir, hosts, vmsPerHost, nodes, heap, SETTLE, System.out);
+        ScaleFigures step = new ScaleFigures(hosts, hosts * vmsPerHost, loaded.orElse(List.of()), baseline.orElse(List.of()));
         steps.add(step);
-        if (!step.up()) {
+        if (step.up()) {
+          step.printNodes(System.out);
+        } else {
           break;
         }
       }
@@ -101,14 +116,11 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
         Files.createSymbolicLink(latest, latestBefore);
       }
     }
-    System.out.printf("%n%-7s %-8s %-5s %-14s %-13s %s%n", "hosts", "VMs", "up", "heap used MB", "process CPU", "metrics lines / interval");
-    for (ScaleBench.Step s : steps) {
-      System.out.printf("%-7d %-8d %-5s %-14s %-13s %s%n", s.hosts(), s.vms(), s.up() ? "yes" : "no",
-          s.up() ? String.format("%.0f of %.0f", s.heapUsedMb(), s.heapMaxMb()) : "-", s.up() ? String.format("%.2f", s.processCpu()) : "-", s.up() ? s.linesPerInterval() : "-");
-    }
-    ScaleBench.Step largest = steps.stream().filter(ScaleBench.Step::up).reduce((a, b) -> b).orElse(null);
-    System.out.printf("one node JVM under -Xmx%s carried %s (target: 250 hosts and 2500 VMs)%n", heap,
-        largest == null ? "nothing" : largest.hosts() + " hosts and " + largest.vms() + " VMs");
+    System.out.println();
+    ScaleFigures.printSteps(steps, System.out);
+    ScaleFigures largest = steps.stream().filter(ScaleFigures::up).reduce((a, b) -> b).orElse(null);
+    System.out.printf("%d node JVM(s) under -Xmx%s each carried %s (target: 250 hosts and 2500 VMs)%n", nodes, heap,
+        largest == null ? "nothing" : largest.hosts() + " hosts and " + largest.vms() + " VMs, all Up");
     return largest != null ? 0 : 1;
   }
 
