@@ -71,7 +71,7 @@ public final class Node {
               new VmAddresses(placement, spec.name(), nodeAddresses(scenario), ActorRefResolver.get(context.getSystem()));
           Set<Integer> ports = scenario.nodes().stream().map(NodeSpec::port).collect(Collectors.toSet());
           boolean modelled = scenario.datacenter().isPresent() && scenario.config().getBoolean("clusteremu.datacenter.network-model");
-          NodeDatacenter datacenter = new NodeDatacenter(topology, spec.name(), ports, placement, addresses, modelled, scenario.timeDilation());
+          NodeDatacenter datacenter = new NodeDatacenter(topology, spec.name(), ports, placement, addresses, modelled, scenario.timeDilation(), scenario.config().getInt("clusteremu.metrics.datacenter-lines"));
           ActorRef<PlacementReplica.Command> replica = context.spawn(PlacementReplica.create(placement), "placement");
 
           Partitioning partitioning = new Partitioning(dataVms(topology), scenario.config().getInt("clusteremu.data-server.replication"));

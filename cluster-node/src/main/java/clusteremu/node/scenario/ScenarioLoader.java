@@ -80,6 +80,7 @@ public final class ScenarioLoader {
       checkReplication(emu, nodes, topology);
       checkControl(emu, nodes);
       checkTimeDilation(emu);
+      Checked.nonNegativeInt(emu, "metrics.datacenter-lines");
       String fileName = file.getFileName().toString();
       return new Scenario(
           file,
