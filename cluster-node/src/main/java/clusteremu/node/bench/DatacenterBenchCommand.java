@@ -56,6 +56,9 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
   @Option(names = "--nodes", defaultValue = "1", description = "scale: node JVMs the racks are split over, evenly. Default: ${DEFAULT-VALUE}.")
   int nodes;
 
+  @Option(names = "--datacenter-lines", defaultValue = "0", description = "scale: each node's clusteremu.metrics.datacenter-lines, the most host and VM lines it writes a metrics interval (0: a line for every host and VM). Default: ${DEFAULT-VALUE}.")
+  int datacenterLines;
+
   @Mixin RoundsOptions load;
 
   /** How long the scale part lets the nodes idle (and write their metrics) before it measures. */
@@ -85,6 +88,9 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     if (nodes < 1 || hostSteps.stream().anyMatch(h -> (h + ScaleScenario.HOSTS_PER_RACK - 1) / ScaleScenario.HOSTS_PER_RACK < nodes)) {
       return "--nodes must be at least 1 and at most the racks (ten hosts each) of the smallest --hosts";
     }
+    if (datacenterLines < 0) {
+      return "--datacenter-lines must be 0 (every host and VM) or more";
+    }
     return load.problem();
   }
 
@@ -99,9 +105,9 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
       for (int hosts : hostSteps) {
         // Bytes per idle VM: this heap against the same nodes' with the same hosts and no idle VMs.
         System.out.printf("%n--- %d hosts, no idle VMs, over %d node JVM(s) (-Xmx%s each): the baseline ---%n", hosts, nodes, heap);
-        Optional<List<ScaleBench.NodeFigures>> baseline = ScaleBench.run(dir, hosts, 0, nodes, heap, SETTLE, System.out);
+        Optional<List<ScaleBench.NodeFigures>> baseline = ScaleBench.run(dir, hosts, 0, nodes, heap, datacenterLines, SETTLE, System.out);
         System.out.printf("%n--- %d hosts, %d idle VMs over %d node JVM(s) (-Xmx%s each) ---%n", hosts, hosts * vmsPerHost, nodes, heap);
-        Optional<List<ScaleBench.NodeFigures>> loaded = ScaleBench.run(dir, hosts, vmsPerHost, nodes, heap, SETTLE, System.out);
+        Optional<List<ScaleBench.NodeFigures>> loaded = ScaleBench.run(dir, hosts, vmsPerHost, nodes, heap, datacenterLines, SETTLE, System.out);
         ScaleFigures step = new ScaleFigures(hosts, hosts * vmsPerHost, loaded.orElse(List.of()), baseline.orElse(List.of()));
         steps.add(step);
         if (step.up()) {

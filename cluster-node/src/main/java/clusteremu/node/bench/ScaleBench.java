@@ -46,13 +46,14 @@ final class ScaleBench {
   private ScaleBench() {}
 
   /**
-   * Starts {@code hosts} hosts with {@code vmsPerHost} idle VMs each over {@code nodes} JVMs,
-   * waits {@code settle}, measures and stops them; empty when the cluster did not come up.
+   * Starts {@code hosts} hosts with {@code vmsPerHost} idle VMs each over {@code nodes} JVMs, each
+   * writing at most {@code datacenterLines} host and VM lines a metrics interval (0: all), waits
+   * {@code settle}, measures and stops them; empty when the cluster did not come up.
    */
-  static Optional<List<NodeFigures>> run(Path dir, int hosts, int vmsPerHost, int nodes, String heap, Duration settle, PrintStream out)
-      throws Exception {
+  static Optional<List<NodeFigures>> run(
+      Path dir, int hosts, int vmsPerHost, int nodes, String heap, int datacenterLines, Duration settle, PrintStream out) throws Exception {
     Path file = dir.resolve("scale-" + hosts + "x" + vmsPerHost + "-" + nodes + "n.conf");
-    Files.writeString(file, ScaleScenario.render(hosts, vmsPerHost, nodes, heap, ScaleScenario.freePorts(nodes + 1)));
+    Files.writeString(file, ScaleScenario.render(hosts, vmsPerHost, nodes, heap, ScaleScenario.freePorts(nodes + 1), datacenterLines));
     Scenario scenario = ScenarioLoader.load(file);
     RunDirectory run;
     Map<String, Duration> readyAfter = new LinkedHashMap<>();

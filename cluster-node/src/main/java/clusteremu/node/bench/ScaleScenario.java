@@ -35,9 +35,9 @@ final class ScaleScenario {
 
   /**
    * The scenario's text; {@code ports} holds a port for each node and, last, one for the control
-   * API.
+   * API; {@code datacenterLines} is {@code clusteremu.metrics.datacenter-lines}.
    */
-  static String render(int hosts, int vmsPerHost, int nodes, String heap, List<Integer> ports) {
+  static String render(int hosts, int vmsPerHost, int nodes, String heap, List<Integer> ports, int datacenterLines) {
     if (ports.size() != nodes + 1) {
       throw new IllegalArgumentException("expected " + (nodes + 1) + " ports, got " + ports);
     }
@@ -71,6 +71,7 @@ final class ScaleScenario {
           nodes {
         %s  }
           control.port = %d
+          metrics.datacenter-lines = %d
           datacenter {
             host-defaults { cores = 16, memory = 256GiB }
             rows {
@@ -85,7 +86,7 @@ final class ScaleScenario {
           }
         }
         """
-        .formatted(hosts, hosts * vmsPerHost, nodes, nodeBlocks, ports.get(nodes), rows, vms);
+        .formatted(hosts, hosts * vmsPerHost, nodes, nodeBlocks, ports.get(nodes), datacenterLines, rows, vms);
   }
 
   private static String hostList(int from, int to) {
