@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The datacenter's two benchmark figures: how many hosts and idle VMs one node JVM carries
- * ({@code scale}), and what the network model costs the tiers at zero configured latency
+ * The datacenter's two benchmark figures: how many hosts and idle VMs node JVMs carry, and
+ * bytes of heap per idle VM ({@code scale}), and what the network model costs the tiers at zero configured latency
  * ({@code network}: the same cluster with the model switched on and off, round by round).
  */
 @Command(
@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "scale: start one node JVM with ever more hosts and idle VMs and print its heap and CPU.",
+      "scale: start node JVMs (--nodes) with ever more hosts and idle VMs, and without the idle VMs, and print",
+      "per node and in total ready time, heap after a full collection, bytes per idle VM, CPU and metrics lines.",
       "network: highest sustained rate of the tiers with the network model on and off, interleaved, on a",
       "running cluster of config/bench-datacenter.conf (scripts/bench-datacenter does both)."
     })
