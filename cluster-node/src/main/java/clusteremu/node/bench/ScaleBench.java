@@ -66,10 +66,7 @@ final class ScaleBench {
     }
     try {
       Thread.sleep(settle.toMillis());
-      Map<String, Idle> idle = new LinkedHashMap<>();
-      for (NodeSpec node : scenario.nodes()) {
-        idle.put(node.name(), idle(run.metrics(node.name())));
-      }
+      Map<String, Idle> idle = awaitSteady(run, scenario, STEADY_LIMIT, out);
       long collected = System.currentTimeMillis();
       for (NodeSpec node : scenario.nodes()) {
         NodeProcesses.find(run, node.name()).ifPresent(ScaleBench::fullGc);
@@ -100,8 +97,40 @@ final class ScaleBench {
     }
   }
 
-  /** What a node's metrics log says of it while idle: the last node line, CPU, lines and interval. */
-  private record Idle(JsonNode last, double processCpu, int linesPerInterval, double intervalSeconds) {}
+  /**
+   * How long past the settling time the bench waits for every node's metrics log to keep its
+   * interval: a node that fell behind while it started (100,000 VMs) writes late, then catches up
+   * with lines in quick succession, and neither is the node at rest.
+   */
+  private static final Duration STEADY_LIMIT = Duration.ofSeconds(60);
+
+  /** Each node's idle figures, once the last intervals of every node are within 15% of the interval (or at the limit). */
+  private static Map<String, Idle> awaitSteady(RunDirectory run, Scenario scenario, Duration limit, PrintStream out) throws Exception {
+    double interval = scenario.metricsInterval().toMillis() / 1000.0;
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      Map<String, Idle> idle = new LinkedHashMap<>();
+      for (NodeSpec node : scenario.nodes()) {
+        idle.put(node.name(), idle(run.metrics(node.name())));
+      }
+      boolean steady = idle.values().stream().allMatch(i -> i.gaps().stream().allMatch(g -> Math.abs(g - interval) <= 0.15 * interval));
+      if (steady) {
+        return idle;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        out.printf("  the metrics logs did not keep a steady %.1f s interval within %d s more; figures as they stand%n", interval, limit.toSeconds());
+        return idle;
+      }
+      Thread.sleep(5000);
+    }
+  }
+
+  /** What a node's metrics log says of it while idle: the last node line, CPU, lines, and the gaps between its last lines. */
+  private record Idle(JsonNode last, double processCpu, int linesPerInterval, List<Double> gaps) {
+    double intervalSeconds() {
+      return gaps.isEmpty() ? 0 : median(gaps);
+    }
+  }
 
   private static Idle idle(Path metrics) throws IOException {
     // Streamed: at thousands of hosts the log grows by tens of thousands of lines a second.
@@ -128,7 +157,7 @@ final class ScaleBench {
         gaps.add((recent.get(i).get("ts").asLong() - recent.get(i - 1).get("ts").asLong()) / 1000.0);
       }
     }
-    return new Idle(last, median(cpu), linesAt.get(last.get("ts").asLong()), gaps.isEmpty() ? 0 : median(gaps));
+    return new Idle(last, median(cpu), linesAt.get(last.get("ts").asLong()), gaps);
   }
 
   /** The last node line written at or after {@code since} (epoch ms), if any. */
