@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The datacenter's two benchmark figures: how many hosts and idle VMs one node JVM carries
- * ({@code scale}), and what the network model costs the tiers at zero configured latency
+ * The datacenter's two benchmark figures: how many hosts and idle VMs node JVMs carry, and
+ * bytes of heap per idle VM ({@code scale}), and what the network model costs the tiers at zero configured latency
  * ({@code network}: the same cluster with the model switched on and off, round by round).
  */
 @Command(
@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "scale: start one node JVM with ever more hosts and idle VMs and print its heap and CPU.",
+      "scale: start node JVMs (--nodes) with ever more hosts and idle VMs, and without the idle VMs, and print",
+      "per node and in total ready time, heap after a full collection, bytes per idle VM, CPU and metrics lines.",
       "network: highest sustained rate of the tiers with the network model on and off, interleaved, on a",
       "running cluster of config/bench-datacenter.conf (scripts/bench-datacenter does both)."
     })
@@ -50,10 +51,19 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
   @Option(names = "--vms-per-host", defaultValue = "10", description = "scale: idle VMs (1 vCPU, 2 GiB) per host. Default: ${DEFAULT-VALUE}.")
   int vmsPerHost;
 
-  @Option(names = "--heap", defaultValue = "512m", description = "scale: the node JVM's -Xmx. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--heap", defaultValue = "512m", description = "scale: each node JVM's -Xmx. Default: ${DEFAULT-VALUE}.")
   String heap;
 
+  @Option(names = "--nodes", defaultValue = "1", description = "scale: node JVMs the racks are split over, evenly. Default: ${DEFAULT-VALUE}.")
+  int nodes;
+
+  @Option(names = "--datacenter-lines", defaultValue = "0", description = "scale: each node's clusteremu.metrics.datacenter-lines, the most host and VM lines it writes a metrics interval (0: a line for every host and VM). Default: ${DEFAULT-VALUE}.")
+  int datacenterLines;
+
   @Mixin RoundsOptions load;
+
+  /** How long the scale part lets the nodes idle (and write their metrics) before it measures. */
+  private static final Duration SETTLE = Duration.ofSeconds(8);
 
   @Override
   public Integer call() throws Exception {
@@ -76,6 +86,12 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     if (vmsPerHost < 0 || hostSteps.stream().anyMatch(h -> h <= 0)) {
       return "--hosts must be above zero and --vms-per-host zero or more";
     }
+    if (nodes < 1 || hostSteps.stream().anyMatch(h -> (h + ScaleScenario.HOSTS_PER_RACK - 1) / ScaleScenario.HOSTS_PER_RACK < nodes)) {
+      return "--nodes must be at least 1 and at most the racks (ten hosts each) of the smallest --hosts";
+    }
+    if (datacenterLines < 0) {
+      return "--datacenter-lines must be 0 (every host and VM) or more";
+    }
     return load.problem();
   }
 
@@ -85,13 +101,19 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
     // The steps' runs must not become runs/latest: that stays the user's cluster.
     Path latest = root.resolve("latest");
     Path latestBefore = Files.isSymbolicLink(latest) ? Files.readSymbolicLink(latest) : null;
-    List<ScaleBench.Step> steps = new ArrayList<>();
+    List<ScaleFigures> steps = new ArrayList<>();
     try {
       for (int hosts : hostSteps) {
-        System.out.printf("%n--- %d hosts, %d idle VMs in one node JVM (-Xmx%s) ---%n", hosts, hosts * vmsPerHost, heap);
-        ScaleBench.Step step = ScaleBench.run(dir, hosts, vmsPerHost, heap, Duration.ofSeconds(8), System.out);
+        // Bytes per idle VM: this heap against the same nodes' with the same hosts and no idle VMs.
+        System.out.printf("%n--- %d hosts, no idle VMs, over %d node JVM(s) (-Xmx%s each): the baseline ---%n", hosts, nodes, heap);
+        Optional<List<ScaleBench.NodeFigures>> baseline = ScaleBench.run(dir, hosts, 0, nodes, heap, datacenterLines, SETTLE, System.out);
+        System.out.printf("%n--- %d hosts, %d idle VMs over %d node JVM(s) (-Xmx%s each) ---%n", hosts, hosts * vmsPerHost, nodes, heap);
+        Optional<List<ScaleBench.NodeFigures>> loaded = ScaleBench.run(dir, hosts, vmsPerHost, nodes, heap, datacenterLines, SETTLE, System.out);
+        ScaleFigures step = new ScaleFigures(hosts, hosts * vmsPerHost, loaded.orElse(List.of()), baseline.orElse(List.of()));
         steps.add(step);
-        if (!step.up()) {
+        if (step.up()) {
+          step.printNodes(System.out);
+        } else {
           break;
         }
       }
@@ -101,14 +123,11 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
         Files.createSymbolicLink(latest, latestBefore);
       }
     }
-    System.out.printf("%n%-7s %-8s %-5s %-14s %-13s %s%n", "hosts", "VMs", "up", "heap used MB", "process CPU", "metrics lines / interval");
-    for (ScaleBench.Step s : steps) {
-      System.out.printf("%-7d %-8d %-5s %-14s %-13s %s%n", s.hosts(), s.vms(), s.up() ? "yes" : "no",
-          s.up() ? String.format("%.0f of %.0f", s.heapUsedMb(), s.heapMaxMb()) : "-", s.up() ? String.format("%.2f", s.processCpu()) : "-", s.up() ? s.linesPerInterval() : "-");
-    }
-    ScaleBench.Step largest = steps.stream().filter(ScaleBench.Step::up).reduce((a, b) -> b).orElse(null);
-    System.out.printf("one node JVM under -Xmx%s carried %s (target: 250 hosts and 2500 VMs)%n", heap,
-        largest == null ? "nothing" : largest.hosts() + " hosts and " + largest.vms() + " VMs");
+    System.out.println();
+    ScaleFigures.printSteps(steps, System.out);
+    ScaleFigures largest = steps.stream().filter(ScaleFigures::up).reduce((a, b) -> b).orElse(null);
+    System.out.printf("%d node JVM(s) under -Xmx%s each carried %s (target: 250 hosts and 2500 VMs)%n", nodes, heap,
+        largest == null ? "nothing" : largest.hosts() + " hosts and " + largest.vms() + " VMs, all Up");
     return largest != null ? 0 : 1;
   }
 

@@ -140,8 +140,9 @@ public final class TopologyLoader {
   }
 
   private static void checkMemory(Config dc, Map<String, HostSpec> hosts, Map<String, VmSpec> vms) {
+    Map<String, List<VmSpec>> byHost = Topology.byHost(vms.values());
     for (HostSpec host : hosts.values()) {
-      List<VmSpec> placed = vms.values().stream().filter(v -> v.host().equals(host.name())).toList();
+      List<VmSpec> placed = byHost.getOrDefault(host.name(), List.of());
       long asked = placed.stream().mapToLong(VmSpec::memoryBytes).sum();
       if (asked > host.memoryBytes()) {
         StringBuilder who = new StringBuilder();

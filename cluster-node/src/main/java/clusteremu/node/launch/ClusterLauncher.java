@@ -49,6 +49,12 @@ public final class ClusterLauncher {
    * (up to {@code timeout}) until every node is ready. On failure it stops every JVM it started.
    */
   public static RunDirectory launch(Scenario scenario, Duration timeout, PrintStream out) throws LaunchFailed, IOException {
+    return launch(scenario, timeout, out, new LinkedHashMap<>());
+  }
+
+  /** As above, and puts into {@code readyAfter} how long each node took to be ready (the scale benchmark prints it). */
+  public static RunDirectory launch(Scenario scenario, Duration timeout, PrintStream out, Map<String, Duration> readyAfter)
+      throws LaunchFailed, IOException {
     Optional<String> running = runningCluster();
     if (running.isPresent()) {
       throw new LaunchFailed("a cluster is already running (" + running.get() + "); stop it first with scripts/cluster down", true);
@@ -77,7 +83,7 @@ public final class ClusterLauncher {
     for (NodeSpec node : scenario.nodes()) {
       started.put(node.name(), NodeProcesses.start(run, node));
     }
-    String failure = awaitReady(scenario, run, started, timeout, out);
+    String failure = awaitReady(scenario, run, started, timeout, out, readyAfter);
     if (failure != null) {
       int killed = NodeProcesses.stop(new ArrayList<>(started.values()), scenario.shutdownTimeout());
       throw new LaunchFailed(
@@ -96,7 +102,8 @@ public final class ClusterLauncher {
 
   /** Waits until every node is ready; returns null when all are, or what went wrong. */
   private static String awaitReady(
-      Scenario scenario, RunDirectory run, Map<String, ProcessHandle> started, Duration limit, PrintStream out) throws IOException {
+      Scenario scenario, RunDirectory run, Map<String, ProcessHandle> started, Duration limit, PrintStream out, Map<String, Duration> readyAfter)
+      throws IOException {
     long begin = System.nanoTime();
     long deadline = begin + limit.toNanos();
     List<String> ready = new ArrayList<>();
@@ -109,6 +116,7 @@ public final class ClusterLauncher {
           Optional<NodeStatus> status = StatusFiles.read(run, node.getKey());
           if (status.isPresent() && StatusFiles.ready(status.get(), scenario)) {
             ready.add(node.getKey());
+            readyAfter.put(node.getKey(), Duration.ofNanos(System.nanoTime() - begin));
             out.printf("  %-16s ready after %.1f s%n", node.getKey(), (System.nanoTime() - begin) / 1e9);
           }
         }

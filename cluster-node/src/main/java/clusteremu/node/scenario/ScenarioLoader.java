@@ -80,6 +80,7 @@ public final class ScenarioLoader {
       checkReplication(emu, nodes, topology);
       checkControl(emu, nodes);
       checkTimeDilation(emu);
+      Checked.nonNegativeInt(emu, "metrics.datacenter-lines");
       String fileName = file.getFileName().toString();
       return new Scenario(
           file,
@@ -297,6 +298,7 @@ public final class ScenarioLoader {
    */
   private static List<NodeSpec> withGuests(List<NodeSpec> nodes, Topology topology, Config emu) {
     List<NodeSpec> result = new ArrayList<>();
+    Map<String, List<clusteremu.node.datacenter.VmSpec>> byHost = Topology.byHost(topology.vms().values());
     for (NodeSpec node : nodes) {
       if (!node.components().isEmpty()) {
         throw new ScenarioException(
@@ -307,7 +309,7 @@ public final class ScenarioLoader {
       }
       Set<ComponentKind> guests = new LinkedHashSet<>();
       for (var host : topology.hostsOf(node.name())) {
-        for (var vm : topology.vmsOn(host.name())) {
+        for (var vm : byHost.getOrDefault(host.name(), List.of())) {
           vm.guest().ifPresent(guests::add);
         }
       }

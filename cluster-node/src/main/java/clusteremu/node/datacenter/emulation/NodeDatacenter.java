@@ -5,6 +5,7 @@ import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
 import clusteremu.node.datacenter.placement.Placement;
 import clusteremu.node.datacenter.placement.VmAddresses;
+import clusteremu.node.metrics.HostSample;
 import clusteremu.node.metrics.MetricsSource;
 import clusteremu.node.metrics.MillisecondPercentiles;
 import clusteremu.tiers.time.TimeDilation;
@@ -39,19 +40,33 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
   private final Map<String, Long> lastWrites = new LinkedHashMap<>();
   private final Map<String, SharedLink.LinkTotals> lastLinks = new LinkedHashMap<>();
   private volatile List<HostLoad> status = List.of();
+  /** Read and moved on by the loop thread only. */
+  private final HostSample sample;
 
   /**
    * The hosts of node {@code node}, without VMs yet: each VM is started on its host by
    * {@link #startVm}, from the {@code Vm} actor that owns it.
    */
   public NodeDatacenter(Topology topology, String node, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean networkModelled) {
-    this(topology, node, nodePorts, placement, addresses, networkModelled, TimeDilation.NONE);
+    this(topology, node, nodePorts, placement, addresses, networkModelled, TimeDilation.NONE, 0);
   }
 
-  /** As above, with every emulated duration taking {@code time}'s factor longer in real time. */
+  /**
+   * As above, with every emulated duration taking {@code time}'s factor longer in real time, and
+   * at most {@code hostLines} host and VM lines in the metrics log an interval (0: no limit; see
+   * {@link HostSample}).
+   */
   public NodeDatacenter(
-      Topology topology, String node, Set<Integer> nodePorts, Placement placement, VmAddresses addresses, boolean networkModelled, TimeDilation time) {
+      Topology topology,
+      String node,
+      Set<Integer> nodePorts,
+      Placement placement,
+      VmAddresses addresses,
+      boolean networkModelled,
+      TimeDilation time,
+      int hostLines) {
     this.topology = topology;
+    this.sample = new HostSample(hostLines);
     this.loop = new EmulationLoop("emulation-" + node, time);
     this.network = new Network(topology, loop, nodePorts, placement, addresses, networkModelled);
     List<HostSpec> carried = topology.hostsOf(node);
@@ -155,20 +170,35 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     long now = loop.now();
     List<Map<String, Object>> lines = new ArrayList<>();
     List<HostLoad> hostStatus = new ArrayList<>();
+    int[] hostLines = new int[hosts.size()];
+    int index = 0;
+    long allLines = 0;
     for (HostCpu host : hosts.values()) {
+      hostLines[index++] = 1 + host.vms().size();
+      allLines += 1 + host.vms().size();
+    }
+    boolean[] written = sample.take(hostLines);
+    Totals summed = new Totals();
+    index = 0;
+    for (HostCpu host : hosts.values()) {
+      boolean write = written[index++];
       List<HostLoad.Vm> vmStatus = new ArrayList<>();
       HostSpec spec = topology.hosts().get(host.name());
       double busy = host.busyCoreNanos();
       double utilisation = round((busy - lastBusy.getOrDefault(host.name(), 0.0)) / (seconds * 1e9 * host.cores()));
-      Map<String, Object> line = line(host.name(), "host");
-      line.put("row", spec.row());
-      line.put("rack", spec.rack());
-      line.put("cores", host.cores());
-      line.put("cpu_utilisation", utilisation);
-      line.put("runnable", host.runnable());
-      line.put("vms", host.vms().size());
+      summed.add(host, busy - lastBusy.getOrDefault(host.name(), 0.0));
+      if (write) {
+        Map<String, Object> line = line(host.name(), "host");
+        line.put("row", spec.row());
+        line.put("rack", spec.rack());
+        line.put("cores", host.cores());
+        line.put("cpu_utilisation", utilisation);
+        line.put("runnable", host.runnable());
+        line.put("vms", host.vms().size());
+        lines.add(line);
+        summed.hostLines++;
+      }
       lastBusy.put(host.name(), busy);
-      lines.add(line);
       for (HostCpu.VmCpu vm : host.vms()) {
         VmMachine machine = machines.get(vm.name());
         if (machine == null) {
@@ -177,25 +207,34 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
         double vmBusy = vm.busyCoreNanos();
         long writes = machine.memory().writes();
         double share = (vmBusy - lastBusy.getOrDefault("vm:" + vm.name(), 0.0)) / (seconds * 1e9);
-        Map<String, Object> vmLine = line(vm.name(), "vm");
-        vmLine.put("host", host.name());
-        vmLine.put("guest", machine.spec().guest().map(g -> g.configName()).orElse("none"));
-        vmLine.put("vcpus", vm.vcpus());
-        vmLine.put("cpu_share", round(share));
-        vmLine.put("runnable", vm.runnable());
-        vmLine.put("pages", machine.memory().pages());
-        vmLine.put("dirty_pages", machine.memory().dirtyPages());
-        vmLine.put("dirty_pages_per_s", round((writes - lastWrites.getOrDefault(vm.name(), 0L)) / seconds));
+        double dirtyRate = (writes - lastWrites.getOrDefault(vm.name(), 0L)) / seconds;
+        String guest = machine.spec().guest().map(g -> g.configName()).orElse("none");
+        summed.add(share, dirtyRate);
+        // A VM with a guest carries the tiers' load: its line is written whether its host's is or not.
+        if (write || machine.spec().guest().isPresent()) {
+          Map<String, Object> vmLine = line(vm.name(), "vm");
+          vmLine.put("host", host.name());
+          vmLine.put("guest", guest);
+          vmLine.put("vcpus", vm.vcpus());
+          vmLine.put("cpu_share", round(share));
+          vmLine.put("runnable", vm.runnable());
+          vmLine.put("pages", machine.memory().pages());
+          vmLine.put("dirty_pages", machine.memory().dirtyPages());
+          vmLine.put("dirty_pages_per_s", round(dirtyRate));
+          lines.add(vmLine);
+          summed.vmLines++;
+        }
         lastBusy.put("vm:" + vm.name(), vmBusy);
         lastWrites.put(vm.name(), writes);
-        lines.add(vmLine);
         vmStatus.add(
-            new HostLoad.Vm(
-                vm.name(), (String) vmLine.get("guest"), vm.vcpus(), machine.spec().memoryBytes() >> 20, round(share), machine.memory().dirtyPages()));
+            new HostLoad.Vm(vm.name(), guest, vm.vcpus(), machine.spec().memoryBytes() >> 20, round(share), machine.memory().dirtyPages()));
       }
       hostStatus.add(
           new HostLoad(
               host.name(), topology.rows().get(spec.row()).container(), spec.row(), spec.rack(), host.cores(), utilisation, host.runnable(), List.copyOf(vmStatus)));
+    }
+    if (sample.sampling(allLines)) {
+      lines.add(summed.line(seconds));
     }
     for (SharedLink link : network.links()) {
       SharedLink.LinkTotals totals = link.totals();
@@ -239,6 +278,46 @@ public final class NodeDatacenter implements MetricsSource, AutoCloseable {
     line.put("lateness_mean_ms", lateness.getTotalCount() > 0 ? round(lateness.getMean() / 1000) : 0.0);
     MillisecondPercentiles.put(line, "lateness", lateness);
     return line;
+  }
+
+  /** The node's hosts and VMs summed over an interval: the {@code datacenter} line, written while host lines are sampled. */
+  private static final class Totals {
+    int hosts;
+    int vms;
+    int busyVms;
+    int hostLines;
+    int vmLines;
+    long cores;
+    long runnable;
+    double busyNanos;
+    double dirtyPagesPerSecond;
+
+    void add(HostCpu host, double busyDelta) {
+      hosts++;
+      cores += host.cores();
+      runnable += host.runnable();
+      busyNanos += busyDelta;
+    }
+
+    void add(double cpuShare, double dirtyRate) {
+      vms++;
+      busyVms += cpuShare > 0 ? 1 : 0;
+      dirtyPagesPerSecond += dirtyRate;
+    }
+
+    Map<String, Object> line(double seconds) {
+      Map<String, Object> line = NodeDatacenter.line("datacenter", "datacenter");
+      line.put("hosts", hosts);
+      line.put("vms", vms);
+      line.put("host_lines", hostLines);
+      line.put("vm_lines", vmLines);
+      line.put("cores", cores);
+      line.put("cpu_utilisation", cores == 0 ? 0.0 : round(busyNanos / (seconds * 1e9 * cores)));
+      line.put("runnable", runnable);
+      line.put("busy_vms", busyVms);
+      line.put("dirty_pages_per_s", round(dirtyPagesPerSecond));
+      return line;
+    }
   }
 
   private static Map<String, Object> line(String component, String kind) {
