@@ -27,7 +27,7 @@ ensure_built() {
 
 # The command line, in a small quick-starting JVM (it only launches, reads and signals).
 clusteremu_cli() {
-  java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$CLASSPATH_EMU" clusteremu.node.cli.Main "$@"
+  java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$CLASSPATH_EMU" clusteremu.node.cli.Main "$@"
 }
 
 # True when the arguments ask for help or the version: scripts that start a cluster before their
