@@ -5,6 +5,7 @@ import clusteremu.node.report.RunData.PhaseData;
 import clusteremu.node.run.RecordedDispatcher;
 import clusteremu.tiers.dispatcher.Mode;
 import clusteremu.tiers.settings.ConfigNamed;
+import clusteremu.tiers.time.TimeDilation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -185,8 +186,7 @@ public final class Report {
 
   /** The run's time dilation as written in its scenario (10, not 10.0). */
   String dilation() {
-    double k = data.settings().dilation();
-    return k == Math.rint(k) ? String.valueOf((long) k) : String.valueOf(k);
+    return new TimeDilation(data.settings().dilation()).factorText();
   }
 
   public Report print(PrintStream out) {

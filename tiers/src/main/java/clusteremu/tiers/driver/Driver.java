@@ -227,7 +227,7 @@ public final class Driver extends AbstractBehavior<Driver.Command> {
     }
     return String.format(
         "; in emulated time (time dilation %s: a line every %s real s, the load takes %s real s)",
-        LoadSettings.seconds(Duration.ofMillis(Math.round(time.factor() * 1000))),
+        time.factorText(),
         LoadSettings.seconds(time.real(Duration.ofSeconds(1))),
         LoadSettings.seconds(time.real(settings.warmup().plus(settings.duration()))));
   }

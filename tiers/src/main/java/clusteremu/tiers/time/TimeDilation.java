@@ -73,8 +73,13 @@ public final class TimeDilation {
     return Double.hashCode(factor);
   }
 
+  /** The factor as a scenario writes it: 10, not 10.0; 2.5. */
+  public String factorText() {
+    return java.math.BigDecimal.valueOf(factor).stripTrailingZeros().toPlainString();
+  }
+
   @Override
   public String toString() {
-    return factor == 1 ? "real time" : "time dilation " + factor;
+    return factor == 1 ? "real time" : "time dilation " + factorText();
   }
 }

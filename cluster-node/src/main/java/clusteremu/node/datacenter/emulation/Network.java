@@ -210,12 +210,14 @@ public final class Network {
 
   /** The route between two hosts (either may be {@link Topology#OUTSIDE}). */
   public Route route(String fromHost, String toHost) {
-    Map<String, Route> from = routes.get(fromHost == null ? OUTSIDE_KEY : fromHost);
-    if (from == null) {
-      from = routes.computeIfAbsent(fromHost == null ? OUTSIDE_KEY : fromHost, key -> new ConcurrentHashMap<>());
-    }
-    Route route = from.get(toHost == null ? OUTSIDE_KEY : toHost);
-    return route != null ? route : from.computeIfAbsent(toHost == null ? OUTSIDE_KEY : toHost, key -> topology.route(fromHost, toHost));
+    Map<String, Route> from = routes.computeIfAbsent(keyOf(fromHost), key -> new ConcurrentHashMap<>());
+    Route route = from.get(keyOf(toHost));
+    // Looked up before computeIfAbsent, whose lambda would capture both hosts for every message.
+    return route != null ? route : from.computeIfAbsent(keyOf(toHost), key -> topology.route(fromHost, toHost));
+  }
+
+  private static String keyOf(String host) {
+    return host == null ? OUTSIDE_KEY : host;
   }
 
   /**
