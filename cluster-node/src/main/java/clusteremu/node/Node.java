@@ -2,6 +2,7 @@ package clusteremu.node;
 
 import clusteremu.node.bench.BareRelay;
 import clusteremu.node.bench.BulkProbe;
+import clusteremu.node.control.ControlAccess;
 import clusteremu.node.control.ControlApi;
 import clusteremu.node.datacenter.Topology;
 import clusteremu.node.datacenter.VmSpec;
@@ -93,18 +94,18 @@ public final class Node {
               Migrations.NAME);
           ActorRef<HostCrashes.Command> hostCrashes = context.spawn(HostCrashes.create(hosts, replica), HostCrashes.NAME);
           context.spawn(Arrivals.create(spec.name(), topology, hosts, replica, datacenter, migrationLog), Arrivals.NAME);
-          if (spec.name().equals(controlNode(scenario))) {
+          if (spec.name().equals(scenario.controlNode().name())) {
             FaultLog faultLog = new FaultLog(run.faults());
             ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
             Map<String, String> addressOf = nodeAddresses(scenario);
             new ControlApi(
-                    context.getSystem(), run.root(), topology, placement, scenario.nodes().stream().map(NodeSpec::name).toList(),
+                    context.getSystem(), run.root(), topology, placement, addressOf,
                     node -> node.equals(spec.name()) ? migrations : resolver.resolveActorRef(addressOf.get(node) + "/user/" + Migrations.NAME),
                     new NodeFaults(scenario, run, spec.name(), faultLog),
                     context.spawn(PathFaultTable.create(topology, modelled, faultLog), "path-fault-table"),
                     faultLog,
                     node -> node.equals(spec.name()) ? hostCrashes : resolver.resolveActorRef(addressOf.get(node) + "/user/" + HostCrashes.NAME))
-                .bind(scenario.config().getInt("clusteremu.control.port"));
+                .bind(ControlAccess.of(scenario, scenario.machineOf(spec)), scenario.config().getInt("clusteremu.control.port"));
           }
           Optional<NodeDatacenter> drawn = scenario.datacenter().map(t -> datacenter);
           if (drawn.isPresent()) {
@@ -132,12 +133,6 @@ public final class Node {
           context.getLog().info("node {} carries {}", spec.name(), spec.roles());
           return Behaviors.empty();
         });
-  }
-
-  /** The node that serves the control API: the one named, or the first seed node. */
-  static String controlNode(Scenario scenario) {
-    String named = scenario.config().getString("clusteremu.control.node");
-    return named.isEmpty() ? scenario.seedNodes().get(0).name() : named;
   }
 
   /** Every data VM of the scenario by name: the fixed table that says which one owns a key. */

@@ -196,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
     return ActorSystem.create(
         ClosedLoop.create(),
         scenario.clusterName(),
-        MemberConfig.forMember(scenario, 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
+        MemberConfig.forMember(scenario, scenario.memberMachine(null), 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
   }
 
   static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {

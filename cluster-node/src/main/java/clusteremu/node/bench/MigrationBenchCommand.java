@@ -97,7 +97,7 @@ public final class MigrationBenchCommand implements Callable<Integer> {
     }
     Scenario scenario = cluster.get().scenario();
     Path runDir = cluster.get().run().root();
-    api = new ControlClient(scenario.config().getInt("clusteremu.control.port"), runDir);
+    api = ControlClient.of(scenario, null, runDir);
     Map<String, Object> json = new LinkedHashMap<>();
     ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(scenario);
     try {

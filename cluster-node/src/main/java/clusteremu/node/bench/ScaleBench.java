@@ -59,7 +59,7 @@ final class ScaleBench {
     Map<String, Duration> readyAfter = new LinkedHashMap<>();
     try {
       // Thousands of hosts take tens of seconds a node JVM, more when several share two cores.
-      run = ClusterLauncher.launch(scenario, Duration.ofSeconds(Math.max(120, hosts / 25)), out, readyAfter);
+      run = ClusterLauncher.launch(scenario, null, Duration.ofSeconds(Math.max(120, hosts / 25)), out, readyAfter);
     } catch (ClusterLauncher.LaunchFailed e) {
       out.println("  did not come up: " + e.getMessage().lines().findFirst().orElse(""));
       return Optional.empty();

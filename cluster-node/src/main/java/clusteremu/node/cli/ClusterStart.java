@@ -39,6 +39,11 @@ final class ClusterStart implements Callable<Integer> {
       System.err.println("clusteremu cluster start: no node " + node + " in " + run.root() + "; the nodes are " + scenario.nodes().stream().map(NodeSpec::name).toList());
       return 2;
     }
+    if (!scenario.nodesOn(cluster.get().startedOn()).contains(spec.get())) {
+      System.err.println("clusteremu cluster start: node " + node + " runs on machine " + scenario.machineOf(spec.get()).displayName()
+          + ", not on this one (" + cluster.get().startedOn() + "); start it there");
+      return 2;
+    }
     Optional<ProcessHandle> running = NodeProcesses.find(run, node);
     if (running.isPresent()) {
       System.err.println("clusteremu cluster start: node " + node + " is running (PID " + running.get().pid() + ")");

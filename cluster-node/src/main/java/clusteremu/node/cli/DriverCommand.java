@@ -120,7 +120,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     Path outDir = out != null ? out : cluster.get().run().root();
     Files.createDirectories(outDir);
     Config config =
-        MemberConfig.forMember(scenario, 0, List.of("driver"))
+        MemberConfig.forMember(scenario, cluster.get().memberMachine(), 0, List.of("driver"))
             .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
             // The driver's own shutdown hook runs coordinated shutdown once the summary is written.
             .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off"));

@@ -74,7 +74,7 @@ final class FaultCommand implements Callable<Integer> {
       System.err.println("clusteremu fault: no cluster at " + RunningCluster.where(run) + "; start one with scripts/cluster up");
       return 2;
     }
-    ControlClient api = new ControlClient(cluster.get().scenario().config().getInt("clusteremu.control.port"), cluster.get().run().root());
+    ControlClient api = ControlClient.of(cluster.get().scenario(), cluster.get().startedOn(), cluster.get().run().root());
     try {
       return list ? list(api) : inject(api, body);
     } catch (ControlClient.WrongCluster e) {

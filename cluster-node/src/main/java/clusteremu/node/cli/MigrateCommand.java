@@ -99,7 +99,7 @@ final class MigrateCommand implements Callable<Integer> {
       System.err.println("clusteremu migrate: no cluster at " + RunningCluster.where(run) + "; start one with scripts/cluster up");
       return 2;
     }
-    api = new ControlClient(cluster.get().scenario().config().getInt("clusteremu.control.port"), cluster.get().run().root());
+    api = ControlClient.of(cluster.get().scenario(), cluster.get().startedOn(), cluster.get().run().root());
     try {
       if (list) {
         return list();

@@ -2,12 +2,14 @@ package clusteremu.node.cli;
 
 import clusteremu.node.report.TextTable;
 import clusteremu.node.launch.NodeProcesses;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.status.NodeStatus;
 import clusteremu.node.status.StatusFiles;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +17,36 @@ import java.util.Optional;
 final class StatusTable {
   private StatusTable() {}
 
-  /** Prints the table; returns how many nodes are running and Up. */
+  /**
+   * Prints the table; returns how many nodes are running and Up. A node of another machine (when
+   * {@code scripts/cluster up --machine} started this one's only) has no PID or status file here: it
+   * is shown as this machine's nodes see it.
+   */
   static int print(Scenario scenario, RunDirectory run, PrintStream out) {
-    TextTable table = new TextTable("NODE", "PORT", "PID", "STATE", "OTHERS SEE", "COMPONENTS", "IN FLIGHT", "MEMBERS UP");
+    List<String> header = new ArrayList<>(List.of("NODE", "PORT", "PID", "STATE", "OTHERS SEE", "COMPONENTS", "IN FLIGHT", "MEMBERS UP"));
+    if (scenario.spansMachines()) {
+      header.add(1, "MACHINE");
+    }
+    TextTable table = new TextTable(header.toArray(String[]::new));
     int up = 0;
     Optional<NodeStatus> witness = witness(scenario, run);
+    List<NodeSpec> here = scenario.nodesOn(RunningCluster.startedOn(run));
     for (NodeSpec node : scenario.nodes()) {
+      List<String> row = new ArrayList<>();
+      row.add(node.name());
+      if (scenario.spansMachines()) {
+        row.add(scenario.machineOf(node).displayName() + " " + scenario.machineOf(node).address());
+      }
+      if (!here.contains(node)) {
+        // Never seen here is not removed: the other machine may not have started it yet.
+        String seen = witness.map(w -> seenAs(w, scenario.addressOf(node))).map(s -> s.equals("removed") ? "not a member" : s).orElse("unknown (no node runs here)");
+        if (seen.equals("Up")) {
+          up++;
+        }
+        row.addAll(List.of(String.valueOf(node.port()), "elsewhere", seen, witness.isPresent() ? seen : "-", String.join(",", node.roles()), "-", "-"));
+        table.row(row.toArray(String[]::new));
+        continue;
+      }
       Optional<ProcessHandle> process = NodeProcesses.find(run, node.name());
       Optional<NodeStatus> status = StatusFiles.read(run, node.name());
       String state;
@@ -40,15 +66,15 @@ final class StatusTable {
         up++;
       }
       boolean live = process.isPresent() && status.isPresent();
-      table.row(
-          node.name(),
+      row.addAll(List.of(
           String.valueOf(node.port()),
           process.map(p -> String.valueOf(p.pid())).orElse("-"),
           state,
           witness.map(w -> seenAs(w, scenario.addressOf(node))).orElse("-"),
           String.join(",", node.roles()),
           live ? inFlight(status.get()) : "-",
-          live ? membersUp(status.get()) + "/" + scenario.nodes().size() : "-");
+          live ? membersUp(status.get()) + "/" + scenario.nodes().size() : "-"));
+      table.row(row.toArray(String[]::new));
     }
     table.print(out);
     return up;
@@ -61,7 +87,7 @@ final class StatusTable {
    */
   private static Optional<NodeStatus> witness(Scenario scenario, RunDirectory run) {
     NodeStatus best = null;
-    for (NodeSpec node : scenario.nodes()) {
+    for (NodeSpec node : scenario.nodesOn(RunningCluster.startedOn(run))) {
       if (NodeProcesses.find(run, node.name()).isEmpty()) {
         continue;
       }

@@ -24,9 +24,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Leave;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -52,6 +57,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /migrations}: start one (body: {@link MigrationBody}); 201 with its id, 400
  *       for a bad request (the error names the field), 409 when it is refused (no room, already
  *       migrating); nothing changes on an error.
+ *   <li>{@code POST /members/leave}: have nodes leave the cluster (body: {@code {"nodes": [..]}});
+ *       202 with the nodes asked, 400 naming an unknown node.
  *   <li>{@code GET /faults}: the faults injected so far; {@code POST /faults}: inject one (body:
  *       {@link FaultBody}); 200 with its record, 400 for a bad request, 404 for an unknown node,
  *       409 when it cannot be carried out.
@@ -69,10 +76,13 @@ public final class ControlApi extends AllDirectives {
   static final int MAX_BODY = 64 * 1024;
 
   private final ActorSystem<?> system;
+  /** The bearer token requests must carry, or null; set when the API is bound. */
+  private volatile String token;
   private final Topology topology;
   private final Placement placement;
   private final String run;
-  private final List<String> nodes;
+  private final Map<String, String> nodes;
+  private final List<String> nodeNames;
   private final Function<String, ActorRef<Migrations.Command>> migrationsOf;
   private final NodeFaults faults;
   private final ActorRef<PathFaultTable.Command> pathFaults;
@@ -80,7 +90,7 @@ public final class ControlApi extends AllDirectives {
   private final Function<String, ActorRef<HostCrashes.Command>> hostCrashesOf;
 
   /**
-   * @param nodes every node of the cluster, by name
+   * @param nodes every node of the cluster: its name and its address in Pekko's form
    * @param migrationsOf the migrations actor of a node
    * @param faults carries out the faults on node JVMs
    * @param pathFaults carries out the faults on the emulated network's paths
@@ -92,7 +102,7 @@ public final class ControlApi extends AllDirectives {
       Path run,
       Topology topology,
       Placement placement,
-      List<String> nodes,
+      Map<String, String> nodes,
       Function<String, ActorRef<Migrations.Command>> migrationsOf,
       NodeFaults faults,
       ActorRef<PathFaultTable.Command> pathFaults,
@@ -102,7 +112,8 @@ public final class ControlApi extends AllDirectives {
     this.run = runName(run);
     this.topology = topology;
     this.placement = placement;
-    this.nodes = nodes;
+    this.nodes = Map.copyOf(nodes);
+    this.nodeNames = List.copyOf(nodes.keySet());
     this.migrationsOf = migrationsOf;
     this.faults = faults;
     this.pathFaults = pathFaults;
@@ -110,17 +121,26 @@ public final class ControlApi extends AllDirectives {
     this.hostCrashesOf = hostCrashesOf;
   }
 
-  /** Serves on 127.0.0.1:{@code port}; a port in use is logged, and the node runs on without the API. */
+  /** Serves on 127.0.0.1:{@code port}, plain HTTP; a port in use is logged, and the node runs on without the API. */
   public CompletionStage<ServerBinding> bind(int port) {
-    return Http.get(system)
-        .newServerAt("127.0.0.1", port)
+    return bind(ControlAccess.LOOPBACK, port);
+  }
+
+  /** Serves as {@code access} says (HTTPS and a token beyond loopback); a port in use is logged, and the node runs on without the API. */
+  public CompletionStage<ServerBinding> bind(ControlAccess access, int port) {
+    this.token = access.token();
+    ServerBuilder server = Http.get(system).newServerAt(access.address(), port);
+    if (access.secured()) {
+      server = server.enableHttps(ConnectionContext.httpsServer(access.tls()));
+    }
+    return server
         .bind(routes())
         .whenComplete(
             (binding, failure) -> {
               if (failure != null) {
-                log.error("control API: cannot listen on 127.0.0.1:{} ({}); set clusteremu.control.port to a free port", port, failure.toString());
+                log.error("control API: cannot listen on {}:{} ({}); set clusteremu.control.port to a free port", access.address(), port, failure.toString());
               } else {
-                log.info("control API on http://127.0.0.1:{}", port);
+                log.info("control API on {}{}", access.url(port), access.token() != null ? ", bearer token required" : "");
               }
             });
   }
@@ -141,7 +161,28 @@ public final class ControlApi extends AllDirectives {
     // Inside the header, so that rejections (404, 405) and errors name the run too; both as JSON.
     return respondWithHeader(
         RawHeader.create(RUN_HEADER, run),
-        () -> handleExceptions(jsonErrors(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(ControlApi::asJson), this::apiRoutes)));
+        () -> handleExceptions(jsonErrors(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(ControlApi::asJson), () -> authorized(this::apiRoutes))));
+  }
+
+  /**
+   * When a token is set, every request must carry it ({@code Authorization: Bearer <token>}); else
+   * 401, the same answer for a missing or a wrong one. Compared in constant time.
+   */
+  private Route authorized(java.util.function.Supplier<Route> inner) {
+    if (token == null) {
+      return inner.get();
+    }
+    byte[] expected = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return optionalHeaderValueByName(
+        "Authorization",
+        given -> {
+          byte[] actual = given.orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          if (java.security.MessageDigest.isEqual(expected, actual)) {
+            return inner.get();
+          }
+          log.warn("control API: refused a request without the right bearer token");
+          return complete(json(401, error("missing or wrong bearer token; expected the header Authorization: Bearer <the token in clusteremu.control.token-file>")));
+        });
   }
 
   /** A failure while a request is served, as a JSON error: 413 for a body past the limit (sent without a length), else 500. */
@@ -182,6 +223,7 @@ public final class ControlApi extends AllDirectives {
                             concat(
                                 get(() -> completeWithFuture(migration(id))),
                                 delete(() -> completeWithFuture(cancel(id))))))),
+        path(PathMatchers.segment("members").slash("leave"), () -> post(() -> body(body -> complete(leave(body))))),
         path(
             "faults",
             () ->
@@ -272,6 +314,29 @@ public final class ControlApi extends AllDirectives {
         .exceptionally(e -> json(503, error("node " + carrier + " did not answer: " + e.getMessage())));
   }
 
+  /**
+   * Has the named nodes leave the cluster gracefully, each then shutting its JVM down, wherever it
+   * runs ({@code scripts/cluster down} on one machine stops the others' nodes this way). This node
+   * is asked last. 202 with the nodes asked; 400 naming an unknown node, and then none is asked.
+   */
+  private HttpResponse leave(String body) {
+    List<String> asked;
+    try {
+      asked = LeaveBody.parse(body, nodeNames);
+    } catch (BodyFields.Invalid e) {
+      return json(400, error(e.getMessage()));
+    }
+    Cluster cluster = Cluster.get(system);
+    String self = cluster.selfMember().address().toString();
+    List<String> ordered = new ArrayList<>(asked.stream().filter(n -> !nodes.get(n).equals(self)).toList());
+    asked.stream().filter(n -> nodes.get(n).equals(self)).forEach(ordered::add);
+    for (String node : ordered) {
+      log.info("control API: asking node {} ({}) to leave the cluster", node, nodes.get(node));
+      cluster.manager().tell(Leave.create(AddressFromURIString.parse(nodes.get(node))));
+    }
+    return json(202, Map.of("leaving", ordered));
+  }
+
   /** Crashes or recovers an emulated host through the node that carries it; logged when done. */
   private CompletionStage<NodeFaults.Outcome> hostFault(Fault fault) {
     if (!topology.hosts().containsKey(fault.host())) {
@@ -306,8 +371,8 @@ public final class ControlApi extends AllDirectives {
 
   private CompletionStage<HttpResponse> migration(String id) {
     String node = nodeOf(id);
-    if (!nodes.contains(node)) {
-      return CompletableFuture.completedFuture(json(404, error("no migration " + id + "; ids look like <node>.<n>, e.g. " + nodes.get(0) + ".1")));
+    if (!nodes.containsKey(node)) {
+      return CompletableFuture.completedFuture(json(404, error("no migration " + id + "; ids look like <node>.<n>, e.g. " + nodeNames.get(0) + ".1")));
     }
     return AskPattern.<Migrations.Command, Migrations.Progress>ask(migrationsOf.apply(node), replyTo -> new Migrations.Get(id, replyTo), ASK, system.scheduler())
         .thenApply(progress -> progress.status().equals("unknown") ? json(404, error(progress.reason())) : json(200, progress))
@@ -316,7 +381,7 @@ public final class ControlApi extends AllDirectives {
 
   private CompletionStage<HttpResponse> cancel(String id) {
     String node = nodeOf(id);
-    if (!nodes.contains(node)) {
+    if (!nodes.containsKey(node)) {
       return CompletableFuture.completedFuture(json(404, error("no migration " + id)));
     }
     return AskPattern.<Migrations.Command, Migrations.Cancelled>ask(migrationsOf.apply(node), replyTo -> new Migrations.Cancel(id, replyTo), ASK, system.scheduler())
@@ -330,7 +395,7 @@ public final class ControlApi extends AllDirectives {
   /** Every node's migrations; a node that does not answer within 3 s is left out. */
   private CompletionStage<HttpResponse> migrations() {
     List<CompletableFuture<List<Migrations.Progress>>> asks = new ArrayList<>();
-    for (String node : nodes) {
+    for (String node : nodeNames) {
       asks.add(
           AskPattern.<Migrations.Command, Migrations.ProgressList>ask(migrationsOf.apply(node), Migrations.ListAll::new, Duration.ofSeconds(3), system.scheduler())
               .thenApply(Migrations.ProgressList::migrations)

@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import clusteremu.node.scenario.Scenario;
 import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 
-/** A client of the control API on 127.0.0.1 (scripts/migrate and the experiment runner use it). */
+/**
+ * A client of the control API (scripts/migrate, scripts/fault, scripts/cluster down and the
+ * experiment runner use it): plain HTTP on 127.0.0.1, or HTTPS with the bearer token when the API's
+ * node binds beyond loopback ({@link ControlAccess}).
+ */
 public final class ControlClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,9 +28,11 @@ public final class ControlClient {
     }
   }
 
+  /** The run whose cluster must answer, or null when TLS and the token already prove it. */
   private final String run;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
+  private final String token;
 
   /**
    * The API on 127.0.0.1:{@code port} of the cluster whose run is {@code run}: an answer from
@@ -33,8 +40,33 @@ public final class ControlClient {
    * WrongCluster}, so that nothing is asked of the wrong cluster twice.
    */
   public ControlClient(int port, Path run) {
-    this.base = "http://127.0.0.1:" + port;
-    this.run = ControlApi.runName(run);
+    this(ControlAccess.LOOPBACK, port, run);
+  }
+
+  /**
+   * The API as {@code access} reaches it; {@code run} null: any run's. Beyond loopback the API's node runs on another machine,
+   * with a run directory of its own, so the run is not compared: its certificate, issued by the
+   * scenario's authority for its address, and its acceptance of the token say it is the right one.
+   */
+  public ControlClient(ControlAccess access, int port, Path run) {
+    this.base = access.url(port);
+    this.run = access.secured() || run == null ? null : ControlApi.runName(run);
+    this.token = access.token();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (access.secured()) {
+      builder.sslContext(access.tls());
+    }
+    this.http = builder.build();
+  }
+
+  /**
+   * The control API of a running cluster whose nodes here are those of machine {@code startedOn}
+   * (null: all of them), reached from here. The run is compared only when the API's node is one of
+   * them: a node of another machine has a run directory of its own.
+   */
+  public static ControlClient of(Scenario scenario, String startedOn, Path run) {
+    boolean here = scenario.nodesOn(startedOn).contains(scenario.controlNode());
+    return new ControlClient(ControlAccess.of(scenario, scenario.memberMachine(startedOn)), scenario.config().getInt("clusteremu.control.port"), here ? run : null);
   }
 
   /** The control API on the port answers for another cluster's run. */
@@ -87,8 +119,11 @@ public final class ControlClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(request.timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    request.timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode body;
     try {
       body = JSON.readTree(response.body());
@@ -96,7 +131,7 @@ public final class ControlClient {
       body = JSON.createObjectNode().put("error", response.body());
     }
     String answering = response.headers().firstValue(ControlApi.RUN_HEADER).orElse(null);
-    if (answering != null && !answering.equals(run)) {
+    if (run != null && answering != null && !answering.equals(run)) {
       throw new WrongCluster(
           base + " is the control API of another cluster (run " + answering + "), not of " + run
               + ": this cluster's node could not listen there (see its log); set clusteremu.control.port to a free port");

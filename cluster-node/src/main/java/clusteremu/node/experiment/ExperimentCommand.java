@@ -125,7 +125,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         ActorSystem.create(
             PhaseRunner.create(outside.<Outbound>map(n -> n).orElse(Outbound.DIRECT), scenario.timeDilation()),
             scenario.clusterName(),
-            MemberConfig.forMember(scenario, 0, List.of("driver"))
+            MemberConfig.forMember(scenario, scenario.memberMachine(null), 0, List.of("driver"))
                 .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
                 .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off")));
     outside.ifPresent(network -> network.follow(system));
@@ -152,7 +152,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Summary summary;
         try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve("latency.hlog")), false, "UTF-8");
             clusteremu.node.metrics.SecondsLog seconds = new clusteremu.node.metrics.SecondsLog(dir.resolve("outcomes.jsonl"));
-            PhaseEvents events = new PhaseEvents(new ControlClient(scenario.config().getInt("clusteremu.control.port"), run.root()), scenario.timeDilation(), out, prefix)) {
+            PhaseEvents events = new PhaseEvents(ControlClient.of(scenario, null, run.root()), scenario.timeDilation(), out, prefix)) {
           CompletionStage<Driver.Outcome> result =
               runPhase(system, phase.load(), new Driver.Output(line -> out.println(prefix + line), hlog, seconds),
                   scenario.timeDilation().real(phase.load().warmup().plus(phase.load().duration()).plus(phase.load().timeout())).plusSeconds(120));

@@ -1,6 +1,7 @@
 package clusteremu.node.fault;
 
 import clusteremu.node.launch.NodeProcesses;
+import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -64,6 +65,12 @@ public final class NodeFaults {
     if (fault.kind() != Fault.Kind.RESTART && fault.node().equals(protectedNode)) {
       return Outcome.refused(
           409, "node: " + fault.node() + " serves the control API that carries out faults; to break it, serve the API from another node (clusteremu.control.node)");
+    }
+    String here = RunningCluster.startedOn(run);
+    if (!scenario.nodesOn(here).contains(spec.get())) {
+      // The API's node finds, signals and starts JVMs by the PIDs of its own run directory.
+      return Outcome.refused(409, "node: " + fault.node() + " runs on machine " + scenario.machineOf(spec.get()).displayName()
+          + ", and faults on node JVMs act only on the control API's machine (" + here + "); the paths and hosts of every machine can be broken");
     }
     Optional<ProcessHandle> process = NodeProcesses.find(run, fault.node());
     return switch (fault.kind()) {

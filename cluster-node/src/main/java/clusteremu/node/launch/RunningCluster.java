@@ -2,6 +2,7 @@ package clusteremu.node.launch;
 
 import clusteremu.node.run.RunDirectory;
 import clusteremu.node.run.Runs;
+import clusteremu.node.scenario.Machine;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.config.ScenarioException;
 import clusteremu.node.scenario.ScenarioLoader;
@@ -28,6 +29,31 @@ public record RunningCluster(RunDirectory run, Scenario scenario) {
   /** Where a command looked, for its message when there is no run: {@code dir} or runs/latest. */
   public static Path where(Path dir) {
     return dir != null ? dir : Runs.fromEnvironment().root().resolve("latest");
+  }
+
+  /**
+   * The machine of this run's own nodes: the one {@code scripts/cluster up --machine} named, or
+   * null when it started every node here.
+   */
+  public String startedOn() {
+    return startedOn(run);
+  }
+
+  /** As {@link #startedOn()}, for any run directory. */
+  public static String startedOn(RunDirectory run) {
+    try {
+      return Files.isRegularFile(run.machine()) ? Files.readString(run.machine()).trim() : null;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + run.machine(), e);
+    }
+  }
+
+  /**
+   * The machine a driver or another member started beside this run binds on: the run's own, or,
+   * when every node was started here, the first seed node's.
+   */
+  public Machine memberMachine() {
+    return scenario.memberMachine(startedOn());
   }
 
   /** Empty when the directory has no scenario; a {@link ScenarioException} when it has a bad one. */

@@ -40,6 +40,14 @@ public record RunDirectory(Path root) {
     return root.resolve("status").resolve(node + ".json");
   }
 
+  /**
+   * The name of the machine this run's nodes were started on, when {@code scripts/cluster up
+   * --machine} started one machine's nodes only; absent when they all run here.
+   */
+  public Path machine() {
+    return root.resolve("machine");
+  }
+
   public Path pid(String node) {
     return root.resolve("pids").resolve(node + ".pid");
   }

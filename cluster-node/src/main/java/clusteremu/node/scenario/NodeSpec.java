@@ -8,12 +8,14 @@ import java.util.List;
  * One node of a scenario: one JVM, one cluster member.
  *
  * @param heap the JVM's maximum heap, as for {@code -Xmx} (e.g. {@code 256m})
+ * @param machine the name of the machine it runs on, {@link Machine#LOCAL} for the one it is started on
  * @param settings the {@code clusteremu} block as this node sees it: the scenario's, with the
  *     node's own component overrides on top
  */
 public record NodeSpec(
     String name,
     int port,
+    String machine,
     String heap,
     List<ComponentKind> components,
     List<String> jvmOptions,

@@ -2,12 +2,14 @@ package clusteremu.node.scenario;
 
 import clusteremu.node.datacenter.ComponentKind;
 import clusteremu.node.datacenter.Topology;
+import clusteremu.node.security.TlsStores;
 import clusteremu.tiers.time.TimeDilation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,13 +19,15 @@ import java.util.Optional;
  *
  * @param config the whole resolved configuration (scenario over all reference.conf files)
  * @param pekkoOverrides what the scenario itself sets under {@code pekko}, if anything
+ * @param machines the machines the nodes run on, by name, the local one ({@link Machine#LOCAL}) included
  * @param topology the datacenter the components run in, or null when they run straight on nodes
  */
 public record Scenario(
     Path file,
     String name,
     String clusterName,
-    String hostname,
+    Map<String, Machine> machines,
+    Security security,
     List<NodeSpec> nodes,
     List<NodeSpec> seedNodes,
     Duration startupTimeout,
@@ -48,7 +52,41 @@ public record Scenario(
 
   /** The address of a node in Pekko's form, as seed nodes are given. */
   public String addressOf(NodeSpec node) {
-    return "pekko://" + clusterName + "@" + hostname + ":" + node.port();
+    return "pekko://" + clusterName + "@" + machineOf(node).address() + ":" + node.port();
+  }
+
+  public Machine machineOf(NodeSpec node) {
+    return machines.get(node.machine());
+  }
+
+  /** Whether the scenario spreads its nodes over machines of its own naming (else all run here). */
+  public boolean spansMachines() {
+    return machines.size() > 1;
+  }
+
+  /** The nodes of one machine ({@link Machine#LOCAL} for those that name none); null: every node. */
+  public List<NodeSpec> nodesOn(String machine) {
+    return machine == null ? nodes : nodes.stream().filter(n -> n.machine().equals(machine)).toList();
+  }
+
+  /**
+   * The machine a driver or another member started beside a run binds on: the run's own ({@code
+   * startedOn}, as {@code scripts/cluster up --machine} named it), or, when every node was started
+   * here (null), the first seed node's.
+   */
+  public Machine memberMachine(String startedOn) {
+    return startedOn != null ? machines.get(startedOn) : machineOf(seedNodes.get(0));
+  }
+
+  /** The stores a member on {@code machine} presents and trusts; only when {@code security.tls} is on. */
+  public TlsStores tlsStores(Machine machine) {
+    return new TlsStores(machine.keyStore(), security.trustStore(), security.passwordFile());
+  }
+
+  /** The node that serves the control API: the one named, or the first seed node. */
+  public NodeSpec controlNode() {
+    String named = config.getString("clusteremu.control.node");
+    return named.isEmpty() ? seedNodes.get(0) : node(named).orElseThrow();
   }
 
   /** How many of each kind of component the cluster has (a datacenter's: how many VMs run one). */

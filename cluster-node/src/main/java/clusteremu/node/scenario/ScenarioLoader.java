@@ -61,15 +61,19 @@ public final class ScenarioLoader {
   public static Scenario fromConfig(Path file, Config own, Config reference) {
     try {
       Schema.scenario(reference).check(own);
+      Path folder = file.toAbsolutePath().getParent();
       Config resolved = own.withFallback(reference).resolve();
+      resolved = resolved.withValue("clusteremu", MachineLoader.withAbsolutePaths(resolved.getConfig("clusteremu"), folder).root());
       Config emu = resolved.getConfig("clusteremu");
+      Security security = MachineLoader.security(emu);
+      Map<String, Machine> machines = MachineLoader.machines(emu, security);
       validateComponentBlocks(emu, "clusteremu.");
       try {
         LoadSettings.fromConfig(emu.getConfig("driver"));
       } catch (ConfigException e) {
         throw new ScenarioException(Origins.message(e) + " (in clusteremu.driver)", e);
       }
-      List<NodeSpec> nodes = nodes(emu, resolved);
+      List<NodeSpec> nodes = nodes(emu, machines);
       checkPortsUnique(nodes, emu);
       Topology topology = null;
       if (TopologyLoader.declared(emu)) {
@@ -80,15 +84,19 @@ public final class ScenarioLoader {
       checkReplication(emu, nodes, topology);
       checkControl(emu, nodes);
       checkTimeDilation(emu);
+      List<NodeSpec> seeds = seedNodes(emu, nodes);
+      String controlNode = emu.getString("control.node").isEmpty() ? seeds.get(0).name() : emu.getString("control.node");
+      MachineLoader.check(emu, nodes, machines, security, controlNode);
       Checked.nonNegativeInt(emu, "metrics.datacenter-lines");
       String fileName = file.getFileName().toString();
       return new Scenario(
           file,
           fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName,
           clusterName(emu),
-          emu.getString("hostname"),
+          machines,
+          security,
           nodes,
-          seedNodes(emu, nodes),
+          seeds,
           Checked.positiveDuration(emu, "startup-timeout"),
           Checked.positiveDuration(emu, "shutdown-timeout"),
           Checked.positiveDuration(emu, "metrics.interval"),
@@ -190,7 +198,7 @@ public final class ScenarioLoader {
     return name;
   }
 
-  private static List<NodeSpec> nodes(Config emu, Config resolved) {
+  private static List<NodeSpec> nodes(Config emu, Map<String, Machine> machines) {
     ConfigObject nodesObject = emu.getObject("nodes");
     if (nodesObject.isEmpty()) {
       throw new ScenarioException(
@@ -219,13 +227,13 @@ public final class ScenarioLoader {
                 + "; expected an object such as { port = 25521, components = [app-server] }");
       }
       Config node = emu.getConfig(path).withFallback(defaults);
-      nodes.add(node(name, node, emu));
+      nodes.add(node(name, node, emu, machines));
     }
     nodes.sort(Comparator.comparingInt(NodeSpec::port));
     return List.copyOf(nodes);
   }
 
-  private static NodeSpec node(String name, Config node, Config emu) {
+  private static NodeSpec node(String name, Config node, Config emu, Map<String, Machine> machines) {
     String where = "clusteremu.nodes." + SchemaWalker.element(name) + ".";
     int port = node.getInt("port");
     if (port < 1 || port > 65535) {
@@ -280,7 +288,7 @@ public final class ScenarioLoader {
     }
     validateComponentBlocks(settings, where);
     return new NodeSpec(
-        name, port, heap, List.copyOf(components), node.getStringList("jvm-options"), settings);
+        name, port, MachineLoader.machineOf(node, name, machines), heap, List.copyOf(components), node.getStringList("jvm-options"), settings);
   }
 
   /** Each node's own block over the node defaults, for the racks and hosts it lists. */
@@ -313,7 +321,7 @@ public final class ScenarioLoader {
           vm.guest().ifPresent(guests::add);
         }
       }
-      result.add(new NodeSpec(node.name(), node.port(), node.heap(), List.copyOf(guests), node.jvmOptions(), node.settings()));
+      result.add(new NodeSpec(node.name(), node.port(), node.machine(), node.heap(), List.copyOf(guests), node.jvmOptions(), node.settings()));
     }
     return List.copyOf(result);
   }

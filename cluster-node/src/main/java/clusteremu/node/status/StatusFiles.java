@@ -33,21 +33,27 @@ public final class StatusFiles {
     return System.currentTimeMillis() - status.ts() < STALE_AFTER.toMillis();
   }
 
+  /** The node is Up and sees each of {@code nodes} Up (one machine's, when the others start elsewhere). */
+  public static boolean up(NodeStatus status, Scenario scenario, java.util.List<NodeSpec> nodes) {
+    if (!fresh(status) || !"Up".equals(status.self())) {
+      return false;
+    }
+    for (NodeSpec node : nodes) {
+      String address = scenario.addressOf(node);
+      if (status.members().stream().noneMatch(m -> m.address().equals(address) && m.status().equals("Up"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Ready: the node is Up, sees every node of the scenario Up, and its receptionist lists as many
    * of each component as the scenario has.
    */
   public static boolean ready(NodeStatus status, Scenario scenario) {
-    if (!fresh(status) || !"Up".equals(status.self())) {
+    if (!up(status, scenario, scenario.nodes())) {
       return false;
-    }
-    for (NodeSpec node : scenario.nodes()) {
-      String address = scenario.addressOf(node);
-      boolean up =
-          status.members().stream().anyMatch(m -> m.address().equals(address) && m.status().equals("Up"));
-      if (!up) {
-        return false;
-      }
     }
     for (ComponentKind kind : ComponentKind.values()) {
       if (status.sees().getOrDefault(kind.configName(), 0) != scenario.count(kind)) {

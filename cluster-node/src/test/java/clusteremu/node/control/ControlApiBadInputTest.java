@@ -76,10 +76,16 @@ class ControlApiBadInputTest {
     FaultLog log = new FaultLog(run.faults());
     ControlApi api =
         new ControlApi(
-            kit.system(), run.root(), topology, Placement.initial(topology), scenario.nodes().stream().map(NodeSpec::name).toList(),
+            kit.system(), run.root(), topology, Placement.initial(topology), addresses(scenario),
             node -> migrations.getRef(), new NodeFaults(scenario, run, controlNode, log),
             kit.spawn(PathFaultTable.create(topology, scenario.datacenter().isPresent(), log)), log, node -> hostCrashes.getRef());
     return new Api(api.bind(0).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS), run, log);
+  }
+
+  private static java.util.Map<String, String> addresses(Scenario scenario) {
+    java.util.Map<String, String> addresses = new java.util.LinkedHashMap<>();
+    scenario.nodes().forEach(n -> addresses.put(n.name(), scenario.addressOf(n)));
+    return addresses;
   }
 
   @AfterAll

@@ -21,9 +21,17 @@ final class Scripts {
   record Result(int exitCode, String output) {}
 
   private final Path runs;
+  /** What every script's command line starts with, e.g. {@code ip netns exec NS}: where it runs. */
+  private final List<String> prefix;
 
   Scripts(Path runs) {
+    this(runs, List.of());
+  }
+
+  /** Scripts run through {@code prefix}, e.g. inside a network namespace ({@link Namespaces}). */
+  Scripts(Path runs, List<String> prefix) {
     this.runs = runs;
+    this.prefix = List.copyOf(prefix);
   }
 
   /** A script running in the background, and the file its output goes to. */
@@ -34,7 +42,7 @@ final class Scripts {
   }
 
   Running start(String script, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(ROOT.resolve("scripts").resolve(script).toString());
     command.addAll(List.of(args));
     Path output = Files.createTempFile(runs.getParent(), script, ".out");

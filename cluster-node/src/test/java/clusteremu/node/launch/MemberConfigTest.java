@@ -1,6 +1,14 @@
 package clusteremu.node.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusteremu.node.security.PeerLoggingSslEngineProvider;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.junit.jupiter.api.io.TempDir;
 
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -22,6 +30,42 @@ class MemberConfigTest {
     for (NodeSpec node : scenario.nodes()) {
       assertEquals(List.of(scenario.addressOf(first)), seeds(node, false), node.name());
     }
+  }
+
+  @Test
+  void plainTcpUnlessTheScenarioTurnsTlsOn() {
+    Config config = MemberConfig.forNode(scenario, scenario.nodes().get(0), false);
+    assertEquals("tcp", config.getString("pekko.remote.artery.transport"));
+    assertEquals("127.0.0.1", config.getString("pekko.remote.artery.canonical.hostname"));
+  }
+
+  @Test
+  void withTlsAMemberPresentsItsMachinesStoreAndVerifiesItsPeers(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("password"), "s3cret-password\n");
+    Path file = dir.resolve("tls.conf");
+    Files.writeString(
+        file,
+        """
+        include file("%s")
+        clusteremu.machines { a { address = "127.0.0.1", key-store = a.p12 }, b { address = "127.0.0.2", key-store = b.p12 } }
+        clusteremu.nodes { dispatcher-1.machine = a, app-1.machine = a, app-2.machine = b, data-1.machine = b }
+        clusteremu.security { tls = on, trust-store = trust.p12, password-file = password }
+        """
+            .formatted(Path.of("../config/default.conf").toAbsolutePath().normalize()));
+    Scenario tls = ScenarioLoader.load(file);
+    Config config = MemberConfig.forNode(tls, tls.node("data-1").orElseThrow(), false);
+    String ssl = "pekko.remote.artery.ssl.config-ssl-engine.";
+    assertEquals("tls-tcp", config.getString("pekko.remote.artery.transport"));
+    assertEquals("127.0.0.2", config.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(dir.resolve("b.p12").toAbsolutePath().toString(), config.getString(ssl + "key-store"));
+    assertEquals(dir.resolve("trust.p12").toAbsolutePath().toString(), config.getString(ssl + "trust-store"));
+    assertEquals("s3cret-password", config.getString(ssl + "key-store-password"));
+    assertEquals("s3cret-password", config.getString(ssl + "trust-store-password"));
+    assertTrue(config.getBoolean(ssl + "require-mutual-authentication"));
+    assertTrue(config.getBoolean(ssl + "hostname-verification"));
+    assertEquals(PeerLoggingSslEngineProvider.class.getName(), config.getString("pekko.remote.artery.ssl.ssl-engine-provider"));
+    // The password is read into memory only: the scenario the run keeps names the file.
+    assertFalse(tls.render().contains("s3cret-password"));
   }
 
   @Test

@@ -24,6 +24,9 @@ class CertsScriptTest {
     for (String file : new String[] {"ca.p12", "trust.p12", "password", "token"}) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))), file);
     }
+    // The authority's certificate alone, public, for HTTPS clients.
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.pem"))));
+    assertTrue(Files.readString(dir.resolve("ca.pem")).startsWith("-----BEGIN CERTIFICATE-----"));
     assertTrue(Files.readAllLines(dir.resolve("password")).get(0).matches("[A-Za-z0-9]{24}"));
     assertTrue(Files.readAllLines(dir.resolve("token")).get(0).matches("[A-Za-z0-9]{32,}"));
     byte[] authority = Files.readAllBytes(dir.resolve("ca.p12"));
