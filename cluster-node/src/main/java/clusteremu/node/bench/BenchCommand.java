@@ -17,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Option;
+import java.nio.file.Files;
+import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -46,6 +50,18 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin RoundsOptions load;
 
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      description = {
+        "A bench.json of an earlier run to divide this run's medians by, e.g. the run without TLS when this one has it (scripts/bench --tls does both).",
+        "Default: none."
+      })
+  Path baseline;
+
+  @Option(names = "--baseline-label", hidden = true, defaultValue = "this run / baseline", description = "How the ratios over the baseline are named.")
+  String baselineLabel;
+
   private record Variant(String name, ClosedLoop.Target target, Mode mode) {}
 
   /** A variant's window: what the closed loop completed and the cores each node JVM spent per 1,000 req/s. */
@@ -55,6 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (load.problem() != null) {
       System.err.println("clusteremu bench: " + load.problem());
+      return 2;
+    }
+    if (baseline != null && !Files.isRegularFile(baseline)) {
+      System.err.println("clusteremu bench: --baseline " + baseline + " is not a file; expected the bench.json of an earlier run");
       return 2;
     }
     if (load.checkOnly) {
@@ -160,10 +180,26 @@ public final class BenchCommand implements Callable<Integer> {
     json.put("ratio_handoff", handoffRatio);
     json.put("cpu_per_1000_rps_mean", cpuMean);
     json.put("cpu_per_1000_rps_by_node", cpuByNode);
+    if (baseline != null) {
+      Map<String, Double> over = overBaseline(median);
+      System.out.printf("%s (%s): tiers proxy %.2f, handoff %.2f; bare chain proxy style %.2f, direct reply %.2f%n",
+          baselineLabel, baseline, over.get("tiers, proxy mode"), over.get("tiers, handoff mode"),
+          over.get("bare chain, proxy style"), over.get("bare chain, direct reply"));
+      json.put("baseline", baseline.toString());
+      json.put("ratio_over_baseline", over);
+    }
     Path out = runDir.resolve("bench.json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     System.out.println("wrote " + out);
     return 0;
+  }
+
+  /** Each variant's median over the baseline run's (NaN for a variant the baseline lacks). */
+  private Map<String, Double> overBaseline(Map<String, Double> median) throws IOException {
+    JsonNode before = new ObjectMapper().readTree(baseline.toFile()).path("median");
+    Map<String, Double> over = new LinkedHashMap<>();
+    median.forEach((name, rate) -> over.put(name, before.has(name) ? rate / before.get(name).asDouble() : Double.NaN));
+    return over;
   }
 
   private static String byNode(Map<String, Double> cores) {

@@ -8,6 +8,7 @@ import clusteremu.node.security.TlsStores;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +55,16 @@ public final class MemberConfig {
   /**
    * Plain TCP, or TLS 1.3 with mutual authentication and host name verification: a member presents
    * its machine's certificate and accepts only peers whose certificates the scenario's authority
-   * issued for the address they were dialled at. The password is read from its file here, into
-   * memory only.
+   * issued for the address they were dialled at. The stores are checked first (Pekko would notice
+   * a missing one only at the first connection, and then hang in shutdown), and the password is
+   * read from its file here, into memory only.
    */
   static Config transport(Scenario scenario, Machine machine) {
     if (!scenario.security().tls()) {
       return ConfigFactory.empty();
     }
     TlsStores stores = scenario.tlsStores(machine);
+    stores.check(machine.address(), Instant.now());
     String password = stores.password();
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("pekko.remote.artery.transport", "tls-tcp");

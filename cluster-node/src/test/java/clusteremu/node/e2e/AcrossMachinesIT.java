@@ -128,6 +128,14 @@ class AcrossMachinesIT {
             "-keystore", other.resolve("trust.p12").toString(), "-storepass:file", other.resolve("password").toString());
         Path scenario = scenario(ns);
 
+        // Stores that would fail only at the first connection are refused before anything starts.
+        Path wrongPassword = dir.resolve("wrong-password.conf");
+        Files.writeString(wrongPassword, "include file(\"" + scenario + "\")\nclusteremu.security.password-file = other/password\n");
+        Scripts.Result refused = a.run(Duration.ofMinutes(1), "cluster", "up", wrongPassword.toString(), "--machine", "a");
+        assertEquals(2, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("wrong password in " + other.resolve("password")), refused.output());
+        assertTrue(a.livePids().isEmpty(), "nothing started");
+
         Scripts.Result upA = a.run(Duration.ofMinutes(3), "cluster", "up", scenario.toString(), "--machine", "a");
         assertEquals(0, upA.exitCode(), upA.output());
         assertTrue(upA.output().contains("machine(s) b not Up yet"), upA.output());

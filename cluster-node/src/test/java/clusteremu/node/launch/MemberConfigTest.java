@@ -2,13 +2,15 @@ package clusteremu.node.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusteremu.node.config.ScenarioException;
+import clusteremu.node.security.Authorities;
 import clusteremu.node.security.PeerLoggingSslEngineProvider;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
-import org.junit.jupiter.api.io.TempDir;
 
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
@@ -40,32 +42,51 @@ class MemberConfigTest {
   }
 
   @Test
-  void withTlsAMemberPresentsItsMachinesStoreAndVerifiesItsPeers(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("password"), "s3cret-password\n");
+  void withTlsAMemberPresentsItsMachinesStoreAndVerifiesItsPeers() throws IOException {
+    // Stores made by scripts/certs: seed names 127.0.0.1, member 127.0.0.1 and localhost.
+    Path dir = Authorities.made().a;
     Path file = dir.resolve("tls.conf");
     Files.writeString(
         file,
         """
         include file("%s")
-        clusteremu.machines { a { address = "127.0.0.1", key-store = a.p12 }, b { address = "127.0.0.2", key-store = b.p12 } }
+        clusteremu.machines { a { address = "127.0.0.1", key-store = seed.p12 }, b { address = "localhost", key-store = member.p12 } }
         clusteremu.nodes { dispatcher-1.machine = a, app-1.machine = a, app-2.machine = b, data-1.machine = b }
         clusteremu.security { tls = on, trust-store = trust.p12, password-file = password }
         """
             .formatted(Path.of("../config/default.conf").toAbsolutePath().normalize()));
     Scenario tls = ScenarioLoader.load(file);
+    String password = Files.readAllLines(dir.resolve("password")).get(0);
     Config config = MemberConfig.forNode(tls, tls.node("data-1").orElseThrow(), false);
     String ssl = "pekko.remote.artery.ssl.config-ssl-engine.";
     assertEquals("tls-tcp", config.getString("pekko.remote.artery.transport"));
-    assertEquals("127.0.0.2", config.getString("pekko.remote.artery.canonical.hostname"));
-    assertEquals(dir.resolve("b.p12").toAbsolutePath().toString(), config.getString(ssl + "key-store"));
+    assertEquals("localhost", config.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(dir.resolve("member.p12").toAbsolutePath().toString(), config.getString(ssl + "key-store"));
     assertEquals(dir.resolve("trust.p12").toAbsolutePath().toString(), config.getString(ssl + "trust-store"));
-    assertEquals("s3cret-password", config.getString(ssl + "key-store-password"));
-    assertEquals("s3cret-password", config.getString(ssl + "trust-store-password"));
+    assertEquals(password, config.getString(ssl + "key-store-password"));
+    assertEquals(password, config.getString(ssl + "trust-store-password"));
     assertTrue(config.getBoolean(ssl + "require-mutual-authentication"));
     assertTrue(config.getBoolean(ssl + "hostname-verification"));
     assertEquals(PeerLoggingSslEngineProvider.class.getName(), config.getString("pekko.remote.artery.ssl.ssl-engine-provider"));
     // The password is read into memory only: the scenario the run keeps names the file.
-    assertFalse(tls.render().contains("s3cret-password"));
+    assertFalse(tls.render().contains(password));
+  }
+
+  @Test
+  void aMemberWhoseCertificateDoesNotNameItsAddressIsRefusedBeforeItStarts() throws IOException {
+    Path dir = Authorities.made().a;
+    Path file = dir.resolve("wrong-address.conf");
+    Files.writeString(
+        file,
+        """
+        include file("%s")
+        clusteremu.hostname = localhost
+        clusteremu.security { tls = on, key-store = seed.p12, trust-store = trust.p12, password-file = password }
+        """
+            .formatted(Path.of("../config/default.conf").toAbsolutePath().normalize()));
+    Scenario tls = ScenarioLoader.load(file);
+    ScenarioException e = assertThrows(ScenarioException.class, () -> MemberConfig.forNode(tls, tls.nodes().get(0), false));
+    assertTrue(e.getMessage().contains("binds to localhost"), e.getMessage());
   }
 
   @Test

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
  * localhost), {@code old} (127.0.0.1, expired two days ago). Authority {@code b}: {@code stranger}
  * (127.0.0.1).
  */
-final class Authorities {
-  final Path a;
-  final Path b;
+public final class Authorities {
+  public final Path a;
+  public final Path b;
 
   private static Authorities made;
 
@@ -25,7 +25,7 @@ final class Authorities {
     this.b = home.resolve("b");
   }
 
-  static synchronized Authorities made() {
+  public static synchronized Authorities made() {
     if (made == null) {
       try {
         Path home = Files.createTempDirectory("clusteremu-certs");
@@ -46,7 +46,7 @@ final class Authorities {
   }
 
   /** A node's stores as scripts/certs lays them out: DIR/NAME.p12, DIR/trust.p12, DIR/password. */
-  static TlsStores stores(Path dir, String node) {
+  public static TlsStores stores(Path dir, String node) {
     return new TlsStores(dir.resolve(node + ".p12"), dir.resolve("trust.p12"), dir.resolve("password"));
   }
 
