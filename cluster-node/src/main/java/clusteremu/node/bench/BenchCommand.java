@@ -100,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     NodeCpu cpu = new NodeCpu(cluster.get().run(), scenario.nodes());
-    ActorSystem<ClosedLoop.Command> system = clientSystem(scenario);
+    ActorSystem<ClosedLoop.Command> system = clientSystem(cluster.get());
     try {
       ActorRef<Dispatcher.Command> dispatcher = find(system, Dispatcher.SERVICE_KEY);
       ActorRef<BareRelay.Command> entry = find(system, BareRelay.ENTRY);
@@ -228,11 +228,12 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** The benchmark's client: a member of the running cluster with the role "bench". */
-  static ActorSystem<ClosedLoop.Command> clientSystem(Scenario scenario) {
+  static ActorSystem<ClosedLoop.Command> clientSystem(RunningCluster cluster) {
+    Scenario scenario = cluster.scenario();
     return ActorSystem.create(
         ClosedLoop.create(),
         scenario.clusterName(),
-        MemberConfig.forMember(scenario, scenario.memberMachine(null), 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
+        MemberConfig.forMember(scenario, cluster.memberMachine(), 0, List.of("bench")).withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING")));
   }
 
   static <T> ActorRef<T> find(ActorSystem<?> system, ServiceKey<T> key) throws Exception {

@@ -144,7 +144,7 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
       return 2;
     }
     OutsideNetwork outside = OutsideNetwork.of(scenario).orElseThrow();
-    ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(scenario);
+    ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(cluster.get());
     outside.follow(system);
     try {
       ActorRef<Dispatcher.Command> dispatcher = BenchCommand.find(system, Dispatcher.SERVICE_KEY);

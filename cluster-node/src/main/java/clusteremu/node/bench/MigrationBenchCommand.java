@@ -97,9 +97,9 @@ public final class MigrationBenchCommand implements Callable<Integer> {
     }
     Scenario scenario = cluster.get().scenario();
     Path runDir = cluster.get().run().root();
-    api = ControlClient.of(scenario, null, runDir);
+    api = ControlClient.of(scenario, cluster.get().startedOn(), runDir);
     Map<String, Object> json = new LinkedHashMap<>();
-    ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(scenario);
+    ActorSystem<ClosedLoop.Command> system = BenchCommand.clientSystem(cluster.get());
     try {
       if (!carrier(system, scenario, json)) {
         return 1;

@@ -1,5 +1,6 @@
 package clusteremu.node.cli;
 
+import clusteremu.node.config.ScenarioException;
 import clusteremu.node.control.ControlClient;
 import clusteremu.node.launch.ClusterLauncher;
 import clusteremu.node.launch.RunningCluster;
@@ -7,7 +8,6 @@ import clusteremu.node.run.RunDirectory;
 import clusteremu.node.scenario.NodeSpec;
 import clusteremu.node.scenario.Scenario;
 import clusteremu.node.status.NodeStatus;
-import clusteremu.node.status.StatusFiles;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ final class ClusterDown implements Callable<Integer> {
     }
     RunDirectory run = cluster.get().run();
     Scenario scenario = cluster.get().scenario();
-    if (machine != null && !scenario.machines().containsKey(machine)) {
+    if (machine != null && (machine.isEmpty() || !scenario.machines().containsKey(machine))) {
       System.err.println("clusteremu cluster down: --machine " + machine + " is not a machine of " + run.scenario() + "; expected one of "
           + scenario.machines().keySet().stream().filter(n -> !n.isEmpty()).toList());
       return 2;
@@ -64,7 +64,9 @@ final class ClusterDown implements Callable<Integer> {
     List<ProcessHandle> running = new ArrayList<>();
     int killed = ClusterLauncher.stop(run, targets.stream().filter(here::contains).toList(), scenario.shutdownTimeout(), running);
     if (running.isEmpty()) {
-      System.out.println("no node of " + run.root() + " is running here");
+      if (elsewhere.isEmpty()) {
+        System.out.println("no node of " + run.root() + " is running here");
+      }
       return status;
     }
     System.out.printf(
@@ -93,7 +95,8 @@ final class ClusterDown implements Callable<Integer> {
         return 1;
       }
       System.out.println("asked " + nodes.size() + " node(s) on other machines to leave: " + String.join(", ", nodes));
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | ScenarioException e) {
+      // ScenarioException: this machine's stores or token file cannot be read; its own nodes still stop.
       System.err.println("clusteremu cluster down: cannot reach the control API to have " + nodes + " leave (" + e
           + "); stop them on their machines with scripts/cluster down --machine NAME");
       return 1;
@@ -116,12 +119,7 @@ final class ClusterDown implements Callable<Integer> {
     return 1;
   }
 
-  /** The freshest status of a node running here, whose member list says who is still in. */
   private static Optional<NodeStatus> witness(RunningCluster cluster) {
-    return cluster.scenario().nodesOn(cluster.startedOn()).stream()
-        .map(n -> StatusFiles.read(cluster.run(), n.name()))
-        .flatMap(Optional::stream)
-        .filter(StatusFiles::fresh)
-        .max(java.util.Comparator.comparingLong(NodeStatus::ts));
+    return StatusTable.witness(cluster.scenario(), cluster.run());
   }
 }

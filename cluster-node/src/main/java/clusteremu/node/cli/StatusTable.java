@@ -85,7 +85,7 @@ final class StatusTable {
    * freshest status among those running, so that a node killed or frozen is shown as the cluster
    * sees it (Unreachable, then Down and removed by the split-brain resolver), not as it last saw itself.
    */
-  private static Optional<NodeStatus> witness(Scenario scenario, RunDirectory run) {
+  static Optional<NodeStatus> witness(Scenario scenario, RunDirectory run) {
     NodeStatus best = null;
     for (NodeSpec node : scenario.nodesOn(RunningCluster.startedOn(run))) {
       if (NodeProcesses.find(run, node.name()).isEmpty()) {

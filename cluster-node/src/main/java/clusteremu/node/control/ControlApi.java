@@ -158,10 +158,12 @@ public final class ControlApi extends AllDirectives {
   }
 
   Route routes() {
-    // Inside the header, so that rejections (404, 405) and errors name the run too; both as JSON.
-    return respondWithHeader(
-        RawHeader.create(RUN_HEADER, run),
-        () -> handleExceptions(jsonErrors(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(ControlApi::asJson), () -> authorized(this::apiRoutes))));
+    // Rejections (404, 405) and errors inside the header, so that they name the run too; all as JSON.
+    // The token first: a caller without it learns nothing, not even the run.
+    return authorized(
+        () -> respondWithHeader(
+            RawHeader.create(RUN_HEADER, run),
+            () -> handleExceptions(jsonErrors(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(ControlApi::asJson), this::apiRoutes))));
   }
 
   /**
@@ -181,7 +183,9 @@ public final class ControlApi extends AllDirectives {
             return inner.get();
           }
           log.warn("control API: refused a request without the right bearer token");
-          return complete(json(401, error("missing or wrong bearer token; expected the header Authorization: Bearer <the token in clusteremu.control.token-file>")));
+          return complete(
+              json(401, error("missing or wrong bearer token; expected the header Authorization: Bearer <the token in clusteremu.control.token-file>"))
+                  .addHeader(RawHeader.create("WWW-Authenticate", "Bearer")));
         });
   }
 

@@ -139,8 +139,8 @@ public final class ClusterLauncher {
           scenario.tlsStores(machine).check(machine.address(), Instant.now());
         }
       }
-      NodeSpec control = scenario.controlNode();
-      if (nodes.contains(control) && !scenario.machineOf(control).loopback()) {
+      // Every machine's commands (down, migrate, fault) reach the API with the token: each needs it.
+      if (!scenario.machineOf(scenario.controlNode()).loopback()) {
         BearerToken.readToken(scenario.security().tokenFile());
       }
     } catch (ScenarioException e) {

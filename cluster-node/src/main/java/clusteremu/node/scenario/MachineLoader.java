@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class MachineLoader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final List<String> PATHS =
-      List.of("security.key-store", "security.trust-store", "security.password-file", "control.token-file");
+      List.of("security.key-store", "security.trust-store", "security.password-file", "control.token-file", "machine-defaults.key-store");
 
   private MachineLoader() {}
 
@@ -65,6 +65,9 @@ final class MachineLoader {
   /** The named machines, and the local one under {@link Machine#LOCAL}. */
   static Map<String, Machine> machines(Config emu, Security security) {
     Map<String, Machine> machines = new LinkedHashMap<>();
+    if (!Addresses.valid(emu.getString("hostname"))) {
+      throw Checked.bad(emu, "hostname", "an IPv4 address such as \"127.0.0.1\" or a host name (IPv6 is not supported yet), got \"" + emu.getString("hostname") + "\"");
+    }
     machines.put(Machine.LOCAL, new Machine(Machine.LOCAL, emu.getString("hostname"), security.keyStore()));
     ConfigObject declared = emu.getObject("machines");
     Config defaults = emu.getConfig("machine-defaults");
@@ -79,8 +82,9 @@ final class MachineLoader {
       }
       Config machine = emu.getConfig(SchemaWalker.element("machines") + "." + SchemaWalker.element(name)).withFallback(defaults);
       String address = machine.getString("address");
-      if (address.isBlank()) {
-        throw Checked.bad(machine, "address", "the address " + where + "'s nodes bind to and the others dial, e.g. \"10.0.0.2\"");
+      if (!Addresses.valid(address)) {
+        throw Checked.bad(machine, "address", "the address " + where + "'s nodes bind to and the others dial: an IPv4 address such as \"10.0.0.2\" or a host name"
+            + " (IPv6 is not supported yet), got \"" + address + "\"");
       }
       Path keyStore = pathOrNull(machine, "key-store");
       machines.put(name, new Machine(name, address, keyStore != null ? keyStore : security.keyStore()));
@@ -105,7 +109,12 @@ final class MachineLoader {
    * nodes beyond it (those could not reach them), remoting beyond loopback without TLS, TLS without
    * its files, a control API beyond loopback without a token.
    */
-  static void check(Config emu, List<NodeSpec> nodes, Map<String, Machine> machines, Security security, String controlNode) {
+  static void check(Config emu, Config pekko, List<NodeSpec> nodes, Map<String, Machine> machines, Security security, String controlNode) {
+    String bind = "pekko.remote.artery.bind.hostname";
+    if (!security.tls() && pekko.hasPath(bind) && !pekko.getString(bind).isEmpty() && !Addresses.loopback(pekko.getString(bind))) {
+      throw new ScenarioException(Origins.of(pekko.getValue(bind)) + ": " + bind + " = " + pekko.getString(bind)
+          + " listens beyond loopback, and clusteremu.security.tls is off; expected security { tls = on, ... } (README, \"Across machines\") or no bind.hostname");
+    }
     NodeSpec onLoopback = null;
     NodeSpec beyond = null;
     for (NodeSpec node : nodes) {

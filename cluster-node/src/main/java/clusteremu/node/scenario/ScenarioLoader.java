@@ -86,7 +86,8 @@ public final class ScenarioLoader {
       checkTimeDilation(emu);
       List<NodeSpec> seeds = seedNodes(emu, nodes);
       String controlNode = emu.getString("control.node").isEmpty() ? seeds.get(0).name() : emu.getString("control.node");
-      MachineLoader.check(emu, nodes, machines, security, controlNode);
+      Config pekko = own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty();
+      MachineLoader.check(emu, pekko, nodes, machines, security, controlNode);
       Checked.nonNegativeInt(emu, "metrics.datacenter-lines");
       String fileName = file.getFileName().toString();
       return new Scenario(
@@ -101,7 +102,7 @@ public final class ScenarioLoader {
           Checked.positiveDuration(emu, "shutdown-timeout"),
           Checked.positiveDuration(emu, "metrics.interval"),
           resolved,
-          own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty(),
+          pekko,
           topology);
     } catch (ConfigException e) {
       throw new ScenarioException(Origins.message(e), e);

@@ -118,6 +118,19 @@ class ControlApiBadInputTest {
     assertTrue(error.get("error").asText().contains(names), "the error should name " + names + ": " + response.body());
   }
 
+  @ParameterizedTest(name = "POST /members/leave {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"nodes\": [\"app-9\"]}|400|nodes: \"app-9\" is not a node of this cluster",
+        "{\"nodes\": []}|400|nodes: expected a non-empty list",
+        "{\"node\": \"app-1\"}|400|node: unknown field",
+        "not json|400|the body is not JSON"
+      })
+  void aBadLeaveIsRefused(String body, int status, String names) throws Exception {
+    assertRefused(send("POST", "/members/leave", body), status, names);
+  }
+
   @ParameterizedTest(name = "POST /faults {0}")
   @CsvSource(
       delimiter = '|',

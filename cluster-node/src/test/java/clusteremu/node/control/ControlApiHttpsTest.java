@@ -99,6 +99,8 @@ class ControlApiHttpsTest {
       HttpResponse<String> answer = get(token);
       assertEquals(401, answer.statusCode(), String.valueOf(token));
       assertTrue(answer.body().contains("missing or wrong bearer token"), answer.body());
+      assertEquals("Bearer", answer.headers().firstValue("WWW-Authenticate").orElse(""));
+      assertTrue(answer.headers().firstValue(ControlApi.RUN_HEADER).isEmpty(), "nothing about the run without the token");
     }
   }
 

@@ -17,10 +17,13 @@ final class Namespaces implements AutoCloseable {
   /** A /24 of 10.213.0.0/16 picked by PID: {@code <net>.1} is in a, {@code <net>.2} and {@code <net>.3} in b. */
   final String net;
 
-  private Namespaces(String a, String b, String net) {
+  private final String veth;
+
+  private Namespaces(String a, String b, String net, String veth) {
     this.a = a;
     this.b = b;
     this.net = net;
+    this.veth = veth;
   }
 
   /** Why namespaces cannot be made here, or null when they can. */
@@ -40,8 +43,8 @@ final class Namespaces implements AutoCloseable {
 
   static Namespaces create() throws IOException {
     long pid = ProcessHandle.current().pid();
-    Namespaces ns = new Namespaces("cemu-a-" + pid, "cemu-b-" + pid, "10.213." + (20 + pid % 200));
     String vethA = "cea" + pid % 100000;
+    Namespaces ns = new Namespaces("cemu-a-" + pid, "cemu-b-" + pid, "10.213." + (20 + pid % 200), vethA);
     String vethB = "ceb" + pid % 100000;
     try {
       must("ip", "netns", "add", ns.a);
@@ -73,9 +76,17 @@ final class Namespaces implements AutoCloseable {
     return List.of("ip", "netns", "exec", name);
   }
 
-  /** Deletes both namespaces (the veth pair goes with them). Their processes must be stopped first. */
+  /**
+   * Deletes both namespaces (the veth pair goes with them), and the pair itself if it never left
+   * this namespace (a failure half-way through {@link #create()}). Their processes must be stopped first.
+   */
   @Override
   public void close() {
+    try {
+      run(List.of("ip", "link", "delete", veth)); // fails, harmlessly, once the pair is in the namespaces
+    } catch (IOException e) {
+      System.out.println("could not delete " + veth + ": " + e.getMessage());
+    }
     for (String name : List.of(a, b)) {
       try {
         run(List.of("ip", "netns", "delete", name));

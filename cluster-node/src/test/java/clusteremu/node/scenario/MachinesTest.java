@@ -95,8 +95,24 @@ class MachinesTest {
   }
 
   @Test
-  void aMachineNeedsAnAddress() throws IOException {
-    assertMentions(error(twoMachines("127.0.0.1", "", "")), "two.conf", "address", "clusteremu.machines.b");
+  void aMachineNeedsAnAddressOfIpv4OrAHostName() throws IOException {
+    assertMentions(error(twoMachines("127.0.0.1", "", "")), "two.conf", "address", "clusteremu.machines.b", "IPv4");
+    for (String bad : new String[] {"10.0.0.2:25520", " 10.0.0.2", "fd00::1", "[fd00::1]", "999.1.1.1", "a_b"}) {
+      assertMentions(error(twoMachines("127.0.0.1", bad, TLS)), "clusteremu.machines.b", "got \"" + bad + "\"");
+    }
+  }
+
+  @Test
+  void listeningBeyondLoopbackThroughPekkosOwnSettingNeedsTlsToo() throws IOException {
+    Path file = dir.resolve("bind.conf");
+    Files.writeString(file, "include file(\"" + Path.of("../config/default.conf").toAbsolutePath().normalize() + "\")\npekko.remote.artery.bind.hostname = \"0.0.0.0\"\n");
+    assertMentions(error(file), "bind.conf:2", "bind.hostname = 0.0.0.0", "security.tls is off");
+  }
+
+  @Test
+  void relativeDefaultKeyStoresAreFoundBesideTheScenarioToo() throws IOException {
+    Scenario scenario = ScenarioLoader.load(twoMachines("10.0.0.1", "10.0.0.2", TLS.replace("key-store = certs/node.p12, ", "") + "\nclusteremu.machine-defaults.key-store = certs/default.p12"));
+    assertEquals(dir.resolve("certs/default.p12").toAbsolutePath(), scenario.machines().get("b").keyStore());
   }
 
   @Test

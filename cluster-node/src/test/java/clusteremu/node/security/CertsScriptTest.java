@@ -21,13 +21,15 @@ class CertsScriptTest {
     String output = CertsScript.make("init", dir.toString());
     assertTrue(output.contains("wrote " + dir.resolve("ca.p12") + ": the authority CN=clusteremu CA cluster-"), output);
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-    for (String file : new String[] {"ca.p12", "trust.p12", "password", "token"}) {
+    for (String file : new String[] {"ca.p12", "ca-password", "trust.p12", "password", "token"}) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))), file);
     }
     // The authority's certificate alone, public, for HTTPS clients.
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.pem"))));
     assertTrue(Files.readString(dir.resolve("ca.pem")).startsWith("-----BEGIN CERTIFICATE-----"));
     assertTrue(Files.readAllLines(dir.resolve("password")).get(0).matches("[A-Za-z0-9]{24}"));
+    // The authority's key has its own password: a node's files cannot open ca.p12.
+    assertTrue(!Files.readString(dir.resolve("ca-password")).equals(Files.readString(dir.resolve("password"))));
     assertTrue(Files.readAllLines(dir.resolve("token")).get(0).matches("[A-Za-z0-9]{32,}"));
     byte[] authority = Files.readAllBytes(dir.resolve("ca.p12"));
 
@@ -56,7 +58,7 @@ class CertsScriptTest {
     Path dir = temp.resolve("empty");
     CertsScript.Result result = CertsScript.run("node", dir.toString(), "n1", "--address", "10.0.0.5");
     assertEquals(2, result.exitCode(), result.output());
-    assertEquals("certs: node: " + dir + " holds no authority (ca.p12, trust.p12, password); run scripts/certs init " + dir + " first\n", result.output());
+    assertEquals("certs: node: " + dir + " holds no authority (ca.p12, ca-password, trust.p12, password); run scripts/certs init " + dir + " first\n", result.output());
     assertFalse(Files.exists(dir));
   }
 

@@ -101,13 +101,13 @@ class TlsStoresTest {
   }
 
   @Test
-  void theAuthoritysKeyStoreGivenAsTrustStoreTrustsNothing() {
+  void theAuthoritysKeyStoreGivenAsTrustStoreDoesNotOpenWithTheNodesPassword() {
+    // ca.p12 has a password of its own (ca-password), which the nodes never get.
     Path ca = made.a.resolve("ca.p12");
     TlsStores stores = new TlsStores(made.a.resolve("seed.p12"), ca, made.a.resolve("password"));
     ScenarioException e = assertThrows(ScenarioException.class, () -> stores.check("127.0.0.1", Instant.now()));
     assertEquals(
-        ca + " holds no trusted certificate: expected the cluster's PKCS12 trust store, as scripts/certs init DIR writes (DIR/trust.p12),"
-            + " which holds the authority's certificate alone (alias ca)",
+        "wrong password in " + made.a.resolve("password") + " for " + ca + ": expected the password it was made with, which scripts/certs writes beside it",
         e.getMessage());
   }
 
