@@ -2,10 +2,17 @@ package clusteremu.node.migration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusteremu.node.TestKits;
+import clusteremu.node.bench.BareRelay;
 import clusteremu.node.bench.BulkProbe;
 import clusteremu.node.datacenter.emulation.LinkShares;
+import clusteremu.tiers.appserver.AppServer;
+import clusteremu.tiers.protocol.Finished;
+import clusteremu.tiers.protocol.Operation;
+import clusteremu.tiers.protocol.Reply;
+import clusteremu.tiers.serialization.RequestPathSerializer;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -15,7 +22,11 @@ import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Every message of a migration (and of the link shares and the bulk probe) that crosses JVMs survives Jackson CBOR. */
+/**
+ * Every message of a migration (and of the link shares, the bulk probe and the bare chain) that
+ * crosses JVMs survives Jackson CBOR; the request path's own serializer carries references with
+ * this node's remote address.
+ */
 class MigrationSerializationTest {
   static final ActorTestKit kit = TestKits.onFreePort();
 
@@ -55,7 +66,10 @@ class MigrationSerializationTest {
             new LinkShares.Flows("node-a", Map.of("row-a:up", 2)),
             new BulkProbe.Run("pekko://c@127.0.0.1:1", 100, 64, 4096, 8, results),
             new BulkProbe.Taken(true),
-            new BulkProbe.Result(1, 2, 0));
+            new BulkProbe.Result(1, 2, 0),
+            // The bare chain is the benchmark's plain Pekko baseline: it keeps Jackson CBOR.
+            new BareRelay.Hop(1, kit.<BareRelay.Back>createTestProbe().getRef(), true),
+            new BareRelay.Back(2));
     for (Object message : messages) {
       assertEquals(message, roundTrip(message));
     }
@@ -71,5 +85,17 @@ class MigrationSerializationTest {
     assertArrayEquals(pages, ((Arrivals.Missing) roundTrip(new Arrivals.Missing("n.1", pages))).pages());
     BulkProbe.Batch bulk = (BulkProbe.Batch) roundTrip(new BulkProbe.Batch(pages, versions, contents, 7, probe));
     assertArrayEquals(contents, bulk.contents());
+  }
+
+  @Test
+  void theRequestPathsOwnSerializerResolvesRemoteReferences() {
+    ActorRef<Reply> client = kit.<Reply>createTestProbe().getRef();
+    ActorRef<Finished> dispatcher = kit.<Finished>createTestProbe().getRef();
+    AppServer.Serve serve = new AppServer.Serve(1, 2, Operation.READ, 3, client, dispatcher);
+    assertEquals(RequestPathSerializer.class, SerializationExtension.get(kit.system()).findSerializerFor(serve).getClass());
+    byte[] bytes = SerializationExtension.get(kit.system()).serialize(serve).get();
+    String address = kit.system().address().toString();
+    assertTrue(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).contains(address), "a reference with the address " + address);
+    assertEquals(serve, kit.serializationTestKit().verifySerialization(serve, false));
   }
 }
