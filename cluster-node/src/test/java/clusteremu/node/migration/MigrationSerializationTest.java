@@ -2,9 +2,11 @@ package clusteremu.node.migration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusteremu.node.TestKits;
+import clusteremu.node.bench.BareChainSerializer;
 import clusteremu.node.bench.BareRelay;
 import clusteremu.node.bench.BulkProbe;
 import clusteremu.node.datacenter.emulation.LinkShares;
@@ -13,8 +15,10 @@ import clusteremu.tiers.protocol.Finished;
 import clusteremu.tiers.protocol.Operation;
 import clusteremu.tiers.protocol.Reply;
 import clusteremu.tiers.serialization.RequestPathSerializer;
+import java.io.NotSerializableException;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -23,9 +27,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every message of a migration (and of the link shares, the bulk probe and the bare chain) that
- * crosses JVMs survives Jackson CBOR; the request path's own serializer carries references with
- * this node's remote address.
+ * Every message of a migration (and of the link shares and the bulk probe) that crosses JVMs
+ * survives Jackson CBOR; the request path's own serializer carries references with this node's
+ * remote address, and the bare chain shares its format.
  */
 class MigrationSerializationTest {
   static final ActorTestKit kit = TestKits.onFreePort();
@@ -66,10 +70,7 @@ class MigrationSerializationTest {
             new LinkShares.Flows("node-a", Map.of("row-a:up", 2)),
             new BulkProbe.Run("pekko://c@127.0.0.1:1", 100, 64, 4096, 8, results),
             new BulkProbe.Taken(true),
-            new BulkProbe.Result(1, 2, 0),
-            // The bare chain is the benchmark's plain Pekko baseline: it keeps Jackson CBOR.
-            new BareRelay.Hop(1, kit.<BareRelay.Back>createTestProbe().getRef(), true),
-            new BareRelay.Back(2));
+            new BulkProbe.Result(1, 2, 0));
     for (Object message : messages) {
       assertEquals(message, roundTrip(message));
     }
@@ -85,6 +86,21 @@ class MigrationSerializationTest {
     assertArrayEquals(pages, ((Arrivals.Missing) roundTrip(new Arrivals.Missing("n.1", pages))).pages());
     BulkProbe.Batch bulk = (BulkProbe.Batch) roundTrip(new BulkProbe.Batch(pages, versions, contents, 7, probe));
     assertArrayEquals(contents, bulk.contents());
+  }
+
+  @Test
+  void theBareChainUsesTheRequestPathsCompactFormatSoTheBenchmarkComparesLikeWithLike() {
+    for (Object message :
+        List.of(
+            new BareRelay.Hop(1, kit.<BareRelay.Back>createTestProbe().getRef(), true),
+            new BareRelay.Hop(Long.MAX_VALUE, null, false),
+            new BareRelay.Back(-2))) {
+      assertEquals(BareChainSerializer.class, SerializationExtension.get(kit.system()).findSerializerFor(message).getClass());
+      assertEquals(message, kit.serializationTestKit().verifySerialization(message, false));
+    }
+    NotSerializableException unknown =
+        assertThrows(NotSerializableException.class, () -> new BareChainSerializer((ExtendedActorSystem) org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system())).fromBinary(new byte[0], "Q"));
+    assertTrue(unknown.getMessage().contains("unknown manifest 'Q' (known: H, B)"), unknown.getMessage());
   }
 
   @Test

@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
  * ordinal out of range throws {@link Malformed} before anything is allocated. No allocation but
  * the byte strings' own.
  */
-final class CompactFields {
+public final class CompactFields {
   /** The longest byte string written or read: far more than a failure reason or an actor path. */
-  static final int MAX_BYTES = 4096;
+  public static final int MAX_BYTES = 4096;
 
   /** Bytes that cannot be a message of this format; the serializer names the manifest. */
-  static final class Malformed extends RuntimeException {
+  public static final class Malformed extends RuntimeException {
     Malformed(String message) {
       super(message, null, false, false);
     }
@@ -27,7 +27,7 @@ final class CompactFields {
 
   private CompactFields() {}
 
-  static void putLong(ByteBuffer buf, long value) {
+  public static void putLong(ByteBuffer buf, long value) {
     long v = (value << 1) ^ (value >> 63);
     while ((v & ~0x7FL) != 0) {
       buf.put((byte) ((v & 0x7F) | 0x80));
@@ -36,7 +36,7 @@ final class CompactFields {
     buf.put((byte) v);
   }
 
-  static long getLong(ByteBuffer buf) {
+  public static long getLong(ByteBuffer buf) {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       byte b = buf.get();
@@ -48,11 +48,11 @@ final class CompactFields {
     throw new Malformed("a var-length number runs past 10 bytes");
   }
 
-  static void putInt(ByteBuffer buf, int value) {
+  public static void putInt(ByteBuffer buf, int value) {
     putLong(buf, value);
   }
 
-  static int getInt(ByteBuffer buf) {
+  public static int getInt(ByteBuffer buf) {
     long v = getLong(buf);
     if (v != (int) v) {
       throw new Malformed("an int field holds " + v);
@@ -60,11 +60,11 @@ final class CompactFields {
     return (int) v;
   }
 
-  static void putBoolean(ByteBuffer buf, boolean value) {
+  public static void putBoolean(ByteBuffer buf, boolean value) {
     buf.put(value ? (byte) 1 : (byte) 0);
   }
 
-  static boolean getBoolean(ByteBuffer buf) {
+  public static boolean getBoolean(ByteBuffer buf) {
     byte b = buf.get();
     if (b != 0 && b != 1) {
       throw new Malformed("a boolean field holds " + b);
@@ -72,11 +72,11 @@ final class CompactFields {
     return b == 1;
   }
 
-  static void putEnum(ByteBuffer buf, Enum<?> value) {
+  public static void putEnum(ByteBuffer buf, Enum<?> value) {
     buf.put((byte) value.ordinal());
   }
 
-  static <E extends Enum<E>> E getEnum(ByteBuffer buf, E[] values) {
+  public static <E extends Enum<E>> E getEnum(ByteBuffer buf, E[] values) {
     int ordinal = buf.get();
     if (ordinal < 0 || ordinal >= values.length) {
       throw new Malformed("no " + values[0].getDeclaringClass().getSimpleName() + " has ordinal " + ordinal);
@@ -85,7 +85,7 @@ final class CompactFields {
   }
 
   /** Writes {@code bytes} (null allowed) with their length; longer than {@link #MAX_BYTES} is refused. */
-  static void putBytes(ByteBuffer buf, byte[] bytes) {
+  public static void putBytes(ByteBuffer buf, byte[] bytes) {
     if (bytes == null) {
       putInt(buf, 0);
       return;
@@ -98,7 +98,7 @@ final class CompactFields {
   }
 
   /** Reads what {@link #putBytes} wrote, null included. */
-  static byte[] getBytes(ByteBuffer buf) {
+  public static byte[] getBytes(ByteBuffer buf) {
     int length = getInt(buf) - 1;
     if (length == -1) {
       return null;
@@ -111,11 +111,11 @@ final class CompactFields {
     return bytes;
   }
 
-  static void putString(ByteBuffer buf, String value) {
+  public static void putString(ByteBuffer buf, String value) {
     putBytes(buf, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String getString(ByteBuffer buf) {
+  public static String getString(ByteBuffer buf) {
     byte[] bytes = getBytes(buf);
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }

@@ -1,7 +1,6 @@
 package clusteremu.tiers.serialization;
 
 import static clusteremu.tiers.serialization.CompactFields.getBoolean;
-import static clusteremu.tiers.serialization.CompactFields.getBytes;
 import static clusteremu.tiers.serialization.CompactFields.getEnum;
 import static clusteremu.tiers.serialization.CompactFields.getInt;
 import static clusteremu.tiers.serialization.CompactFields.getLong;
@@ -20,18 +19,8 @@ import clusteremu.tiers.protocol.Finished;
 import clusteremu.tiers.protocol.Operation;
 import clusteremu.tiers.protocol.Reply;
 import java.io.NotSerializableException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ExtendedActorSystem;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.serialization.ByteBufferSerializer;
-import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * Pekko serializer for the six messages every request sends across JVMs: {@link
@@ -50,7 +39,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * these classes are bound by name in {@code reference.conf}, which Pekko prefers to the {@code
  * CborSerializable} interface binding (the most specific binding wins).
  */
-public final class RequestPathSerializer extends SerializerWithStringManifest implements ByteBufferSerializer {
+public final class RequestPathSerializer extends CompactSerializer {
   /** Not among Pekko's reserved 0–40, nor any other serializer's here (Jackson: 31, 33). */
   public static final int IDENTIFIER = 1207;
 
@@ -61,22 +50,10 @@ public final class RequestPathSerializer extends SerializerWithStringManifest im
   static final String REPLY = "R";
   static final String FINISHED = "F";
 
-  /** References kept by {@link #refBytes} at most; beyond it the cache starts again. */
-  private static final int MAX_CACHED_REFS = 1024;
-
-  /** Upper bound of one message: six numbers, one byte and two byte strings of the maximum. */
-  private static final int MAX_MESSAGE = 128 + 3 * CompactFields.MAX_BYTES;
-
   private static final Operation[] OPERATIONS = Operation.values();
 
-  private final ExtendedActorSystem system;
-  /** Set on first use: serializers are made while the system starts, before its typed view. */
-  private volatile ActorRefResolver resolver;
-  private final Map<ActorRef<?>, byte[]> refBytes = new ConcurrentHashMap<>();
-  private final ThreadLocal<ByteBuffer> scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(MAX_MESSAGE));
-
   public RequestPathSerializer(ExtendedActorSystem system) {
-    this.system = system;
+    super(system);
   }
 
   @Override
@@ -99,19 +76,11 @@ public final class RequestPathSerializer extends SerializerWithStringManifest im
     } else if (o instanceof Finished) {
       return FINISHED;
     }
-    throw new IllegalArgumentException("RequestPathSerializer cannot serialize " + o.getClass().getName());
+    throw cannotSerialize(o);
   }
 
   @Override
-  public byte[] toBinary(Object o) {
-    ByteBuffer buf = scratch.get();
-    buf.clear();
-    toBinary(o, buf);
-    return Arrays.copyOf(buf.array(), buf.position());
-  }
-
-  @Override
-  public void toBinary(Object o, ByteBuffer buf) {
+  protected void write(Object o, ByteBuffer buf) {
     if (o instanceof Dispatcher.Submit m) {
       putLong(buf, m.requestId());
       putEnum(buf, m.operation());
@@ -145,33 +114,12 @@ public final class RequestPathSerializer extends SerializerWithStringManifest im
       putLong(buf, m.ticket());
       putBoolean(buf, m.ok());
     } else {
-      throw new IllegalArgumentException("RequestPathSerializer cannot serialize " + o.getClass().getName());
+      throw cannotSerialize(o);
     }
   }
 
   @Override
-  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    return fromBinary(ByteBuffer.wrap(bytes), manifest);
-  }
-
-  @Override
-  public Object fromBinary(ByteBuffer buf, String manifest) throws NotSerializableException {
-    try {
-      Object message = read(buf, manifest);
-      if (buf.hasRemaining()) {
-        throw new CompactFields.Malformed(buf.remaining() + " bytes left over");
-      }
-      return message;
-    } catch (CompactFields.Malformed | BufferUnderflowException | IllegalArgumentException e) {
-      String why = e instanceof BufferUnderflowException ? "the bytes end inside a field" : e.getMessage();
-      NotSerializableException failure =
-          new NotSerializableException("RequestPathSerializer: malformed message of manifest '" + manifest + "': " + why);
-      failure.initCause(e);
-      throw failure;
-    }
-  }
-
-  private Object read(ByteBuffer buf, String manifest) throws NotSerializableException {
+  protected Object read(ByteBuffer buf, String manifest) throws NotSerializableException {
     switch (manifest) {
       case SUBMIT:
         return new Dispatcher.Submit(getLong(buf), getEnum(buf, OPERATIONS), getLong(buf), resolve(buf));
@@ -186,38 +134,7 @@ public final class RequestPathSerializer extends SerializerWithStringManifest im
       case FINISHED:
         return new Finished(getLong(buf), getBoolean(buf));
       default:
-        throw new NotSerializableException(
-            "RequestPathSerializer: unknown manifest '" + manifest + "' (known: S, V, A, N, R, F); does the sender run another version of clusteremu?");
+        throw unknownManifest(manifest, "S, V, A, N, R, F");
     }
-  }
-
-  /** The reference's serialized form in UTF-8, kept for the next message that carries it. */
-  private byte[] ref(ActorRef<?> ref) {
-    if (ref == null) {
-      return null;
-    }
-    byte[] bytes = refBytes.get(ref);
-    if (bytes == null) {
-      bytes = resolver().toSerializationFormat(ref).getBytes(StandardCharsets.UTF_8);
-      if (refBytes.size() >= MAX_CACHED_REFS) {
-        refBytes.clear();
-      }
-      refBytes.put(ref, bytes);
-    }
-    return bytes;
-  }
-
-  private <T> ActorRef<T> resolve(ByteBuffer buf) {
-    byte[] bytes = getBytes(buf);
-    return bytes == null ? null : resolver().resolveActorRef(new String(bytes, StandardCharsets.UTF_8));
-  }
-
-  private ActorRefResolver resolver() {
-    ActorRefResolver r = resolver;
-    if (r == null) {
-      r = ActorRefResolver.get(Adapter.toTyped(system));
-      resolver = r;
-    }
-    return r;
   }
 }
