@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
- * The bare chain's two messages ({@link BareRelay.Hop}, {@link BareRelay.Back}) in the same
+ * The bare chain's messages ({@link BareRelay.Hop}, {@link BareRelay.Back}, {@link BareRelay.Done}) in the same
  * compact format as the request path's ({@link clusteremu.tiers.serialization.RequestPathSerializer}):
  * {@code scripts/bench} divides the tiers' rate by the bare chain's to weigh what the emulator adds
  * to plain Pekko messaging, so both must pay for serialization alike. Were the chain left on
@@ -23,6 +23,7 @@ public final class BareChainSerializer extends CompactSerializer {
 
   static final String HOP = "H";
   static final String BACK = "B";
+  static final String DONE = "D";
 
   public BareChainSerializer(ExtendedActorSystem system) {
     super(system);
@@ -39,6 +40,8 @@ public final class BareChainSerializer extends CompactSerializer {
       return HOP;
     } else if (o instanceof BareRelay.Back) {
       return BACK;
+    } else if (o instanceof BareRelay.Done) {
+      return DONE;
     }
     throw cannotSerialize(o);
   }
@@ -49,7 +52,11 @@ public final class BareChainSerializer extends CompactSerializer {
       putLong(buf, m.id());
       putBytes(buf, ref(m.replyTo()));
       putBoolean(buf, m.direct());
+      putBoolean(buf, m.notice());
+      putBytes(buf, ref(m.doneTo()));
     } else if (o instanceof BareRelay.Back m) {
+      putLong(buf, m.id());
+    } else if (o instanceof BareRelay.Done m) {
       putLong(buf, m.id());
     } else {
       throw cannotSerialize(o);
@@ -59,9 +66,10 @@ public final class BareChainSerializer extends CompactSerializer {
   @Override
   protected Object read(ByteBuffer buf, String manifest) throws NotSerializableException {
     return switch (manifest) {
-      case HOP -> new BareRelay.Hop(getLong(buf), resolve(buf), getBoolean(buf));
+      case HOP -> new BareRelay.Hop(getLong(buf), resolve(buf), getBoolean(buf), getBoolean(buf), resolve(buf));
       case BACK -> new BareRelay.Back(getLong(buf));
-      default -> throw unknownManifest(manifest, "H, B");
+      case DONE -> new BareRelay.Done(getLong(buf));
+      default -> throw unknownManifest(manifest, "H, B, D");
     };
   }
 }

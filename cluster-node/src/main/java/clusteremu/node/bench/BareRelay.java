@@ -20,8 +20,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * dispatcher's node forwards to the relays on the app servers' nodes in turn, which forward to a
  * relay on a data node, which answers at once. In proxy style the answer retraces the chain
  * (each relay remembering where it came from, as a proxy must); in direct style the app relay
- * answers the client itself, as handoff does. Started only when {@code clusteremu.bench.bare-chain
- * = on}.
+ * answers the client itself, as handoff does; with a done notice it then also tells the entry,
+ * which kept the request until then, as a handoff's app server tells the dispatcher ({@code
+ * Finished}): the same six messages a request as the tiers in handoff mode. Started only when
+ * {@code clusteremu.bench.bare-chain = on}.
  */
 public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
 
@@ -31,18 +33,31 @@ public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
 
   public interface Command extends CborSerializable {}
 
-  /** A request; {@code direct}: the middle relay answers {@code replyTo} itself. */
-  public record Hop(long id, ActorRef<Back> replyTo, boolean direct) implements Command {}
+  /**
+   * A request; {@code direct}: the middle relay answers {@code replyTo} itself; {@code notice}: and
+   * then tells the entry, whose reference the entry puts into {@code doneTo} (null from a client).
+   */
+  public record Hop(long id, ActorRef<Back> replyTo, boolean direct, boolean notice, ActorRef<Done> doneTo) implements Command {
+    /** A request without a done notice. */
+    public Hop(long id, ActorRef<Back> replyTo, boolean direct) {
+      this(id, replyTo, direct, false, null);
+    }
+  }
 
   /** The answer to a {@link Hop}. */
   public record Back(long id) implements CborSerializable {}
+
+  /** The middle relay answered request {@code id} itself (direct style with a done notice). */
+  public record Done(long id) implements CborSerializable {}
+
+  private record DoneNoticed(Done done) implements Command {}
 
   private record Answered(Back back) implements Command {}
 
   private record NextChanged(Receptionist.Listing listing) implements Command {}
 
-  /** Who asked, under which id, for a hop this relay passed on. */
-  private record Waiting(long id, ActorRef<Back> replyTo) {}
+  /** Who asked, under which id, for a hop this relay passed on, and who to tell once it is answered (or null). */
+  private record Waiting(long id, ActorRef<Back> replyTo, ActorRef<Done> doneTo) {}
 
   /** A relay at {@code position} in the chain; the end relay has no next. */
   public static Behavior<Command> create(ServiceKey<Command> position) {
@@ -51,7 +66,10 @@ public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
 
   private final ServiceKey<Command> nextKey;
   private final ActorRef<Back> inbox;
+  private final ActorRef<Done> doneInbox;
   private final Map<Long, Waiting> pending = new HashMap<>();
+  /** Requests handed to a middle relay that will say when it has answered them (the dispatcher's tickets, in handoff). */
+  private final java.util.Set<Long> handedOff = new java.util.HashSet<>();
   private List<ActorRef<Command>> next = List.of();
   private int turn;
   private long nextId;
@@ -60,6 +78,7 @@ public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
     super(context);
     this.nextKey = position == ENTRY ? MIDDLE : position == MIDDLE ? END : null;
     this.inbox = context.messageAdapter(Back.class, Answered::new);
+    this.doneInbox = context.messageAdapter(Done.class, DoneNoticed::new);
     context.getSystem().receptionist().tell(Receptionist.register(position, context.getSelf()));
     if (nextKey != null) {
       context
@@ -74,6 +93,10 @@ public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
     return newReceiveBuilder()
         .onMessage(Hop.class, this::onHop)
         .onMessage(Answered.class, this::onAnswered)
+        .onMessage(DoneNoticed.class, noticed -> {
+          handedOff.remove(noticed.done().id());
+          return this;
+        })
         .onMessage(NextChanged.class, this::onNextChanged)
         .build();
   }
@@ -88,11 +111,17 @@ public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
     }
     ActorRef<Command> target = next.get(turn = (turn + 1) % next.size());
     if (hop.direct() && nextKey == MIDDLE) {
-      target.tell(hop); // direct style: the entry keeps nothing, the middle answers the client
+      // Direct style: the middle answers the client; the entry keeps the request only if told when.
+      if (hop.notice()) {
+        handedOff.add(hop.id());
+        target.tell(new Hop(hop.id(), hop.replyTo(), true, true, doneInbox));
+      } else {
+        target.tell(hop);
+      }
       return this;
     }
     long local = nextId++;
-    pending.put(local, new Waiting(hop.id(), hop.replyTo()));
+    pending.put(local, new Waiting(hop.id(), hop.replyTo(), hop.doneTo()));
     target.tell(new Hop(local, inbox, false));
     return this;
   }
@@ -101,6 +130,9 @@ public final class BareRelay extends AbstractBehavior<BareRelay.Command> {
     Waiting waiting = pending.remove(answered.back().id());
     if (waiting != null) {
       waiting.replyTo().tell(new Back(waiting.id()));
+      if (waiting.doneTo() != null) {
+        waiting.doneTo().tell(new Done(waiting.id()));
+      }
     }
     return this;
   }

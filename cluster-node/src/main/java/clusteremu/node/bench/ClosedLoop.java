@@ -27,7 +27,12 @@ final class ClosedLoop extends AbstractBehavior<ClosedLoop.Command> {
   /** @param network how requests reach the dispatcher (through the datacenter's border, or straight) */
   record Tiers(ActorRef<Dispatcher.Command> dispatcher, Outbound network) implements Target {}
 
-  record Bare(ActorRef<BareRelay.Command> entry, boolean direct) implements Target {}
+  /** {@code notice}: in direct style, the middle relay also tells the entry it answered (as handoff's Finished). */
+  record Bare(ActorRef<BareRelay.Command> entry, boolean direct, boolean notice) implements Target {
+    Bare(ActorRef<BareRelay.Command> entry, boolean direct) {
+      this(entry, direct, false);
+    }
+  }
 
   record Run(Target target, int users, Duration duration, ActorRef<Result> replyTo) implements Command {}
 
@@ -93,7 +98,7 @@ final class ClosedLoop extends AbstractBehavior<ClosedLoop.Command> {
     if (run.target() instanceof Tiers tiers) {
       tiers.network().send(tiers.dispatcher(), new Dispatcher.Submit(id, Operation.READ, id & 1023, replies));
     } else if (run.target() instanceof Bare bare) {
-      bare.entry().tell(new BareRelay.Hop(id, backs, bare.direct()));
+      bare.entry().tell(new BareRelay.Hop(id, backs, bare.direct(), bare.notice(), null));
     }
   }
 

@@ -94,13 +94,15 @@ class MigrationSerializationTest {
         List.of(
             new BareRelay.Hop(1, kit.<BareRelay.Back>createTestProbe().getRef(), true),
             new BareRelay.Hop(Long.MAX_VALUE, null, false),
-            new BareRelay.Back(-2))) {
+            new BareRelay.Hop(3, kit.<BareRelay.Back>createTestProbe().getRef(), true, true, kit.<BareRelay.Done>createTestProbe().getRef()),
+            new BareRelay.Back(-2),
+            new BareRelay.Done(7))) {
       assertEquals(BareChainSerializer.class, SerializationExtension.get(kit.system()).findSerializerFor(message).getClass());
       assertEquals(message, kit.serializationTestKit().verifySerialization(message, false));
     }
     NotSerializableException unknown =
         assertThrows(NotSerializableException.class, () -> new BareChainSerializer((ExtendedActorSystem) org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system())).fromBinary(new byte[0], "Q"));
-    assertTrue(unknown.getMessage().contains("unknown manifest 'Q' (known: H, B)"), unknown.getMessage());
+    assertTrue(unknown.getMessage().contains("unknown manifest 'Q' (known: H, B, D)"), unknown.getMessage());
   }
 
   @Test
