@@ -94,11 +94,20 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--run", description = "Run directory of the cluster to load (default: runs/latest).")
   Path run;
 
+  @Option(
+      names = "--port",
+      description = "TCP port the driver's own cluster member binds on its machine; the nodes dial back to it. Across machines, one the firewall lets in (default 0: any free port).")
+  int port;
+
   @Option(names = "--out", description = "Where to write summary.json and latency.hlog (default: the run directory).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      System.err.println("clusteremu driver: --port " + port + " is not a TCP port; expected 1 to 65535, or 0 for any free port");
+      return 2;
+    }
     Optional<RunningCluster> cluster;
     Scenario scenario;
     LoadSettings settings;
@@ -120,7 +129,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
     Path outDir = out != null ? out : cluster.get().run().root();
     Files.createDirectories(outDir);
     Config config =
-        MemberConfig.forMember(scenario, cluster.get().memberMachine(), 0, List.of("driver"))
+        MemberConfig.forMember(scenario, cluster.get().memberMachine(), port, List.of("driver"))
             .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef("WARNING"))
             // The driver's own shutdown hook runs coordinated shutdown once the summary is written.
             .withValue("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", ConfigValueFactory.fromAnyRef("off"));

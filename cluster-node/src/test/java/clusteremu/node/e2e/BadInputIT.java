@@ -99,6 +99,7 @@ class BadInputIT {
     assertRefused(scripts.run(LIMIT, "driver", "--run", runDir, "--duration", "0s"), "--duration", "above zero");
     assertRefused(scripts.run(LIMIT, "driver", "--run", runDir, "--duration", "3x"), "--duration", "not a duration");
     assertRefused(scripts.run(LIMIT, "driver", "--run", runDir, "--mode", "sideways"), "--mode", "proxy, handoff");
+    assertRefused(scripts.run(LIMIT, "driver", "--run", runDir, "--port", "70000"), "--port 70000", "1 to 65535");
     assertRefused(scripts.run(LIMIT, "driver", "--run", runDir, "--rate", "10", "--users", "3"), "--rate and --users");
     assertRefused(scripts.run(LIMIT, "driver", "--run", runDir, "--bogus"), "--bogus");
   }
