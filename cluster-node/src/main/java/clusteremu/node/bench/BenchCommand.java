@@ -1,5 +1,6 @@
 package clusteremu.node.bench;
 
+import clusteremu.node.launch.MemberShutdown;
 import clusteremu.node.launch.MemberConfig;
 import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.Scenario;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -145,8 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       return report(rates, cpuPerThousand, cluster.get().run().root());
     } finally {
-      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      MemberShutdown.leave(system, "bench", System.err);
     }
   }
 

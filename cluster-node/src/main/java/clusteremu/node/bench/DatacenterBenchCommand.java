@@ -1,5 +1,6 @@
 package clusteremu.node.bench;
 
+import clusteremu.node.launch.MemberShutdown;
 import clusteremu.node.datacenter.emulation.NetworkSwitch;
 import clusteremu.node.datacenter.emulation.OutsideNetwork;
 import clusteremu.node.launch.RunningCluster;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -176,8 +176,7 @@ public final class DatacenterBenchCommand implements Callable<Integer> {
       return 0;
     } finally {
       outside.close();
-      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      MemberShutdown.leave(system, "bench-datacenter", System.err);
     }
   }
 

@@ -1,5 +1,6 @@
 package clusteremu.node.bench;
 
+import clusteremu.node.launch.MemberShutdown;
 import clusteremu.node.control.ControlClient;
 import clusteremu.node.launch.RunningCluster;
 import clusteremu.node.scenario.NodeSpec;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -112,8 +112,7 @@ public final class MigrationBenchCommand implements Callable<Integer> {
       System.err.println("clusteremu bench-migration: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return 1;
     } finally {
-      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      MemberShutdown.leave(system, "bench-migration", System.err);
     }
     Path out = runDir.resolve("bench-migration.json");
     JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);

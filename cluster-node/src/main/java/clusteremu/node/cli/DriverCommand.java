@@ -1,5 +1,6 @@
 package clusteremu.node.cli;
 
+import clusteremu.node.launch.MemberShutdown;
 import clusteremu.node.launch.InterruptHook;
 import clusteremu.node.launch.MemberConfig;
 import clusteremu.node.launch.RunningCluster;
@@ -29,7 +30,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -199,8 +199,7 @@ final class DriverCommand implements java.util.concurrent.Callable<Integer> {
   /** Leaves the cluster gracefully, so the nodes see the driver go instead of losing it. */
   private static void leave(ActorSystem<?> system, CountDownLatch finished) throws Exception {
     try {
-      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      MemberShutdown.leave(system, "driver", System.err);
     } finally {
       finished.countDown();
     }

@@ -1,5 +1,6 @@
 package clusteremu.node.experiment;
 
+import clusteremu.node.launch.MemberShutdown;
 import clusteremu.node.launch.InterruptHook;
 import clusteremu.node.launch.MemberConfig;
 import clusteremu.node.report.Report;
@@ -33,10 +34,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import picocli.CommandLine.Command;
@@ -189,8 +188,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         out.printf("%sdone: offered %.1f req/s, throughput %.1f req/s, %d failed, %d timed out%n", prefix, summary.offeredRate(), summary.throughput(), summary.failed(), summary.timeouts());
       }
     } finally {
-      CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      MemberShutdown.leave(system, "experiment", System.err);
       List<ProcessHandle> stopped = new ArrayList<>();
       ClusterLauncher.stop(run, scenario, stopped);
       outside.ifPresent(OutsideNetwork::close);
