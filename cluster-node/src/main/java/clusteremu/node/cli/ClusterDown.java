@@ -49,7 +49,7 @@ final class ClusterDown implements Callable<Integer> {
     List<NodeSpec> targets = machine == null ? scenario.nodes() : scenario.nodesOn(machine);
     List<NodeSpec> here = scenario.nodesOn(cluster.get().startedOn());
     // Those of other machines that this one's nodes see as members (all, when none runs here to tell).
-    Optional<NodeStatus> view = witness(cluster.get());
+    Optional<NodeStatus> view = witness(cluster.get(), here);
     List<String> elsewhere =
         targets.stream()
             .filter(n -> !here.contains(n))
@@ -58,7 +58,7 @@ final class ClusterDown implements Callable<Integer> {
             .toList();
     int status = 0;
     if (!elsewhere.isEmpty()) {
-      status = leave(cluster.get(), elsewhere);
+      status = leave(cluster.get(), elsewhere, here);
     }
     long begin = System.nanoTime();
     List<ProcessHandle> running = new ArrayList<>();
@@ -83,7 +83,7 @@ final class ClusterDown implements Callable<Integer> {
    * shutdown timeout) until this machine's nodes see them gone. Returns 0, or 1 when they could not
    * be asked or did not leave in time.
    */
-  private static int leave(RunningCluster cluster, List<String> nodes) throws InterruptedException {
+  private static int leave(RunningCluster cluster, List<String> nodes, List<NodeSpec> here) throws InterruptedException {
     Scenario scenario = cluster.scenario();
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     nodes.forEach(body.putArray("nodes")::add);
@@ -104,7 +104,7 @@ final class ClusterDown implements Callable<Integer> {
     List<String> addresses = nodes.stream().map(n -> scenario.addressOf(scenario.node(n).orElseThrow())).toList();
     long deadline = System.nanoTime() + scenario.shutdownTimeout().toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<NodeStatus> view = witness(cluster);
+      Optional<NodeStatus> view = witness(cluster, here);
       if (view.isEmpty()) {
         return 0; // no node runs here to watch them go: they were asked
       }
@@ -119,7 +119,7 @@ final class ClusterDown implements Callable<Integer> {
     return 1;
   }
 
-  private static Optional<NodeStatus> witness(RunningCluster cluster) {
-    return StatusTable.witness(cluster.scenario(), cluster.run());
+  private static Optional<NodeStatus> witness(RunningCluster cluster, List<NodeSpec> here) {
+    return StatusTable.witness(here, cluster.run());
   }
 }

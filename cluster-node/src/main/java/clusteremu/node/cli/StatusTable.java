@@ -29,8 +29,8 @@ final class StatusTable {
     }
     TextTable table = new TextTable(header.toArray(String[]::new));
     int up = 0;
-    Optional<NodeStatus> witness = witness(scenario, run);
     List<NodeSpec> here = scenario.nodesOn(RunningCluster.startedOn(run));
+    Optional<NodeStatus> witness = witness(here, run);
     for (NodeSpec node : scenario.nodes()) {
       List<String> row = new ArrayList<>();
       row.add(node.name());
@@ -82,12 +82,12 @@ final class StatusTable {
 
   /**
    * The node whose view of the membership the table shows for every node: the one with the
-   * freshest status among those running, so that a node killed or frozen is shown as the cluster
+   * freshest status among those of {@code here} (this machine's nodes) running, so that a node killed or frozen is shown as the cluster
    * sees it (Unreachable, then Down and removed by the split-brain resolver), not as it last saw itself.
    */
-  static Optional<NodeStatus> witness(Scenario scenario, RunDirectory run) {
+  static Optional<NodeStatus> witness(List<NodeSpec> here, RunDirectory run) {
     NodeStatus best = null;
-    for (NodeSpec node : scenario.nodesOn(RunningCluster.startedOn(run))) {
+    for (NodeSpec node : here) {
       if (NodeProcesses.find(run, node.name()).isEmpty()) {
         continue;
       }

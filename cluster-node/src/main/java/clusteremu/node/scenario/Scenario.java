@@ -85,8 +85,14 @@ public record Scenario(
 
   /** The node that serves the control API: the one named, or the first seed node. */
   public NodeSpec controlNode() {
-    String named = config.getString("clusteremu.control.node");
-    return named.isEmpty() ? seedNodes.get(0) : node(named).orElseThrow();
+    String name = controlNodeName(config.getConfig("clusteremu"), seedNodes);
+    return node(name).orElseThrow();
+  }
+
+  /** The rule {@link #controlNode()} follows, for the loader, which needs it before the scenario exists. */
+  static String controlNodeName(Config clusteremu, List<NodeSpec> seedNodes) {
+    String named = clusteremu.getString("control.node");
+    return named.isEmpty() ? seedNodes.get(0).name() : named;
   }
 
   /** How many of each kind of component the cluster has (a datacenter's: how many VMs run one). */

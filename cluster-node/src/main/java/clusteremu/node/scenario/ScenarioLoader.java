@@ -85,7 +85,7 @@ public final class ScenarioLoader {
       checkControl(emu, nodes);
       checkTimeDilation(emu);
       List<NodeSpec> seeds = seedNodes(emu, nodes);
-      String controlNode = emu.getString("control.node").isEmpty() ? seeds.get(0).name() : emu.getString("control.node");
+      String controlNode = Scenario.controlNodeName(emu, seeds);
       Config pekko = own.hasPath("pekko") ? own.withOnlyPath("pekko").resolve() : ConfigFactory.empty();
       MachineLoader.check(emu, pekko, nodes, machines, security, controlNode);
       Checked.nonNegativeInt(emu, "metrics.datacenter-lines");

@@ -1,10 +1,6 @@
 package clusteremu.node.security;
 
 import clusteremu.node.config.ScenarioException;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -29,18 +25,7 @@ public final class BearerToken {
 
   /** The first line of {@code file}, trimmed; a {@link ScenarioException} naming the file if it is not a usable token. */
   public static String readToken(Path file) {
-    String first;
-    try (BufferedReader reader = Files.newBufferedReader(file)) {
-      first = reader.readLine();
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(file + " does not exist: " + EXPECTED, e);
-    } catch (IOException e) {
-      throw new ScenarioException(file + " cannot be read (" + e.getMessage() + "): " + EXPECTED, e);
-    }
-    String token = first == null ? "" : first.trim();
-    if (token.isEmpty()) {
-      throw new ScenarioException(file + " is empty: " + EXPECTED);
-    }
+    String token = SecretFile.firstLine(file, EXPECTED);
     if (token.length() < MINIMUM_LENGTH) {
       throw new ScenarioException(file + " holds a token of " + token.length() + " characters: " + EXPECTED);
     }

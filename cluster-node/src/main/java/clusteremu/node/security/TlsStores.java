@@ -40,18 +40,7 @@ public record TlsStores(Path keyStore, Path trustStore, Path passwordFile) {
 
   /** The first line of the password file, trimmed. */
   public String password() {
-    String first;
-    try (BufferedReader reader = Files.newBufferedReader(passwordFile)) {
-      first = reader.readLine();
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(passwordFile + " does not exist: " + PASSWORD_EXPECTED, e);
-    } catch (IOException e) {
-      throw new ScenarioException(passwordFile + " cannot be read (" + e.getMessage() + "): " + PASSWORD_EXPECTED, e);
-    }
-    if (first == null || first.isBlank()) {
-      throw new ScenarioException(passwordFile + " is empty: " + PASSWORD_EXPECTED);
-    }
-    return first.trim();
+    return SecretFile.firstLine(passwordFile, PASSWORD_EXPECTED);
   }
 
   /**
