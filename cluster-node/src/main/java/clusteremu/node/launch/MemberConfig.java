@@ -16,10 +16,13 @@ import java.util.Map;
 /**
  * The Pekko configuration of one cluster member: its address, port and roles, and its transport
  * (TLS with the member's machine's stores when the scenario asks for it) applied last, over the
- * scenario's own {@code pekko} settings, over the defaults of every module.
+ * scenario's own {@code pekko} settings, over the members' threads ({@code member-threads.conf}),
+ * over the defaults of every module.
  */
 public final class MemberConfig {
   private static final String SSL = "pekko.remote.artery.ssl.config-ssl-engine.";
+  /** One pool of threads for actors, remoting and TCP (why: the file's comment), under the scenario's {@code pekko}. */
+  static final Config THREADS = ConfigFactory.parseResourcesAnySyntax("member-threads.conf");
 
   private MemberConfig() {}
 
@@ -49,6 +52,7 @@ public final class MemberConfig {
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
         .withFallback(scenario.pekkoOverrides())
+        .withFallback(THREADS)
         .withFallback(ConfigFactory.load());
   }
 

@@ -42,6 +42,37 @@ class MemberConfigTest {
   }
 
   @Test
+  void actorsRemotingAndTcpShareOnePoolOfOneThreadPerTwoCores() {
+    Config config = MemberConfig.forNode(scenario, scenario.nodes().get(0), false);
+    assertEquals("pekko.actor.default-dispatcher", config.getString("pekko.actor.internal-dispatcher"));
+    assertEquals("pekko.actor.default-dispatcher", config.getString("pekko.remote.artery.advanced.use-dispatcher"));
+    assertEquals("pekko.actor.internal-dispatcher", config.getString("pekko.io.tcp.worker-dispatcher"));
+    assertEquals(0.5, config.getDouble("pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor"));
+    assertEquals(1, config.getInt("pekko.actor.default-dispatcher.fork-join-executor.parallelism-min"));
+    // The module's other defaults of the pool are kept.
+    assertEquals(5, config.getInt("pekko.actor.default-dispatcher.throughput"));
+  }
+
+  @Test
+  void aScenariosOwnPekkoBlockOverridesTheMembersThreads() throws IOException {
+    Path file = Files.createTempFile("threads", ".conf");
+    Files.writeString(
+        file,
+        """
+        include file("%s")
+        pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 4
+        """
+            .formatted(Path.of("../config/default.conf").toAbsolutePath().normalize()));
+    try {
+      Config config = MemberConfig.forNode(ScenarioLoader.load(file), scenario.nodes().get(0), false);
+      assertEquals(4, config.getInt("pekko.actor.default-dispatcher.fork-join-executor.parallelism-min"));
+      assertEquals(0.5, config.getDouble("pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor"));
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
   void withTlsAMemberPresentsItsMachinesStoreAndVerifiesItsPeers() throws IOException {
     // Stores made by scripts/certs: seed names 127.0.0.1, member 127.0.0.1 and localhost.
     Path dir = Authorities.made().a;
