@@ -185,6 +185,8 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
   private final int runningThreads;
   private int requestsServed;
   private int running;
+  /** A CPU burst of no demand is being served within the message at hand (see {@link #run}). */
+  private boolean servingAtOnce;
   /** The data VMs the receptionist lists now, by name. */
   private Set<String> liveDataVms = Set.of();
   private long nextJob;
@@ -263,7 +265,19 @@ public final class AppServer extends AbstractBehavior<AppServer.Command> impleme
 
   private void run(long job) {
     running++;
-    machine.compute(settings.demand().sampleNanos(random), self, new DemandServed(job));
+    long demand = settings.demand().sampleNanos(random);
+    if (!servingAtOnce && machine.computesAtOnce(demand)) {
+      // No demand: straight on, in this message. One level only: a job this one's end starts
+      // (no data calls, a thread freed) goes through the mailbox, so the stack cannot grow.
+      servingAtOnce = true;
+      try {
+        onDemandServed(new DemandServed(job));
+      } finally {
+        servingAtOnce = false;
+      }
+      return;
+    }
+    machine.compute(demand, self, new DemandServed(job));
   }
 
   private Behavior<Command> onDemandServed(DemandServed served) {

@@ -302,8 +302,11 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
       return this;
     }
     held++;
-    machine.computeOnData(
-        access.key(), settings.demand().sampleNanos(random), getContext().getSelf(), new AccessServed(access));
+    long demand = settings.demand().sampleNanos(random);
+    if (machine.computesOnDataAtOnce(access.key(), demand)) {
+      return onAccessServed(new AccessServed(access));
+    }
+    machine.computeOnData(access.key(), demand, getContext().getSelf(), new AccessServed(access));
     return this;
   }
 
@@ -344,7 +347,11 @@ public final class DataServer extends AbstractBehavior<DataServer.Command> imple
   }
 
   private Behavior<Command> onReplicate(Replicate replicate) {
-    machine.computeOnData(replicate.key(), settings.demand().sampleNanos(random), getContext().getSelf(), new ReplicateServed(replicate));
+    long demand = settings.demand().sampleNanos(random);
+    if (machine.computesOnDataAtOnce(replicate.key(), demand)) {
+      return onReplicateServed(new ReplicateServed(replicate));
+    }
+    machine.computeOnData(replicate.key(), demand, getContext().getSelf(), new ReplicateServed(replicate));
     return this;
   }
 

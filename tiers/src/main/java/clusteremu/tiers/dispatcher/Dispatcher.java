@@ -276,7 +276,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
     long ticket = nextTicket++;
     waitingForCpu++;
     held.put(ticket, new Held(submit));
-    machine.compute(requestDemandNanos, self, new RequestWorkDone(ticket));
+    RequestWorkDone done = new RequestWorkDone(ticket);
+    if (machine.computesAtOnce(requestDemandNanos)) {
+      return onRequestWorkDone(done);
+    }
+    machine.compute(requestDemandNanos, self, done);
     return this;
   }
 
@@ -330,8 +334,11 @@ public final class Dispatcher extends AbstractBehavior<Dispatcher.Command> imple
       failOrRetry(ticket, message.reply().failure(), from.vm);
       return this;
     }
-    machine.compute(
-        replyDemandNanos, self, new ReplyWorkDone(ticket, message.reply()));
+    ReplyWorkDone done = new ReplyWorkDone(ticket, message.reply());
+    if (machine.computesAtOnce(replyDemandNanos)) {
+      return onReplyWorkDone(done);
+    }
+    machine.compute(replyDemandNanos, self, done);
     return this;
   }
 

@@ -48,6 +48,21 @@ public interface Machine extends Outbound {
   }
 
   /**
+   * True when {@link #compute} of {@code demandNanos} would be done at once (no demand): the
+   * component may then go straight on within the message it handles, rather than through
+   * {@code whenDone} told to itself, a real mailbox hop that no emulated time asks for. False, the
+   * default, always waits for {@code whenDone}.
+   */
+  default boolean computesAtOnce(long demandNanos) {
+    return false;
+  }
+
+  /** As {@link #computesAtOnce}, for {@link #computeOnData}: also false while the key's page is still to arrive. */
+  default boolean computesOnDataAtOnce(long key, long demandNanos) {
+    return computesAtOnce(demandNanos);
+  }
+
+  /**
    * Writes the data stored under {@code key} to memory. A VM marks the page it lives on dirty;
    * a machine without emulated memory does nothing.
    */

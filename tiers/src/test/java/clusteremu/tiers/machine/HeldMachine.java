@@ -37,6 +37,11 @@ public final class HeldMachine implements Machine {
     }
   }
 
+  @Override
+  public boolean computesAtOnce(long demandNanos) {
+    return instant && demandNanos <= 0;
+  }
+
   /** Completes all work held so far; returns how much there was. */
   public synchronized int release() {
     List<Runnable> now = new ArrayList<>(held);

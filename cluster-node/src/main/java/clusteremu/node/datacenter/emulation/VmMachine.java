@@ -45,6 +45,16 @@ public final class VmMachine implements Machine {
   }
 
   @Override
+  public boolean computesAtOnce(long demandNanos) {
+    return demandNanos <= 0;
+  }
+
+  @Override
+  public boolean computesOnDataAtOnce(long key, long demandNanos) {
+    return demandNanos <= 0 && (faults == null || memory.missingPages() == 0);
+  }
+
+  @Override
   public <T> void send(ActorRef<T> to, T message) {
     network.sendFromVm(spec.name(), to, message);
   }
