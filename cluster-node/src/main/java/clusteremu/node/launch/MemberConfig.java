@@ -52,6 +52,7 @@ public final class MemberConfig {
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
         .withFallback(scenario.pekkoOverrides())
+        .withFallback(ConfigFactory.defaultOverrides()) // -D settings of a node's jvm-options, over the threads
         .withFallback(THREADS)
         .withFallback(ConfigFactory.load());
   }

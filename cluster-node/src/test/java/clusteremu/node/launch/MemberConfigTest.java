@@ -54,6 +54,34 @@ class MemberConfigTest {
   }
 
   @Test
+  void aRunningMemberHasOneDispatcherForActorsPekkoAndArtery() throws Exception {
+    Config config = MemberConfig.THREADS.withFallback(com.typesafe.config.ConfigFactory.load());
+    org.apache.pekko.actor.ActorSystem system = org.apache.pekko.actor.ActorSystem.create("threads", config);
+    try {
+      var dispatchers = system.dispatchers();
+      var actors = dispatchers.lookup("pekko.actor.default-dispatcher");
+      assertTrue(actors == dispatchers.lookup("pekko.actor.internal-dispatcher"), "the internal dispatcher is the actors'");
+      assertTrue(actors == dispatchers.lookup(config.getString("pekko.remote.artery.advanced.use-dispatcher")), "Artery's is the actors'");
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aSystemPropertyOfANodesJvmOptionsOverridesTheMembersThreads() {
+    String key = "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min";
+    System.setProperty(key, "3");
+    com.typesafe.config.ConfigFactory.invalidateCaches();
+    try {
+      assertEquals(3, MemberConfig.forNode(scenario, scenario.nodes().get(0), false).getInt(key));
+    } finally {
+      System.clearProperty(key);
+      com.typesafe.config.ConfigFactory.invalidateCaches();
+    }
+  }
+
+  @Test
   void aScenariosOwnPekkoBlockOverridesTheMembersThreads() throws IOException {
     Path file = Files.createTempFile("threads", ".conf");
     Files.writeString(

@@ -52,10 +52,56 @@ class AppServerTest {
 
   private ActorRef<AppServer.Command> appServer(
       int dataCalls, int capacity, Duration dataTimeout, Machine machine, Threading threading, int workers) {
-    AppServerSettings settings =
-        new AppServerSettings(
-            Demand.constant(Duration.ofMillis(1)), dataCalls, capacity, dataTimeout, 1, threading, workers, 0);
+    return appServer(Demand.constant(Duration.ofMillis(1)), dataCalls, capacity, dataTimeout, machine, threading, workers);
+  }
+
+  private ActorRef<AppServer.Command> appServer(
+      Demand demand, int dataCalls, int capacity, Duration dataTimeout, Machine machine, Threading threading, int workers) {
+    AppServerSettings settings = new AppServerSettings(demand, dataCalls, capacity, dataTimeout, 1, threading, workers, 0);
     return kit.spawn(AppServer.create(settings, machine, counters, new clusteremu.tiers.dataserver.Partitioning(dataVms)));
+  }
+
+  /**
+   * Jobs of no demand go straight on within the message at hand, but one level deep only: 5,000
+   * requests wait for a single thread behind one held CPU burst, and each burst released serves
+   * its job and exactly one more at once; the next goes through the machine again. Were every
+   * job that a finished one starts served at once, the first release would serve all 5,000 in
+   * one call chain and overflow the actor's stack.
+   */
+  @Test
+  void jobsOfNoDemandGoStraightOnOneLevelDeepOnly() {
+    int requests = 5_000;
+    HeldMachine machine = HeldMachine.held();
+    ActorRef<AppServer.Command> app =
+        appServer(Demand.constant(Duration.ZERO), 0, requests, Duration.ofSeconds(5), machine, Threading.SINGLE_THREADED, 1);
+    TestProbe<Reply> client = kit.createTestProbe();
+    for (int id = 1; id <= requests; id++) {
+      app.tell(new AppServer.Serve(id, id, Operation.READ, id, client.getRef(), null));
+    }
+    awaitHeld(machine); // the first request's burst; the others wait for the one thread
+    machine.doNoDemandAtOnce();
+    java.util.Set<Reply> answers = new java.util.HashSet<>();
+    while (answers.size() < requests) {
+      awaitHeld(machine);
+      assertEquals(1, machine.release());
+      for (Reply reply : client.receiveSeveralMessages(Math.min(2, requests - answers.size()))) {
+        assertEquals(true, reply.ok(), reply.toString());
+        answers.add(reply);
+      }
+    }
+    assertEquals(requests, answers.size());
+    client.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(0, machine.heldCount());
+  }
+
+  private static void awaitHeld(HeldMachine machine) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (machine.heldCount() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no CPU burst was held within 10 s");
+      }
+      Thread.onSpinWait();
+    }
   }
 
   /**

@@ -45,6 +45,25 @@ class DataServerTest {
     assertEquals(new DataServer.Answer(4, 1, true, 2, null), app.receiveMessage());
   }
 
+  /** With no demand each access is served within its own message: the same versions, and nothing left held. */
+  @Test
+  void accessesOfNoDemandAreServedAtOnceWithTheSameVersions() {
+    ComponentCounters counters = new ComponentCounters();
+    DataServerSettings free = new DataServerSettings(Demand.constant(Duration.ZERO), 3, 1);
+    ActorRef<DataServer.Command> data = kit.spawn(DataServer.create(free, HeldMachine.instant(), counters));
+    TestProbe<DataServer.Answer> app = kit.createTestProbe();
+    for (int job = 1; job <= 100; job++) {
+      data.tell(new DataServer.Access(job, 0, Operation.WRITE, 5, app.getRef()));
+    }
+    for (int job = 1; job <= 100; job++) {
+      assertEquals(new DataServer.Answer(job, 0, true, job, null), app.receiveMessage());
+    }
+    // A capacity of 3 never filled: each access was done before the next arrived.
+    assertEquals(0, counters.rejectedCount());
+    data.tell(new DataServer.Access(101, 0, Operation.READ, 5, app.getRef()));
+    assertEquals(new DataServer.Answer(101, 0, true, 100, null), app.receiveMessage());
+  }
+
   @Test
   void pastItsCapacityAnAccessIsRefusedWithAReason() {
     ComponentCounters counters = new ComponentCounters();

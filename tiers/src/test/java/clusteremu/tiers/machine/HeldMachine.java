@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class HeldMachine implements Machine {
   private final boolean instant;
+  /** Work of no demand is done at once from now on, though other work is still held. */
+  private volatile boolean noDemandAtOnce;
   private final List<Runnable> held = new ArrayList<>();
   private final Map<String, ActorRef<?>> guests = new ConcurrentHashMap<>();
 
@@ -39,7 +41,12 @@ public final class HeldMachine implements Machine {
 
   @Override
   public boolean computesAtOnce(long demandNanos) {
-    return instant && demandNanos <= 0;
+    return (instant || noDemandAtOnce) && demandNanos <= 0;
+  }
+
+  /** From now on, a component may go straight on after work of no demand ({@link #computesAtOnce}). */
+  public void doNoDemandAtOnce() {
+    noDemandAtOnce = true;
   }
 
   /** Completes all work held so far; returns how much there was. */
