@@ -36,7 +36,7 @@ public final class VmMachine implements Machine {
 
   @Override
   public <T> void compute(long demandNanos, ActorRef<T> replyTo, T whenDone) {
-    if (demandNanos <= 0) {
+    if (computesAtOnce(demandNanos)) {
       replyTo.tell(whenDone);
       return;
     }
@@ -51,7 +51,12 @@ public final class VmMachine implements Machine {
 
   @Override
   public boolean computesOnDataAtOnce(long key, long demandNanos) {
-    return demandNanos <= 0 && (faults == null || memory.missingPages() == 0);
+    return computesAtOnce(demandNanos) && hasEveryPage();
+  }
+
+  /** False while pages of a post-copy are still at its source: data work may first have to fetch one. */
+  private boolean hasEveryPage() {
+    return faults == null || memory.missingPages() == 0;
   }
 
   @Override
@@ -71,7 +76,7 @@ public final class VmMachine implements Machine {
 
   @Override
   public <T> void computeOnData(long key, long demandNanos, ActorRef<T> replyTo, T whenDone) {
-    if (faults == null || memory.missingPages() == 0) {
+    if (hasEveryPage()) {
       compute(demandNanos, replyTo, whenDone);
       return;
     }
