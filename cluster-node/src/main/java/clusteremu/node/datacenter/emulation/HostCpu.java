@@ -30,11 +30,10 @@ public final class HostCpu {
   private final String name;
   private final int cores;
   private final double contextSwitchCost;
-  private final EmulationLoop loop;
+  private final Alarm wake;
   private final ThreadLevelParallelism tlp;
   private final List<VmCpu> vms = new ArrayList<>();
   private long lastNanos;
-  private long generation;
   private long sequence;
   private int runnable;
   private int executing;
@@ -45,7 +44,7 @@ public final class HostCpu {
     this.name = name;
     this.cores = cores;
     this.contextSwitchCost = contextSwitchCost;
-    this.loop = loop;
+    this.wake = new Alarm(loop, this::complete);
     this.tlp = tlp;
     this.capacity = cores;
   }
@@ -255,12 +254,7 @@ public final class HostCpu {
     if (earliest == Long.MAX_VALUE) {
       return;
     }
-    long mine = ++generation;
-    loop.at(earliest, at -> {
-      if (mine == generation) {
-        complete(at);
-      }
-    });
+    wake.at(earliest);
   }
 
   private void complete(long at) {

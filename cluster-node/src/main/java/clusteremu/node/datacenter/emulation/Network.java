@@ -240,7 +240,11 @@ public final class Network {
     /** Over the next hop from {@code at} and the rest of the route; a flow's batches keep their order on each link. */
     final void from(long at) {
       if (hop == route.hops().size()) {
-        loop.at(at + route.latencyNanos(), this);
+        if (route.latencyNanos() == 0 && flow == null) {
+          arrived(at); // due now: a timer would only queue it behind the loop's others
+        } else {
+          loop.at(at + route.latencyNanos(), this);
+        }
         return;
       }
       link(route.hops().get(hop)).send(at, bytes, flow, this);

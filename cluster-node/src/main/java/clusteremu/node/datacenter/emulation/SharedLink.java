@@ -23,7 +23,6 @@ public final class SharedLink {
 
   private final String name;
   private final LinkSpec spec;
-  private final EmulationLoop loop;
   private final PriorityQueue<Transfer> transfers = new PriorityQueue<>();
   /** Batches of each flow waiting behind the one of it on the link. */
   private final Map<Object, ArrayDeque<Transfer>> flows = new HashMap<>();
@@ -31,7 +30,7 @@ public final class SharedLink {
   /** Flows other nodes have on this link now: each takes a share while anything here crosses. */
   private int remoteFlows;
   private long lastNanos;
-  private long generation;
+  private final Alarm wake;
   private long sequence;
 
   // Totals for the metrics log (read under the loop's hand-off; see snapshot()).
@@ -57,7 +56,7 @@ public final class SharedLink {
   public SharedLink(String name, LinkSpec spec, EmulationLoop loop) {
     this.name = name;
     this.spec = spec;
-    this.loop = loop;
+    this.wake = new Alarm(loop, this::complete);
   }
 
   public String name() {
@@ -129,14 +128,8 @@ public final class SharedLink {
     if (first == null) {
       return;
     }
-    long mine = ++generation;
     double remaining = Math.max(0, first.finishVirtual - virtualBytes);
-    long due = lastNanos + (long) Math.ceil(remaining * shares() * 1e9 / spec.bytesPerSecond());
-    loop.at(due, at -> {
-      if (mine == generation) {
-        complete(at);
-      }
-    });
+    wake.at(lastNanos + (long) Math.ceil(remaining * shares() * 1e9 / spec.bytesPerSecond()));
   }
 
   private void complete(long at) {

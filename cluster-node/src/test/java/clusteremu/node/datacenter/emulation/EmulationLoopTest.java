@@ -70,4 +70,31 @@ class EmulationLoopTest {
       assertTrue(at[2] - realStart >= 200_000_000, "20 emulated ms took at least 200 real ms: " + (at[2] - realStart) / 1e6 + " ms");
     }
   }
+
+  @Test
+  void workHandedToAParkedLoopWakesIt() throws Exception {
+    // With no timer the loop parks for 100 ms at a time; only new work's unpark wakes it sooner.
+    try (EmulationLoop loop = new EmulationLoop("test-loop-parked")) {
+      Thread thread = loopThread("test-loop-parked");
+      long[] tookNanos = new long[50];
+      for (int round = 0; round < tookNanos.length; round++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+          assertTrue(System.nanoTime() < deadline, "the loop never parked");
+          Thread.onSpinWait();
+        }
+        CompletableFuture<Long> ran = new CompletableFuture<>();
+        long handed = System.nanoTime();
+        loop.execute(() -> ran.complete(System.nanoTime()));
+        tookNanos[round] = ran.get(5, TimeUnit.SECONDS) - handed;
+      }
+      java.util.Arrays.sort(tookNanos);
+      long median = tookNanos[tookNanos.length / 2];
+      assertTrue(median < TimeUnit.MILLISECONDS.toNanos(20), "median wake-up " + median / 1e6 + " ms: a parked loop was not woken (its park is 100 ms)");
+    }
+  }
+
+  private static Thread loopThread(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
+  }
 }
