@@ -37,11 +37,6 @@ public final class EmulationLoop implements AutoCloseable {
   private final Thread thread;
   private final TimeDilation time;
   private volatile boolean running = true;
-  /**
-   * True while the loop thread is about to park or parked: only then does new work wake it. An
-   * unpark per message cost each sender a call into the kernel, mostly for a loop that was awake.
-   */
-  private volatile boolean parking;
   private long sequence;
   /** How late timed events ran, in microseconds, since the metrics log last asked. */
   private final Histogram lateness = new Histogram(3);
@@ -74,11 +69,7 @@ public final class EmulationLoop implements AutoCloseable {
   /** Runs {@code work} on the loop thread, soon. Safe from any thread. */
   public void execute(Runnable work) {
     inbox.add(work);
-    // Read after the add: either this sees the loop parking, or the loop, which sets the flag
-    // before it looks at the inbox a last time, sees the work (both are volatile).
-    if (parking) {
-      LockSupport.unpark(thread);
-    }
+    LockSupport.unpark(thread);
   }
 
   /** The emulated instant now, in nanoseconds. Safe from any thread. */
@@ -127,15 +118,15 @@ public final class EmulationLoop implements AutoCloseable {
         continue;
       }
       long wait = next == null ? Long.MAX_VALUE : time.realNanos(next.due - now);
-      if (wait <= PARK_LATENESS_NANOS) {
+      if (next == null) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+      } else if (wait > SLICE_NANOS + PARK_LATENESS_NANOS) {
+        LockSupport.parkNanos(this, SLICE_NANOS);
+      } else if (wait > PARK_LATENESS_NANOS) {
+        LockSupport.parkNanos(this, wait - PARK_LATENESS_NANOS);
+      } else {
         Thread.onSpinWait();
-        continue;
       }
-      parking = true;
-      if (inbox.isEmpty()) {
-        LockSupport.parkNanos(this, next == null ? TimeUnit.MILLISECONDS.toNanos(100) : Math.min(SLICE_NANOS, wait - PARK_LATENESS_NANOS));
-      }
-      parking = false;
     }
   }
 
