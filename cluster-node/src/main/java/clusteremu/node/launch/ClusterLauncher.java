@@ -81,6 +81,9 @@ public final class ClusterLauncher {
       Files.writeString(run.machine(), machine + "\n");
     }
     out.printf("run %s: starting %d nodes of %s%s%n", run.root(), nodes.size(), scenario.file(), machine != null ? " on machine " + machine : "");
+    if (nodes.stream().anyMatch(NodeSpec::classDataSharing)) {
+      ClassDataArchive.ofThisBuild().ifPresent(archive -> archive.prepare(out));
+    }
     Map<String, ProcessHandle> started = new LinkedHashMap<>();
     for (NodeSpec node : nodes) {
       started.put(node.name(), NodeProcesses.start(run, node));

@@ -44,6 +44,12 @@ public final class NodeProcesses {
     command.add("-Xmx" + node.heap());
     // Small heaps on few cores: the serial collector keeps GC threads from crowding the node.
     command.add("-XX:+UseSerialGC");
+    if (node.classDataSharing()) {
+      // A node restarted into a running cluster maps the archive if there is one but does not
+      // list its classes: the lists are its first launch's.
+      ClassDataArchive.ofThisBuild().ifPresent(archive -> command.addAll(archive.jvmOptions(node.name(), !restarted)));
+    }
+    // After ours, so that a scenario's own class-data options win.
     command.addAll(node.jvmOptions());
     command.add("-Dclusteremu.node=" + node.name());
     if (restarted) {

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param heap the JVM's maximum heap, as for {@code -Xmx} (e.g. {@code 256m})
  * @param machine the name of the machine it runs on, {@link Machine#LOCAL} for the one it is started on
+ * @param classDataSharing whether the node JVM maps the class-data archive of earlier launches
+ *     (and, until there is one, lists its classes for the next launch to make it)
  * @param settings the {@code clusteremu} block as this node sees it: the scenario's, with the
  *     node's own component overrides on top
  */
@@ -19,6 +21,7 @@ public record NodeSpec(
     String heap,
     List<ComponentKind> components,
     List<String> jvmOptions,
+    boolean classDataSharing,
     Config settings) {
 
   /** The cluster roles of this node: one per component it carries. */

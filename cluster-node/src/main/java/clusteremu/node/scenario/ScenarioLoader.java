@@ -289,7 +289,8 @@ public final class ScenarioLoader {
     }
     validateComponentBlocks(settings, where);
     return new NodeSpec(
-        name, port, MachineLoader.machineOf(node, name, machines), heap, List.copyOf(components), node.getStringList("jvm-options"), settings);
+        name, port, MachineLoader.machineOf(node, name, machines), heap, List.copyOf(components), node.getStringList("jvm-options"),
+        node.getBoolean("class-data-sharing"), settings);
   }
 
   /** Each node's own block over the node defaults, for the racks and hosts it lists. */
@@ -322,7 +323,7 @@ public final class ScenarioLoader {
           vm.guest().ifPresent(guests::add);
         }
       }
-      result.add(new NodeSpec(node.name(), node.port(), node.machine(), node.heap(), List.copyOf(guests), node.jvmOptions(), node.settings()));
+      result.add(new NodeSpec(node.name(), node.port(), node.machine(), node.heap(), List.copyOf(guests), node.jvmOptions(), node.classDataSharing(), node.settings()));
     }
     return List.copyOf(result);
   }

@@ -2,6 +2,7 @@ package clusteremu.node.scenario;
 
 import clusteremu.node.config.ScenarioException;
 import clusteremu.node.datacenter.ComponentKind;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,15 @@ class ScenarioLoaderTest {
     assertMentions(error(overDefault("clusteremu.time-dilation = 0.5")), "test.conf:2:", "time-dilation", "from 1 to 1000", "0.5");
     assertMentions(error(overDefault("clusteremu.time-dilation = 5000")), "test.conf:2:", "time-dilation", "from 1 to 1000", "5000");
     assertMentions(error(overDefault("clusteremu.time-dilation = fast")), "test.conf:2:", "time-dilation");
+  }
+
+  @Test
+  void classDataSharingIsOnByDefaultAndCanBeTurnedOffPerNode() throws IOException {
+    assertTrue(ScenarioLoader.load(DEFAULT).nodes().stream().allMatch(NodeSpec::classDataSharing));
+    Scenario scenario = ScenarioLoader.load(overDefault("clusteremu.nodes.app-2.class-data-sharing = off"));
+    assertTrue(scenario.node("app-1").orElseThrow().classDataSharing());
+    assertFalse(scenario.node("app-2").orElseThrow().classDataSharing());
+    assertMentions(error(overDefault("clusteremu.node-defaults.class-data-sharing = maybe")), "test.conf:2:", "class-data-sharing", "on or off");
   }
 
   @Test

@@ -1,0 +1,98 @@
+package clusteremu.node.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassDataArchiveTest {
+  @TempDir Path dir;
+
+  /** A real jar for the archive's class path: class-data sharing archives classes from jars only. */
+  private static String configJar() throws Exception {
+    return Path.of(Config.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
+  @Test
+  void theListsMergeOnceEachWithoutCommentsOrALineStillBeingWritten() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.lst"), "# NOTE: generated\njava/lang/Object\ncom/typesafe/config/Config\n");
+    Path b = Files.writeString(dir.resolve("b.lst"), "java/lang/Object\njava/lang/String\ncom/typesafe/conf");
+    assertEquals(List.of("java/lang/Object", "com/typesafe/config/Config", "java/lang/String"), ClassDataArchive.merge(List.of(a, b)));
+  }
+
+  @Test
+  void aNodeListsItsClassesUntilTheArchiveIsMadeThenMapsIt() throws Exception {
+    ClassDataArchive archive = new ClassDataArchive(dir.resolve("cds"), "b1", configJar());
+    Path list = dir.resolve("cds/classes-b1-app-1.lst");
+    assertEquals(List.of("-XX:DumpLoadedClassList=" + list), archive.jvmOptions("app-1", true));
+    assertEquals(List.of(), archive.jvmOptions("app-1", false), "a restarted node does not list: its first launch did");
+    Files.writeString(dir.resolve("cds/node-b1.jsa"), "made");
+    assertEquals(List.of("-XX:SharedArchiveFile=" + dir.resolve("cds/node-b1.jsa")), archive.jvmOptions("app-1", true));
+    assertEquals(List.of("-XX:SharedArchiveFile=" + dir.resolve("cds/node-b1.jsa")), archive.jvmOptions("app-1", false));
+  }
+
+  @Test
+  void theNextLaunchMakesAnArchiveAJvmMapsAndRemovesEarlierBuilds() throws Exception {
+    String jar = configJar();
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    Files.writeString(cds.resolve("classes-b2-app-1.lst"), "java/lang/Object\ncom/typesafe/config/Config\ncom/typesafe/config/ConfigFactory\n");
+    Files.writeString(cds.resolve("classes-b2-data-1.lst"), "java/lang/Object\ncom/typesafe/config/ConfigValue\n");
+    Files.writeString(cds.resolve("node-b1.jsa"), "an earlier build's");
+    Files.writeString(cds.resolve("classes-b1-app-1.lst"), "java/lang/Object\n");
+    ClassDataArchive archive = new ClassDataArchive(cds, "b2", jar);
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
+
+    String output = said.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("from the classes 2 node(s) loaded before") && output.contains("made node-b2.jsa"), output);
+    assertTrue(Files.isRegularFile(archive.archive()), output);
+    assertFalse(Files.exists(cds.resolve("node-b1.jsa")), "an earlier build's archive is removed");
+    assertFalse(Files.exists(cds.resolve("classes-b1-app-1.lst")), "and its lists");
+    // -Xshare:on refuses to start unless the archive maps, with this class path.
+    Process java =
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:on", "-XX:SharedArchiveFile=" + archive.archive(), "-cp", jar, "-version")
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(java.waitFor(1, TimeUnit.MINUTES));
+    String mapped = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, java.exitValue(), mapped);
+    assertTrue(mapped.contains("sharing"), "the JVM says it shares classes: " + mapped);
+  }
+
+  @Test
+  void aDumpThatFailsIsToldAndItsListsGoSoTheNextLaunchListsAgain() throws Exception {
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    // A list the JVM cannot read (as one garbled by two writers would be): -Xshare:dump exits 1.
+    Path list = Files.writeString(cds.resolve("classes-b3-app-1.lst"), "java/lang/Object\n@lambda-proxy nonsense\n");
+    ClassDataArchive archive = new ClassDataArchive(cds, "b3", configJar());
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
+
+    String output = said.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("the dump failed with exit code") && output.contains("dump.log") && output.contains("start without it"), output);
+    assertFalse(Files.exists(archive.archive()));
+    assertFalse(Files.exists(list));
+    assertEquals(List.of("-XX:DumpLoadedClassList=" + list), archive.jvmOptions("app-1", true));
+  }
+
+  @Test
+  void aJarChangedByARebuildNamesAnotherBuild() throws Exception {
+    Path jar = Files.copy(Path.of(configJar()), dir.resolve("node.jar"));
+    String before = ClassDataArchive.buildOf(jar.toString());
+    assertEquals(before, ClassDataArchive.buildOf(jar.toString()));
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 1000));
+    assertNotEquals(before, ClassDataArchive.buildOf(jar.toString()));
+  }
+}
