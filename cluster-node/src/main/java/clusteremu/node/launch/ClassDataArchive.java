@@ -2,13 +2,15 @@ package clusteremu.node.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -19,31 +21,40 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The node JVMs' class-data archive (the JDK's application class-data sharing): the classes a node
  * loads, parsed and verified once and mapped from one file by every later node JVM, which starts
- * in about two thirds of the time (four nodes on two cores: ready after 12 s instead of 20 s).
+ * in about two thirds of the time (four nodes on two cores: ready after 10-11 s instead of 16-17 s).
  *
  * <p>It is made in two launches of one build, since an archive is only valid for the exact class
  * path it was made from: the first launch's nodes write the classes they load to lists; the next
  * launch makes the archive from those lists (one {@code java -Xshare:dump}, about ten seconds) and
  * every node from then on maps it. A build's files are named by a digest of the class path's jars
  * (with their sizes and times) and the JVM, so a rebuild starts again and never maps a stale one.
+ *
+ * <p>Launchers of one checkout may run at once (two machines of one cluster, two clusters): each
+ * launcher's nodes write lists of their own, one launcher at a time makes the archive (a lock
+ * file), and a dump that fails is not tried again for that build.
  */
 public final class ClassDataArchive {
   private static final String ARCHIVE_PREFIX = "node-";
   private static final String LIST_PREFIX = "classes-";
+  private static final String FAILED_PREFIX = "failed-";
+  private static final String LOCK = ".lock";
   private static final Duration DUMP_LIMIT = Duration.ofMinutes(3);
 
   private final Path directory;
   private final String build;
   private final String classPath;
+  private final long launcher;
 
-  ClassDataArchive(Path directory, String build, String classPath) {
+  ClassDataArchive(Path directory, String build, String classPath, long launcher) {
     this.directory = directory;
     this.build = build;
     this.classPath = classPath;
+    this.launcher = launcher;
   }
 
   /**
@@ -70,11 +81,17 @@ public final class ClassDataArchive {
       return Optional.empty();
     }
     String classPath = System.getProperty("java.class.path");
-    return Optional.of(new ClassDataArchive(jar.getParent().resolve("cds"), buildOf(classPath), classPath));
+    try {
+      return Optional.of(new ClassDataArchive(jar.getParent().resolve("cds"), buildOf(classPath), classPath, ProcessHandle.current().pid()));
+    } catch (IOException e) {
+      // Without a name for the build there is no archive to trust: the nodes start plain.
+      System.err.println("clusteremu: no class-data archive for the node JVMs (cannot read the class path: " + e.getMessage() + ")");
+      return Optional.empty();
+    }
   }
 
   /** A digest of the JVM and of every class path entry's name, size and modification time. */
-  static String buildOf(String classPath) {
+  static String buildOf(String classPath) throws IOException {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update((System.getProperty("java.home") + "|" + System.getProperty("java.vm.version")).getBytes(StandardCharsets.UTF_8));
@@ -84,8 +101,8 @@ public final class ClassDataArchive {
         digest.update(facts.getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(digest.digest(), 0, 6);
-    } catch (NoSuchAlgorithmException | IOException e) {
-      throw new IllegalStateException("cannot name this build's class-data archive", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 
@@ -94,9 +111,17 @@ public final class ClassDataArchive {
     return directory.resolve(ARCHIVE_PREFIX + build + ".jsa");
   }
 
-  /** Where a node that trains writes the classes it loads. */
+  /**
+   * Where a node that trains writes the classes it loads: named by its launcher too, so that two
+   * launchers' nodes of one name (two clusters of one checkout) never write one file.
+   */
   Path classList(String node) {
-    return directory.resolve(LIST_PREFIX + build + "-" + node + ".lst");
+    return directory.resolve(LIST_PREFIX + build + "-" + node + "-" + launcher + ".lst");
+  }
+
+  /** Left when this build's dump failed: it is not tried again, nor are classes listed for it. */
+  Path failedMarker() {
+    return directory.resolve(FAILED_PREFIX + build);
   }
 
   /**
@@ -108,7 +133,7 @@ public final class ClassDataArchive {
     if (Files.isRegularFile(archive())) {
       return List.of("-XX:SharedArchiveFile=" + archive());
     }
-    if (train) {
+    if (train && !Files.exists(failedMarker())) {
       try {
         Files.createDirectories(directory);
       } catch (IOException e) {
@@ -121,45 +146,60 @@ public final class ClassDataArchive {
 
   /**
    * Before a launch: when there is no archive of this build but its nodes have listed their
-   * classes, makes the archive. Any failure is told and leaves the nodes to start without it.
+   * classes, makes the archive. Any failure is told and leaves the nodes to start without it; this
+   * never throws, since the cluster starts either way.
    */
   void prepare(PrintStream out) {
-    if (Files.isRegularFile(archive())) {
+    if (Files.isRegularFile(archive()) || !Files.isDirectory(directory)) {
       return;
     }
-    List<Path> lists = listsOfThisBuild();
-    if (lists.isEmpty()) {
-      return;
-    }
-    long start = System.nanoTime();
-    out.printf("making the node JVMs' class-data archive from the classes %d node(s) loaded before (once per build, for faster start-up) ...%n", lists.size());
-    try {
-      String failure = dump(lists);
-      if (failure == null) {
-        out.printf("  made %s in %.1f s%n", archive().getFileName(), (System.nanoTime() - start) / 1e9);
-        removeOtherBuilds();
-      } else {
-        out.println("  " + failure + "; the nodes start without it, and this launch lists their classes again");
-        for (Path list : lists) {
-          Files.deleteIfExists(list);
-        }
+    // One launcher at a time: another may be making the same archive right now.
+    try (FileChannel lockFile = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = lockFile.lock()) {
+      if (Files.isRegularFile(archive()) || Files.exists(failedMarker())) {
+        return;
       }
-    } catch (IOException e) {
-      out.println("  cannot make it (" + e.getMessage() + "); the nodes start without it");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      removeLeftovers();
+      List<Path> lists = listsOfThisBuild();
+      if (!lists.isEmpty()) {
+        make(lists, out);
+      }
+    } catch (IOException | RuntimeException e) {
+      out.println("class-data archive: cannot make it (" + e + "); the nodes start without it");
     }
   }
 
-  private List<Path> listsOfThisBuild() {
+  private void make(List<Path> lists, PrintStream out) throws IOException {
+    long start = System.nanoTime();
+    out.printf("making the node JVMs' class-data archive from the classes %d node(s) loaded before (once per build, for faster start-up) ...%n", lists.size());
+    String failure;
+    try {
+      failure = dump(lists);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.println("  interrupted; the nodes start without it");
+      return;
+    }
+    for (Path list : lists) {
+      Files.deleteIfExists(list);
+    }
+    if (failure == null) {
+      out.printf("  made %s in %.1f s%n", archive().getFileName(), (System.nanoTime() - start) / 1e9);
+      removeOtherBuilds();
+      return;
+    }
+    // A dump that failed once fails again on lists of the same classes: not tried again.
+    Files.writeString(failedMarker(), failure + System.lineSeparator());
+    out.println("  " + failure + "; the nodes start without it, and it is not tried again for this build (delete " + directory + " to try again)");
+  }
+
+  private List<Path> listsOfThisBuild() throws IOException {
     List<Path> lists = new ArrayList<>();
     if (!Files.isDirectory(directory)) {
       return lists;
     }
     try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, LIST_PREFIX + build + "-*.lst")) {
       found.forEach(lists::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     lists.sort(null);
     return lists;
@@ -186,8 +226,11 @@ public final class ClassDataArchive {
         process.destroyForcibly();
         return "the dump took longer than " + DUMP_LIMIT.toMinutes() + " minutes (see " + log + ")";
       }
-      if (process.exitValue() != 0 || !Files.isRegularFile(made)) {
+      if (process.exitValue() != 0) {
         return "the dump failed with exit code " + process.exitValue() + " (see " + log + ")";
+      }
+      if (!Files.isRegularFile(made)) {
+        return "the dump wrote no archive (see " + log + ")";
       }
       // A node maps the archive by its final name only once it is whole.
       Files.move(made, archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -201,7 +244,9 @@ public final class ClassDataArchive {
   /**
    * One list of every class the nodes listed, each once, in the order first listed. A list's last
    * line without its newline is left out: that node was still writing it (a list is written as
-   * its node runs, and one may still run, as when another machine of the cluster starts).
+   * its node runs, and one may still run, as when another machine of the cluster starts). Newer
+   * JDKs number each line ({@code id: N}), which differs between lists: the numbers go, and so do
+   * classes of custom loaders ({@code source:}), whose lines refer to those numbers.
    */
   static List<String> merge(List<Path> lists) throws IOException {
     Set<String> lines = new LinkedHashSet<>();
@@ -209,12 +254,26 @@ public final class ClassDataArchive {
       String text = Files.readString(list, StandardCharsets.UTF_8);
       int end = text.lastIndexOf('\n');
       for (String line : text.substring(0, end + 1).split("\n")) {
-        if (!line.isBlank() && !line.startsWith("#")) {
-          lines.add(line);
+        if (!line.isBlank() && !line.startsWith("#") && !line.contains(" source:")) {
+          lines.add(NUMBERED.matcher(line).replaceFirst(""));
         }
       }
     }
     return new ArrayList<>(lines);
+  }
+
+  private static final Pattern NUMBERED = Pattern.compile("\\s+id:\\s*\\d+\\s*$");
+
+  /** A dump's files left by a launcher that died in it; called under the lock, so no dump runs. */
+  private void removeLeftovers() throws IOException {
+    try (DirectoryStream<Path> found = Files.newDirectoryStream(directory)) {
+      for (Path file : found) {
+        String name = file.getFileName().toString();
+        if (name.startsWith("merged-") || name.contains(".jsa.part")) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
   }
 
   /** Earlier builds' archives and lists: never mapped again, and an archive is about 90 MB. */
@@ -222,8 +281,8 @@ public final class ClassDataArchive {
     try (DirectoryStream<Path> found = Files.newDirectoryStream(directory)) {
       for (Path file : found) {
         String name = file.getFileName().toString();
-        boolean ours = name.startsWith(ARCHIVE_PREFIX + build) || name.startsWith(LIST_PREFIX + build + "-");
-        if (!ours && (name.startsWith(ARCHIVE_PREFIX) || name.startsWith(LIST_PREFIX))) {
+        boolean ours = name.startsWith(ARCHIVE_PREFIX + build) || name.startsWith(LIST_PREFIX + build + "-") || name.equals(FAILED_PREFIX + build);
+        if (!ours && (name.startsWith(ARCHIVE_PREFIX) || name.startsWith(LIST_PREFIX) || name.startsWith(FAILED_PREFIX))) {
           Files.deleteIfExists(file);
         }
       }

@@ -33,9 +33,18 @@ class ClassDataArchiveTest {
   }
 
   @Test
+  void newerJdksNumbersGoAndClassesOfCustomLoadersAreLeftOut() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.lst"), "java/lang/Object id: 0\njava/lang/String id: 1\nplugin/Thing id: 7 super: 0 source: /tmp/plugin.jar\n");
+    Path b = Files.writeString(dir.resolve("b.lst"), "java/lang/Object id: 0\ncom/typesafe/config/Config id: 1\n@lambda-proxy java/lang/Runnable run\n");
+    assertEquals(
+        List.of("java/lang/Object", "java/lang/String", "com/typesafe/config/Config", "@lambda-proxy java/lang/Runnable run"),
+        ClassDataArchive.merge(List.of(a, b)));
+  }
+
+  @Test
   void aNodeListsItsClassesUntilTheArchiveIsMadeThenMapsIt() throws Exception {
-    ClassDataArchive archive = new ClassDataArchive(dir.resolve("cds"), "b1", configJar());
-    Path list = dir.resolve("cds/classes-b1-app-1.lst");
+    ClassDataArchive archive = new ClassDataArchive(dir.resolve("cds"), "b1", configJar(), 42);
+    Path list = dir.resolve("cds/classes-b1-app-1-42.lst");
     assertEquals(List.of("-XX:DumpLoadedClassList=" + list), archive.jvmOptions("app-1", true));
     assertEquals(List.of(), archive.jvmOptions("app-1", false), "a restarted node does not list: its first launch did");
     Files.writeString(dir.resolve("cds/node-b1.jsa"), "made");
@@ -44,22 +53,33 @@ class ClassDataArchiveTest {
   }
 
   @Test
+  void twoLaunchersNodesOfOneNameWriteTwoLists() {
+    Path cds = dir.resolve("cds");
+    assertNotEquals(new ClassDataArchive(cds, "b1", "x.jar", 1).classList("app-1"), new ClassDataArchive(cds, "b1", "x.jar", 2).classList("app-1"));
+  }
+
+  @Test
   void theNextLaunchMakesAnArchiveAJvmMapsAndRemovesEarlierBuilds() throws Exception {
     String jar = configJar();
     Path cds = Files.createDirectories(dir.resolve("cds"));
-    Files.writeString(cds.resolve("classes-b2-app-1.lst"), "java/lang/Object\ncom/typesafe/config/Config\ncom/typesafe/config/ConfigFactory\n");
-    Files.writeString(cds.resolve("classes-b2-data-1.lst"), "java/lang/Object\ncom/typesafe/config/ConfigValue\n");
+    Files.writeString(cds.resolve("classes-b2-app-1-7.lst"), "java/lang/Object\ncom/typesafe/config/Config\ncom/typesafe/config/ConfigFactory\n");
+    Files.writeString(cds.resolve("classes-b2-data-1-7.lst"), "java/lang/Object\ncom/typesafe/config/ConfigValue\n");
     Files.writeString(cds.resolve("node-b1.jsa"), "an earlier build's");
-    Files.writeString(cds.resolve("classes-b1-app-1.lst"), "java/lang/Object\n");
-    ClassDataArchive archive = new ClassDataArchive(cds, "b2", jar);
+    Files.writeString(cds.resolve("classes-b1-app-1-5.lst"), "java/lang/Object\n");
+    Files.writeString(cds.resolve("node-b2.jsa.part99"), "a dump whose launcher died");
+    Files.writeString(cds.resolve("merged-123.lst"), "and its merged list");
+    ClassDataArchive archive = new ClassDataArchive(cds, "b2", jar, 8);
     ByteArrayOutputStream said = new ByteArrayOutputStream();
     archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
 
     String output = said.toString(StandardCharsets.UTF_8);
     assertTrue(output.contains("from the classes 2 node(s) loaded before") && output.contains("made node-b2.jsa"), output);
     assertTrue(Files.isRegularFile(archive.archive()), output);
+    assertFalse(Files.exists(cds.resolve("classes-b2-app-1-7.lst")), "the lists it was made from are done with");
     assertFalse(Files.exists(cds.resolve("node-b1.jsa")), "an earlier build's archive is removed");
-    assertFalse(Files.exists(cds.resolve("classes-b1-app-1.lst")), "and its lists");
+    assertFalse(Files.exists(cds.resolve("classes-b1-app-1-5.lst")), "and its lists");
+    assertFalse(Files.exists(cds.resolve("node-b2.jsa.part99")), "a dead dump's part is removed");
+    assertFalse(Files.exists(cds.resolve("merged-123.lst")), "and its merged list");
     // -Xshare:on refuses to start unless the archive maps, with this class path.
     Process java =
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:on", "-XX:SharedArchiveFile=" + archive.archive(), "-cp", jar, "-version")
@@ -72,19 +92,27 @@ class ClassDataArchiveTest {
   }
 
   @Test
-  void aDumpThatFailsIsToldAndItsListsGoSoTheNextLaunchListsAgain() throws Exception {
+  void aDumpThatFailsIsToldOnceAndTheBuildsNodesThenStartPlain() throws Exception {
     Path cds = Files.createDirectories(dir.resolve("cds"));
     // A list the JVM cannot read (as one garbled by two writers would be): -Xshare:dump exits 1.
-    Path list = Files.writeString(cds.resolve("classes-b3-app-1.lst"), "java/lang/Object\n@lambda-proxy nonsense\n");
-    ClassDataArchive archive = new ClassDataArchive(cds, "b3", configJar());
+    Path list = Files.writeString(cds.resolve("classes-b3-app-1-7.lst"), "java/lang/Object\n@lambda-proxy nonsense\n");
+    ClassDataArchive archive = new ClassDataArchive(cds, "b3", configJar(), 8);
     ByteArrayOutputStream said = new ByteArrayOutputStream();
     archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
 
     String output = said.toString(StandardCharsets.UTF_8);
-    assertTrue(output.contains("the dump failed with exit code") && output.contains("dump.log") && output.contains("start without it"), output);
+    assertTrue(output.contains("the dump failed with exit code 1") && output.contains("dump.log") && output.contains("start without it"), output);
+    assertTrue(output.contains("not tried again for this build (delete " + cds + " to try again)"), output);
     assertFalse(Files.exists(archive.archive()));
     assertFalse(Files.exists(list));
-    assertEquals(List.of("-XX:DumpLoadedClassList=" + list), archive.jvmOptions("app-1", true));
+    assertEquals(List.of(), archive.jvmOptions("app-1", true), "no lists for a build whose dump failed");
+
+    // A later launch says nothing and tries nothing, even when lists appear again.
+    Files.writeString(cds.resolve("classes-b3-app-1-9.lst"), "java/lang/Object\n");
+    ByteArrayOutputStream later = new ByteArrayOutputStream();
+    archive.prepare(new PrintStream(later, true, StandardCharsets.UTF_8));
+    assertEquals("", later.toString(StandardCharsets.UTF_8));
+    assertFalse(Files.exists(archive.archive()));
   }
 
   @Test
