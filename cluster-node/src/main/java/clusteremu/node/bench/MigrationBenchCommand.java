@@ -158,7 +158,7 @@ public final class MigrationBenchCommand implements Callable<Integer> {
     }
     double ratio = BenchCommand.median(migration) / BenchCommand.median(bulk);
     System.out.printf(
-        "carrier: migration %.0f MiB/s, bulk messages %.0f MiB/s (medians): carrier_ratio %.2f (target at least %.2f: %s)%n%n",
+        "carrier: migration %.0f MiB/s, bulk messages %.0f MiB/s (medians): carrier_ratio %.3f (target at least %.2f: %s)%n%n",
         BenchCommand.median(migration), BenchCommand.median(bulk), ratio, CARRIER_TARGET, ratio >= CARRIER_TARGET ? "met" : "MISSED");
     missed |= ratio < CARRIER_TARGET;
     json.put("carrier_migration_mib_per_s", migration);
