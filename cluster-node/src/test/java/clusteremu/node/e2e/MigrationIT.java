@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,10 +87,8 @@ class MigrationIT {
       assertTrue(sameHost.output().contains("already runs on host b1-h1"), sameHost.output());
 
       // Pre-copy under load: nothing lost, no stale read, the pages verified.
-      CompletableFuture<Scripts.Result> load =
-          CompletableFuture.supplyAsync(
-              () -> scripts.run(Duration.ofMinutes(3), "driver", "--rate", "100", "--duration", "30s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("live").toString()));
-      Thread.sleep(7_000); // the driver joins and load flows
+      Scripts.Running load = scripts.start("driver", "--rate", "100", "--duration", "30s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("live").toString());
+      awaitSecondsOfLoad(load, 2); // the driver has joined and load flows
       // Out, back while its old incarnation there still forwards, and out again: pre-copy, post-copy, hybrid.
       for (String[] move : List.of(new String[] {"a2-h1", "precopy"}, new String[] {"b1-h1", "postcopy"}, new String[] {"a2-h1", "hybrid"})) {
         Scripts.Result live =
@@ -100,24 +97,20 @@ class MigrationIT {
         assertEquals(0, live.exitCode(), live.output());
         assertTrue(live.output().contains("completed") && live.output().contains(" verified"), live.output());
       }
-      Scripts.Result driven = load.get(4, TimeUnit.MINUTES);
-      assertEquals(0, driven.exitCode(), driven.output());
+      awaitEnd(load);
       JsonNode during = summary(run.resolve("live/summary.json"));
       System.out.println("during the live migration: " + during);
       assertEquals(during.get("sent").asLong(), during.get("ok").asLong(), "every request answered ok: " + during);
       assertEquals(0, during.get("stale_reads").asLong(), "strong mobility: no read older than an acknowledged write");
 
       // Cold, back to its first host: a fresh data server, so reads of earlier writes come back older.
-      CompletableFuture<Scripts.Result> coldLoad =
-          CompletableFuture.supplyAsync(
-              () -> scripts.run(Duration.ofMinutes(3), "driver", "--rate", "100", "--duration", "16s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("cold").toString()));
-      Thread.sleep(9_000);
+      Scripts.Running coldLoad = scripts.start("driver", "--rate", "100", "--duration", "16s", "--warmup", "0s", "--keys", "50", "--out", run.resolve("cold").toString());
+      awaitSecondsOfLoad(coldLoad, 6); // writes to read back older after the move
       Scripts.Result cold = scripts.run(Duration.ofMinutes(2), "migrate", "data-1", "b1-h1", "--strategy", "cold", "--wait");
       System.out.println(cold.output());
       assertEquals(0, cold.exitCode(), cold.output());
       assertTrue(cold.output().contains("NOT verified"), cold.output());
-      Scripts.Result coldDriven = coldLoad.get(4, TimeUnit.MINUTES);
-      assertEquals(0, coldDriven.exitCode(), coldDriven.output());
+      awaitEnd(coldLoad);
       JsonNode after = summary(run.resolve("cold/summary.json"));
       System.out.println("across the cold migration: " + after);
       try (var logs = Files.list(run.resolve("logs"))) {
@@ -138,7 +131,7 @@ class MigrationIT {
       Scripts.Result slow = scripts.run(Duration.ofMinutes(1), "migrate", "data-1", "a2-h1", "--bandwidth", "50Mbit");
       assertEquals(0, slow.exitCode(), slow.output());
       String id = slow.output().lines().filter(l -> l.startsWith("migration ")).findFirst().orElseThrow().split("[ :]")[1];
-      Thread.sleep(1_000);
+      awaitStatus(id, "active");
       Scripts.Result cancelled = scripts.run(Duration.ofMinutes(1), "migrate", "--cancel", id);
       assertEquals(0, cancelled.exitCode(), cancelled.output());
       Scripts.Result again = scripts.run(Duration.ofMinutes(1), "migrate", "--cancel", id);
@@ -273,6 +266,27 @@ class MigrationIT {
       Thread.sleep(100);
     }
     throw new AssertionError("migration " + id + " did not end within 2 minutes: " + now);
+  }
+
+  /** Until the driver's progress has counted {@code seconds} of load (within a minute). */
+  private static void awaitSecondsOfLoad(Scripts.Running driver, int seconds) throws Exception {
+    String line = String.format("[%4ds] sent", seconds);
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!driver.outputSoFar().contains(line)) {
+      assertTrue(driver.process().isAlive(), "the driver ended early:\n" + driver.outputSoFar());
+      assertTrue(System.nanoTime() < deadline, "no " + seconds + " s of load within a minute:\n" + driver.outputSoFar());
+      Thread.sleep(100);
+    }
+  }
+
+  /** The driver's end (within 3 minutes), successful. */
+  private static void awaitEnd(Scripts.Running driver) throws Exception {
+    try {
+      assertTrue(driver.process().waitFor(3, TimeUnit.MINUTES), "the driver ends:\n" + driver.outputSoFar());
+    } finally {
+      driver.process().destroyForcibly();
+    }
+    assertEquals(0, driver.process().exitValue(), driver.outputSoFar());
   }
 
   private void awaitStatus(String id, String status) throws Exception {
