@@ -44,6 +44,10 @@ public final class ClassDataArchive {
   private static final String FAILED_PREFIX = "failed-";
   private static final String LOCK = ".lock";
   private static final Duration DUMP_LIMIT = Duration.ofMinutes(3);
+  /** How long a launcher waits for another that holds the lock: its dump and a margin. */
+  private static final Duration LOCK_LIMIT = DUMP_LIMIT.plusSeconds(30);
+  /** A list written to this recently may belong to nodes still starting: it is left for later. */
+  static final Duration QUIET = Duration.ofSeconds(10);
 
   private final Path directory;
   private final String build;
@@ -83,7 +87,7 @@ public final class ClassDataArchive {
     String classPath = System.getProperty("java.class.path");
     try {
       return Optional.of(new ClassDataArchive(jar.getParent().resolve("cds"), buildOf(classPath), classPath, ProcessHandle.current().pid()));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // Without a name for the build there is no archive to trust: the nodes start plain.
       System.err.println("clusteremu: no class-data archive for the node JVMs (cannot read the class path: " + e.getMessage() + ")");
       return Optional.empty();
@@ -126,8 +130,9 @@ public final class ClassDataArchive {
 
   /**
    * The JVM options for one node: map the archive when it is made; else, when {@code train} (a
-   * launch, not a restart into a running cluster, whose lists would race the first), list the
-   * classes the node loads for the next launch to archive; else none.
+   * launch, not a restart into a running cluster, whose lists would race the first) and this
+   * build's dump has not failed for good, list the classes the node loads for the next launch to
+   * archive; else none.
    */
   List<String> jvmOptions(String node, boolean train) {
     if (Files.isRegularFile(archive())) {
@@ -150,47 +155,101 @@ public final class ClassDataArchive {
    * never throws, since the cluster starts either way.
    */
   void prepare(PrintStream out) {
-    if (Files.isRegularFile(archive()) || !Files.isDirectory(directory)) {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    if (Files.isRegularFile(archive())) {
+      removeListsQuietly(); // written by nodes that started while the archive was being made
       return;
     }
     // One launcher at a time: another may be making the same archive right now.
     try (FileChannel lockFile = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held = lockFile.lock()) {
-      if (Files.isRegularFile(archive()) || Files.exists(failedMarker())) {
+        FileLock held = awaitLock(lockFile, out)) {
+      if (held == null || Files.isRegularFile(archive()) || Files.exists(failedMarker())) {
         return;
       }
       removeLeftovers();
-      List<Path> lists = listsOfThisBuild();
+      List<Path> lists = quietListsOfThisBuild();
       if (!lists.isEmpty()) {
         make(lists, out);
       }
     } catch (IOException | RuntimeException e) {
       out.println("class-data archive: cannot make it (" + e + "); the nodes start without it");
+      removeListsQuietly(); // else every launch would add lists that none can use
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.println("class-data archive: interrupted; the nodes start without it");
     }
   }
 
-  private void make(List<Path> lists, PrintStream out) throws IOException {
+  /** The lock, once no other launcher holds it; null (and said) when it is held too long. */
+  private FileLock awaitLock(FileChannel lockFile, PrintStream out) throws IOException, InterruptedException {
+    FileLock held = lockFile.tryLock();
+    if (held != null) {
+      return held;
+    }
+    out.println("waiting for another launcher making the node JVMs' class-data archive (" + directory.resolve(LOCK) + ") ...");
+    long deadline = System.nanoTime() + LOCK_LIMIT.toNanos();
+    while ((held = lockFile.tryLock()) == null) {
+      if (System.nanoTime() > deadline) {
+        out.println("  still held after " + LOCK_LIMIT.toSeconds() + " s; the nodes start without the archive");
+        return null;
+      }
+      Thread.sleep(500);
+    }
+    return held;
+  }
+
+  private void make(List<Path> lists, PrintStream out) throws IOException, InterruptedException {
     long start = System.nanoTime();
     out.printf("making the node JVMs' class-data archive from the classes %d node(s) loaded before (once per build, for faster start-up) ...%n", lists.size());
-    String failure;
-    try {
-      failure = dump(lists);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.println("  interrupted; the nodes start without it");
-      return;
-    }
+    DumpFailure failure = dump(lists);
     for (Path list : lists) {
       Files.deleteIfExists(list);
     }
     if (failure == null) {
       out.printf("  made %s in %.1f s%n", archive().getFileName(), (System.nanoTime() - start) / 1e9);
-      removeOtherBuilds();
-      return;
+      try {
+        removeOtherBuilds();
+      } catch (IOException e) {
+        out.println("  could not remove earlier builds' files from " + directory + " (" + e + ")");
+      }
+    } else if (failure.lasting()) {
+      // The JVM refused the classes listed: lists of the same classes would fail again.
+      Files.writeString(failedMarker(), failure.why() + System.lineSeparator());
+      out.println("  " + failure.why() + "; the nodes start without it, and it is not tried again for this build (delete " + failedMarker() + " to try again)");
+    } else {
+      out.println("  " + failure.why() + "; the nodes start without it, and this launch lists their classes again");
     }
-    // A dump that failed once fails again on lists of the same classes: not tried again.
-    Files.writeString(failedMarker(), failure + System.lineSeparator());
-    out.println("  " + failure + "; the nodes start without it, and it is not tried again for this build (delete " + directory + " to try again)");
+  }
+
+  /**
+   * Why a dump made no archive; {@code lasting} when the JVM itself refused (it would again on
+   * the same lists), not when it was stopped, ran out of time or was killed by a signal.
+   */
+  private record DumpFailure(String why, boolean lasting) {}
+
+  /** This build's lists, now that the archive is made or cannot be: nothing reads them again. */
+  private void removeListsQuietly() {
+    try {
+      for (Path list : listsOfThisBuild()) {
+        Files.deleteIfExists(list);
+      }
+    } catch (IOException e) {
+      // Lists left behind cost disk only; the next archive of another build removes them.
+    }
+  }
+
+  /** This build's lists not written to for {@link #QUIET}: those of nodes done starting. */
+  private List<Path> quietListsOfThisBuild() throws IOException {
+    long quietSince = System.currentTimeMillis() - QUIET.toMillis();
+    List<Path> quiet = new ArrayList<>();
+    for (Path list : listsOfThisBuild()) {
+      if (Files.getLastModifiedTime(list).toMillis() <= quietSince) {
+        quiet.add(list);
+      }
+    }
+    return quiet;
   }
 
   private List<Path> listsOfThisBuild() throws IOException {
@@ -206,7 +265,7 @@ public final class ClassDataArchive {
   }
 
   /** Runs {@code java -Xshare:dump} on the merged lists; null when the archive is made, else why not. */
-  private String dump(List<Path> lists) throws IOException, InterruptedException {
+  private DumpFailure dump(List<Path> lists) throws IOException, InterruptedException {
     Path merged = Files.createTempFile(directory, "merged-", ".lst");
     Path made = directory.resolve(ARCHIVE_PREFIX + build + ".jsa.part" + ProcessHandle.current().pid());
     Path log = directory.resolve("dump.log");
@@ -222,15 +281,25 @@ public final class ClassDataArchive {
       // records it and a node maps it only when its own matches.
       builder.environment().put("CLASSPATH", classPath);
       Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      if (!process.waitFor(DUMP_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return "the dump took longer than " + DUMP_LIMIT.toMinutes() + " minutes (see " + log + ")";
+      boolean ended;
+      try {
+        ended = process.waitFor(DUMP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+      } finally {
+        // Stopped, or out of time: the child must be gone before its files are removed.
+        if (process.isAlive()) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
       }
-      if (process.exitValue() != 0) {
-        return "the dump failed with exit code " + process.exitValue() + " (see " + log + ")";
+      if (!ended) {
+        return new DumpFailure("the dump took longer than " + DUMP_LIMIT.toMinutes() + " minutes (see " + log + ")", false);
+      }
+      int exit = process.exitValue();
+      if (exit != 0) {
+        // 128 and above: killed by a signal, which says nothing about the lists.
+        return new DumpFailure("the dump failed with exit code " + exit + " (see " + log + ")", exit < 128);
       }
       if (!Files.isRegularFile(made)) {
-        return "the dump wrote no archive (see " + log + ")";
+        return new DumpFailure("the dump wrote no archive (see " + log + ")", false);
       }
       // A node maps the archive by its final name only once it is whole.
       Files.move(made, archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

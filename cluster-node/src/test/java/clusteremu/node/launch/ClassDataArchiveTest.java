@@ -62,8 +62,8 @@ class ClassDataArchiveTest {
   void theNextLaunchMakesAnArchiveAJvmMapsAndRemovesEarlierBuilds() throws Exception {
     String jar = configJar();
     Path cds = Files.createDirectories(dir.resolve("cds"));
-    Files.writeString(cds.resolve("classes-b2-app-1-7.lst"), "java/lang/Object\ncom/typesafe/config/Config\ncom/typesafe/config/ConfigFactory\n");
-    Files.writeString(cds.resolve("classes-b2-data-1-7.lst"), "java/lang/Object\ncom/typesafe/config/ConfigValue\n");
+    written(cds.resolve("classes-b2-app-1-7.lst"), "java/lang/Object\ncom/typesafe/config/Config\ncom/typesafe/config/ConfigFactory\n");
+    written(cds.resolve("classes-b2-data-1-7.lst"), "java/lang/Object\ncom/typesafe/config/ConfigValue\n");
     Files.writeString(cds.resolve("node-b1.jsa"), "an earlier build's");
     Files.writeString(cds.resolve("classes-b1-app-1-5.lst"), "java/lang/Object\n");
     Files.writeString(cds.resolve("node-b2.jsa.part99"), "a dump whose launcher died");
@@ -94,25 +94,49 @@ class ClassDataArchiveTest {
   @Test
   void aDumpThatFailsIsToldOnceAndTheBuildsNodesThenStartPlain() throws Exception {
     Path cds = Files.createDirectories(dir.resolve("cds"));
-    // A list the JVM cannot read (as one garbled by two writers would be): -Xshare:dump exits 1.
-    Path list = Files.writeString(cds.resolve("classes-b3-app-1-7.lst"), "java/lang/Object\n@lambda-proxy nonsense\n");
+    // A list the JVM cannot parse: -Xshare:dump exits 1, and would again on the same classes.
+    Path list = written(cds.resolve("classes-b3-app-1-7.lst"), "java/lang/Object\n@lambda-proxy nonsense\n");
     ClassDataArchive archive = new ClassDataArchive(cds, "b3", configJar(), 8);
     ByteArrayOutputStream said = new ByteArrayOutputStream();
     archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
 
     String output = said.toString(StandardCharsets.UTF_8);
     assertTrue(output.contains("the dump failed with exit code 1") && output.contains("dump.log") && output.contains("start without it"), output);
-    assertTrue(output.contains("not tried again for this build (delete " + cds + " to try again)"), output);
+    assertTrue(output.contains("not tried again for this build (delete " + archive.failedMarker() + " to try again)"), output);
     assertFalse(Files.exists(archive.archive()));
     assertFalse(Files.exists(list));
     assertEquals(List.of(), archive.jvmOptions("app-1", true), "no lists for a build whose dump failed");
 
     // A later launch says nothing and tries nothing, even when lists appear again.
-    Files.writeString(cds.resolve("classes-b3-app-1-9.lst"), "java/lang/Object\n");
+    written(cds.resolve("classes-b3-app-1-9.lst"), "java/lang/Object\n");
     ByteArrayOutputStream later = new ByteArrayOutputStream();
     archive.prepare(new PrintStream(later, true, StandardCharsets.UTF_8));
     assertEquals("", later.toString(StandardCharsets.UTF_8));
     assertFalse(Files.exists(archive.archive()));
+  }
+
+  @Test
+  void listsWrittenJustNowAreLeftForALaterLaunchAndRemovedOnceTheArchiveIsMade() throws Exception {
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    // Nodes of another launcher may still be starting and writing this one.
+    Path fresh = Files.writeString(cds.resolve("classes-b4-app-1-7.lst"), "java/lang/Object\n");
+    ClassDataArchive archive = new ClassDataArchive(cds, "b4", configJar(), 8);
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
+    assertEquals("", said.toString(StandardCharsets.UTF_8));
+    assertTrue(Files.exists(fresh) && !Files.exists(archive.archive()));
+
+    // Made meanwhile by another launcher: a list nobody will read again goes.
+    Files.writeString(archive.archive(), "made");
+    archive.prepare(new PrintStream(said, true, StandardCharsets.UTF_8));
+    assertFalse(Files.exists(fresh));
+  }
+
+  /** A list written as a node that ended a while ago left it. */
+  private static Path written(Path list, String text) throws Exception {
+    Files.writeString(list, text);
+    Files.setLastModifiedTime(list, FileTime.fromMillis(System.currentTimeMillis() - ClassDataArchive.QUIET.toMillis() - 1000));
+    return list;
   }
 
   @Test
