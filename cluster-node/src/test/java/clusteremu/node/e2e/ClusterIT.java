@@ -81,12 +81,7 @@ class ClusterIT {
   private static long interruptedRun(Scripts scripts, Path out) throws Exception {
     Scripts.Running driver = scripts.start("driver", "--rate", "150", "--duration", "2m", "--warmup", "0s", "--out", out.toString());
     try {
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (!driver.outputSoFar().contains("[   3s]")) {
-        assertTrue(driver.process().isAlive(), driver.outputSoFar());
-        assertTrue(System.nanoTime() < deadline, "the driver never got going:\n" + driver.outputSoFar());
-        Thread.sleep(200);
-      }
+      driver.awaitSecondsOfLoad(3, Duration.ofMinutes(1));
       driver.process().destroy(); // SIGTERM
       assertTrue(driver.process().waitFor(60, TimeUnit.SECONDS), "the interrupted driver exits:\n" + driver.outputSoFar());
     } finally {

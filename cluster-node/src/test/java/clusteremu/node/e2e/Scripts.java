@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the project's own scripts as a user would, on the build under test ({@code
@@ -21,6 +23,8 @@ final class Scripts {
   record Result(int exitCode, String output) {}
 
   private final Path runs;
+  /** Scripts started in the background: stopped by {@link #withCluster} if still running. */
+  private final List<Process> started = new ArrayList<>();
   /** What every script's command line starts with, e.g. {@code ip netns exec NS}: where it runs. */
   private final List<String> prefix;
 
@@ -36,8 +40,34 @@ final class Scripts {
 
   /** A script running in the background, and the file its output goes to. */
   record Running(Process process, Path output) {
+    private static final Pattern PROGRESS = Pattern.compile("\\[\\s*(\\d+)s\\] sent ");
+
     String outputSoFar() throws IOException {
       return Files.readString(output);
+    }
+
+    /**
+     * The most seconds of load a driver's progress lines have counted so far ({@code [  12s] sent
+     * ...}), or -1 before the first. The greatest, not a given label: a late tick skips one.
+     */
+    long secondsOfLoad() throws IOException {
+      long most = -1;
+      Matcher m = PROGRESS.matcher(outputSoFar());
+      while (m.find()) {
+        most = Math.max(most, Long.parseLong(m.group(1)));
+      }
+      return most;
+    }
+
+    /** Until a driver's progress has counted {@code seconds} of load; fails when it ends first or after {@code limit}. */
+    void awaitSecondsOfLoad(long seconds, Duration limit) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (secondsOfLoad() < seconds) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("the driver did not count " + seconds + " s of load" + (process.isAlive() ? " within " + limit : " before it ended") + ":\n" + outputSoFar());
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
@@ -49,7 +79,11 @@ final class Scripts {
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().put("CLUSTEREMU_RUNS", runs.toString());
     builder.environment().put("CLUSTEREMU_NO_BUILD", "1");
-    return new Running(builder.start(), output);
+    Process process = builder.start();
+    synchronized (started) {
+      started.add(process);
+    }
+    return new Running(process, output);
   }
 
   Result run(Duration limit, String script, String... args) {
@@ -105,10 +139,22 @@ final class Scripts {
       printLogTails(logLines);
       throw e;
     } finally {
+      stopStarted();
       if (!livePids().isEmpty()) {
         run(Duration.ofMinutes(1), "cluster", "down");
       }
       killLeftovers();
+    }
+  }
+
+  /** Kills the background scripts still running (a driver a failed test left), with what they started. */
+  private void stopStarted() {
+    synchronized (started) {
+      for (Process process : started) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+      started.clear();
     }
   }
 
