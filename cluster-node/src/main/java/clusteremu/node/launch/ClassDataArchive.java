@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -36,13 +37,15 @@ import java.util.regex.Pattern;
  *
  * <p>Launchers of one checkout may run at once (two machines of one cluster, two clusters): each
  * launcher's nodes write lists of their own, one launcher at a time makes the archive (a lock
- * file), and a dump that fails is not tried again for that build.
+ * file), and a dump the JVM refuses is not tried again for that build.
  */
 public final class ClassDataArchive {
   private static final String ARCHIVE_PREFIX = "node-";
   private static final String LIST_PREFIX = "classes-";
   private static final String FAILED_PREFIX = "failed-";
   private static final String LOCK = ".lock";
+  private static final String MERGED_PREFIX = "merged-";
+  private static final String PART = ".jsa.part";
   private static final Duration DUMP_LIMIT = Duration.ofMinutes(3);
   /** How long a launcher waits for another that holds the lock: its dump and a margin. */
   private static final Duration LOCK_LIMIT = DUMP_LIMIT.plusSeconds(30);
@@ -266,8 +269,8 @@ public final class ClassDataArchive {
 
   /** Runs {@code java -Xshare:dump} on the merged lists; null when the archive is made, else why not. */
   private DumpFailure dump(List<Path> lists) throws IOException, InterruptedException {
-    Path merged = Files.createTempFile(directory, "merged-", ".lst");
-    Path made = directory.resolve(ARCHIVE_PREFIX + build + ".jsa.part" + ProcessHandle.current().pid());
+    Path merged = Files.createTempFile(directory, MERGED_PREFIX, ".lst");
+    Path made = directory.resolve(ARCHIVE_PREFIX + build + PART + ProcessHandle.current().pid());
     Path log = directory.resolve("dump.log");
     try {
       Files.write(merged, merge(lists));
@@ -335,25 +338,22 @@ public final class ClassDataArchive {
 
   /** A dump's files left by a launcher that died in it; called under the lock, so no dump runs. */
   private void removeLeftovers() throws IOException {
-    try (DirectoryStream<Path> found = Files.newDirectoryStream(directory)) {
-      for (Path file : found) {
-        String name = file.getFileName().toString();
-        if (name.startsWith("merged-") || name.contains(".jsa.part")) {
-          Files.deleteIfExists(file);
-        }
-      }
-    }
+    removeFilesNamed(name -> name.startsWith(MERGED_PREFIX) || name.contains(PART));
   }
 
-  /** Earlier builds' archives and lists: never mapped again, and an archive is about 90 MB. */
+  /** Earlier builds' archives, lists and markers: never used again, and an archive is about 90 MB. */
   private void removeOtherBuilds() throws IOException {
-    try (DirectoryStream<Path> found = Files.newDirectoryStream(directory)) {
+    removeFilesNamed(
+        name -> {
+          boolean ours = name.startsWith(ARCHIVE_PREFIX + build) || name.startsWith(LIST_PREFIX + build + "-") || name.equals(FAILED_PREFIX + build);
+          return !ours && (name.startsWith(ARCHIVE_PREFIX) || name.startsWith(LIST_PREFIX) || name.startsWith(FAILED_PREFIX));
+        });
+  }
+
+  private void removeFilesNamed(Predicate<String> doomed) throws IOException {
+    try (DirectoryStream<Path> found = Files.newDirectoryStream(directory, file -> doomed.test(file.getFileName().toString()))) {
       for (Path file : found) {
-        String name = file.getFileName().toString();
-        boolean ours = name.startsWith(ARCHIVE_PREFIX + build) || name.startsWith(LIST_PREFIX + build + "-") || name.equals(FAILED_PREFIX + build);
-        if (!ours && (name.startsWith(ARCHIVE_PREFIX) || name.startsWith(LIST_PREFIX) || name.startsWith(FAILED_PREFIX))) {
-          Files.deleteIfExists(file);
-        }
+        Files.deleteIfExists(file);
       }
     }
   }

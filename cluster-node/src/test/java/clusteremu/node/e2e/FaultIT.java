@@ -83,8 +83,6 @@ class FaultIT {
       JsonNode summary = stopDriver(driver, run);
       long sent = summary.get("sent").asLong();
       long ok = summary.get("ok").asLong();
-      long failed = summary.get("failed").asLong();
-      assertEquals(sent, ok + failed + summary.get("timeouts").asLong(), "every request accounted for: " + summary);
       assertEquals(0, summary.get("timeouts").asLong(), "the dispatcher answered every request before the driver's timeout: " + summary);
       assertEquals(summary.get("not_sent").asLong(), summary.path("not_sent_by_reason").path("interrupted").asLong(), "nothing held back but at the stop: " + summary);
       List<String> reasons = new ArrayList<>();
@@ -141,7 +139,6 @@ class FaultIT {
       JsonNode summary = stopDriver(driver, run);
       String output = beforeTheStop(driver.outputSoFar());
       assertEquals(0, summary.get("stale_reads").asLong(), "no acknowledged write lost: " + summary);
-      assertEquals(summary.get("sent").asLong(), summary.get("ok").asLong() + summary.get("failed").asLong() + summary.get("timeouts").asLong());
       assertEquals(0, summary.get("timeouts").asLong(), summary.toString());
       List<String> reasons = new ArrayList<>();
       summary.get("failed_by_reason").fieldNames().forEachRemaining(reasons::add);
@@ -343,20 +340,8 @@ class FaultIT {
 
   /** From the driver's progress lines ("[  12s] sent .. ok .. failed F ..."): the last second whose failed count grew; -1 if none. */
   private static long lastSecondWithNewFailures(String output) {
-    java.util.regex.Pattern line = java.util.regex.Pattern.compile("\\[\\s*(\\d+)s\\] sent \\d+  ok \\d+  failed (\\d+)");
-    long last = -1;
-    long failed = 0;
-    for (String text : output.split("\n")) {
-      java.util.regex.Matcher m = line.matcher(text);
-      if (m.find()) {
-        long now = Long.parseLong(m.group(2));
-        if (now > failed) {
-          last = Long.parseLong(m.group(1));
-          failed = now;
-        }
-      }
-    }
-    return last;
+    List<Long> seconds = secondsWithNewFailures(output);
+    return seconds.isEmpty() ? -1 : seconds.get(seconds.size() - 1);
   }
 
   private static List<Long> faultTimes(Path run) throws IOException {

@@ -280,29 +280,25 @@ class MigrationIT {
 
   /** Until the migration has copied pages: a cancel then stops a copy under way, not its setup. */
   private void awaitCopying(String id) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonNode now = null;
-    while (System.nanoTime() < deadline) {
-      now = JSON.readTree(java.net.URI.create("http://127.0.0.1:" + controlPort + "/migrations/" + id).toURL());
-      if (now.get("status").asText().equals("active") && now.get("pages").asLong() > 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("migration " + id + " copied nothing within 30 s: " + now);
+    awaitMigration(id, now -> now.get("status").asText().equals("active") && now.get("pages").asLong() > 0, "copied pages");
   }
 
   private void awaitStatus(String id, String status) throws Exception {
+    awaitMigration(id, now -> now.get("status").asText().equals(status), "reached " + status);
+  }
+
+  /** Until the control API shows migration {@code id} as {@code reached} says (within 30 s). */
+  private void awaitMigration(String id, java.util.function.Predicate<JsonNode> reached, String what) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     JsonNode now = null;
     while (System.nanoTime() < deadline) {
       now = JSON.readTree(java.net.URI.create("http://127.0.0.1:" + controlPort + "/migrations/" + id).toURL());
-      if (now.get("status").asText().equals(status)) {
+      if (reached.test(now)) {
         return;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("migration " + id + " never reached " + status + ": " + now);
+    throw new AssertionError("migration " + id + " never " + what + " within 30 s: " + now);
   }
 
   private static JsonNode parse(String line) {

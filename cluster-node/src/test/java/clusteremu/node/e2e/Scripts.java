@@ -71,7 +71,16 @@ final class Scripts {
     }
   }
 
+  /** Starts {@code script} in the background; {@link #withCluster} kills it if a failed test leaves it running. */
   Running start(String script, String... args) throws IOException {
+    Running running = launch(script, args);
+    synchronized (started) {
+      started.add(running.process());
+    }
+    return running;
+  }
+
+  private Running launch(String script, String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.add(ROOT.resolve("scripts").resolve(script).toString());
     command.addAll(List.of(args));
@@ -79,16 +88,12 @@ final class Scripts {
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().put("CLUSTEREMU_RUNS", runs.toString());
     builder.environment().put("CLUSTEREMU_NO_BUILD", "1");
-    Process process = builder.start();
-    synchronized (started) {
-      started.add(process);
-    }
-    return new Running(process, output);
+    return new Running(builder.start(), output);
   }
 
   Result run(Duration limit, String script, String... args) {
     try {
-      Running running = start(script, args);
+      Running running = launch(script, args);
       Process process = running.process();
       Path output = running.output();
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
